@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing Sekisho needs on a fresh Debian/Ubuntu machine:
+# the OCI tooling used by the test harness (docker-registry, skopeo, umoci, debootstrap, htpasswd,
+# rpm), then builds the Kubernetes test binaries (hack/test-binaries.sh) when they are missing.
+# Needs root (or sudo) for apt-get; a JDK 21+ and Go 1.24+ must already be installed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+packages=(docker-registry skopeo umoci debootstrap apache2-utils rpm sqlite3 ca-certificates)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  [[ "$(id -u)" -eq 0 ]] || SUDO="sudo"
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The Debian registry package enables a system service; the tests start their own instances.
+if command -v systemctl >/dev/null && systemctl is-active --quiet docker-registry 2>/dev/null; then
+  systemctl stop docker-registry || true
+fi
+
+"$root/hack/test-binaries.sh"

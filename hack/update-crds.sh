@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates the CRD YAML from the API types and copies it to manifests/crds and charts/sekisho/crds.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/hack/mvn" -q -pl api -am process-classes
+for f in "$root"/api/target/classes/META-INF/fabric8/*-v1.yml; do
+  name="$(basename "$f" -v1.yml)"
+  cp "$f" "$root/manifests/crds/$name.yaml"
+  cp "$f" "$root/charts/sekisho/crds/$name.yaml"
+done
+echo "CRDs updated in manifests/crds and charts/sekisho/crds"

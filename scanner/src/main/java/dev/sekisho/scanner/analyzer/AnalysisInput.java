@@ -32,4 +32,14 @@ public interface AnalysisInput {
   default dev.sekisho.scanner.model.Location location() {
     return new dev.sekisho.scanner.model.Location(layerDigest(), "/" + path());
   }
+
+  /**
+   * A warning that this file could not be (fully) parsed, worded "cannot parse PATH in layer
+   * DIGEST: DETAIL".
+   */
+  default dev.sekisho.scanner.model.ScanWarning cannotParse(String detail) {
+    String where = layerDigest() == null ? path() : path() + " in layer " + layerDigest();
+    return new dev.sekisho.scanner.model.ScanWarning(
+        location(), "cannot parse " + where + ": " + detail);
+  }
 }

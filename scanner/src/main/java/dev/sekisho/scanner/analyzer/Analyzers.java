@@ -1,5 +1,9 @@
 package dev.sekisho.scanner.analyzer;
 
+import dev.sekisho.scanner.analyzer.dpkg.DpkgAnalyzer;
+import dev.sekisho.scanner.analyzer.npm.NpmLockfileAnalyzer;
+import dev.sekisho.scanner.analyzer.npm.NpmPackageJsonAnalyzer;
+import dev.sekisho.scanner.analyzer.os.OsReleaseAnalyzer;
 import java.util.List;
 
 /**
@@ -11,6 +15,10 @@ public final class Analyzers {
 
   /** Every analyzer, in a stable order. */
   public static List<Analyzer> all() {
-    return List.of();
+    return List.of(
+        new OsReleaseAnalyzer(),
+        new DpkgAnalyzer(),
+        new NpmPackageJsonAnalyzer(),
+        new NpmLockfileAnalyzer());
   }
 }

@@ -6,7 +6,10 @@ public enum FixState {
   FIXED,
   /** Affected, and no fix is published yet. */
   NOT_FIXED,
-  /** The distribution decided not to fix it (e.g. Debian "no-dsa"/"ignored", Red Hat "will not fix"). */
+  /**
+   * The distribution decided not to fix it (e.g. Debian "no-dsa"/"ignored", Red Hat "will not
+   * fix").
+   */
   WONT_FIX,
   /** The state is not known. */
   UNKNOWN

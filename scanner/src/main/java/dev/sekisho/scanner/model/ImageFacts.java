@@ -8,7 +8,8 @@ import java.util.Map;
  * What the image's reference, manifest and config say, for checks and policies. Environment values
  * are never kept: only names.
  *
- * @param reference the reference as given by the user (normalised), e.g. docker.io/library/nginx:1.27
+ * @param reference the reference as given by the user (normalised), e.g.
+ *     docker.io/library/nginx:1.27
  * @param registry registry host[:port], e.g. docker.io; null for local sources without one
  * @param repository repository path, e.g. library/nginx
  * @param tag tag, or null when the image was named by digest only or has none

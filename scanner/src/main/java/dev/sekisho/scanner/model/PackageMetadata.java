@@ -1,4 +1,5 @@
 package dev.sekisho.scanner.model;
+
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 

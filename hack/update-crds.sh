@@ -8,4 +8,5 @@ for f in "$root"/api/target/classes/META-INF/fabric8/*-v1.yml; do
   cp "$f" "$root/manifests/crds/$name.yaml"
   cp "$f" "$root/charts/sekisho/crds/$name.yaml"
 done
-echo "CRDs updated in manifests/crds and charts/sekisho/crds"
+"$root/hack/mvn" -q -pl api test -Dtest=CrdReferenceDocTest -Dsekisho.updateDocs=true -Dsurefire.failIfNoSpecifiedTests=false
+echo "CRDs updated in manifests/crds and charts/sekisho/crds; docs/crd-reference.md regenerated"

@@ -40,12 +40,13 @@ public final class SekishoCrds {
     return repositoryRoot().resolve("manifests").resolve("crds");
   }
 
-  /** Reads every {@code *.yaml} in {@link #directory()}, sorted by file name. */
+  /** Reads every {@code *.sekisho.dev.yaml} CRD in {@link #directory()}, sorted by file name. */
   public static List<CustomResourceDefinition> load() {
     Path dir = directory();
     List<CustomResourceDefinition> crds = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+      for (Path file :
+          files.filter(f -> f.toString().endsWith(".sekisho.dev.yaml")).sorted().toList()) {
         try (InputStream in = Files.newInputStream(file)) {
           crds.add(Serialization.unmarshal(in, CustomResourceDefinition.class));
         } catch (RuntimeException e) {

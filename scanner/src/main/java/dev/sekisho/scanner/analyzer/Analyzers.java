@@ -1,6 +1,8 @@
 package dev.sekisho.scanner.analyzer;
 
+import dev.sekisho.scanner.analyzer.apk.ApkAnalyzer;
 import dev.sekisho.scanner.analyzer.dpkg.DpkgAnalyzer;
+import dev.sekisho.scanner.analyzer.java.JavaArchiveAnalyzer;
 import dev.sekisho.scanner.analyzer.npm.NpmLockfileAnalyzer;
 import dev.sekisho.scanner.analyzer.npm.NpmPackageJsonAnalyzer;
 import dev.sekisho.scanner.analyzer.os.OsReleaseAnalyzer;
@@ -18,6 +20,8 @@ public final class Analyzers {
     return List.of(
         new OsReleaseAnalyzer(),
         new DpkgAnalyzer(),
+        new ApkAnalyzer(),
+        new JavaArchiveAnalyzer(),
         new NpmPackageJsonAnalyzer(),
         new NpmLockfileAnalyzer());
   }

@@ -1,0 +1,289 @@
+package dev.sekisho.scanner.analyzer.java;
+
+import dev.sekisho.scanner.analyzer.PackageUrls;
+import dev.sekisho.scanner.model.Location;
+import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.PackageMetadata;
+import dev.sekisho.scanner.model.PackageType;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Reads a Java archive as a stream, descending into archives nested in it (Spring Boot's
+ * BOOT-INF/lib, WEB-INF/lib of a war, modules of an ear) without extracting anything to disk.
+ *
+ * <p>Each archive yields one package per {@code META-INF/maven/…/pom.properties} (a shaded jar
+ * carries several), else one from {@code MANIFEST.MF} (Implementation-* or Bundle-* headers), else
+ * one from a file name of the form {@code name-1.2.3.jar}. Depth and the total of uncompressed
+ * bytes are bounded against zip bombs.
+ */
+final class JavaArchiveParser {
+  static final int MAX_DEPTH = 4;
+  static final long MAX_UNCOMPRESSED = 2L * 1024 * 1024 * 1024;
+  private static final long MAX_METADATA = 1024 * 1024;
+  private static final Pattern POM_PROPERTIES =
+      Pattern.compile("^META-INF/maven/[^/]+/[^/]+/pom\\.properties$");
+  private static final Pattern FILE_NAME =
+      Pattern.compile("^(?<name>[A-Za-z0-9_.\\-]+?)-(?<version>\\d[A-Za-z0-9_.\\-+]*)$");
+  private static final Pattern ARTIFACT = Pattern.compile("^[A-Za-z0-9_.\\-]+$");
+
+  /** The packages found and problems met (each naming the nested path it concerns). */
+  record Result(List<Package> packages, List<String> problems) {}
+
+  private final String layerDigest;
+  private final List<Package> packages = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
+  private long budget = MAX_UNCOMPRESSED;
+
+  private JavaArchiveParser(String layerDigest) {
+    this.layerDigest = layerDigest;
+  }
+
+  static boolean isArchiveName(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.endsWith(".jar")
+        || n.endsWith(".war")
+        || n.endsWith(".ear")
+        || n.endsWith(".jpi")
+        || n.endsWith(".hpi");
+  }
+
+  /**
+   * Parses the archive at {@code path} (absolute image path) from {@code in}.
+   *
+   * @throws IOException only when reading {@code in} itself fails
+   */
+  static Result parse(InputStream in, String path, String layerDigest) throws IOException {
+    JavaArchiveParser p = new JavaArchiveParser(layerDigest);
+    p.archive(in, path, 0);
+    return new Result(p.packages, p.problems);
+  }
+
+  private void archive(InputStream raw, String path, int depth) throws IOException {
+    MessageDigest sha1;
+    try {
+      sha1 = MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    DigestInputStream digested = new DigestInputStream(raw, sha1);
+    ZipInputStream zip = new ZipInputStream(new NonClosing(digested));
+    List<Properties> poms = new ArrayList<>();
+    Manifest manifest = null;
+    int nested = packages.size();
+    List<Package> children = new ArrayList<>();
+    boolean complete = true;
+    try {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        String name = e.getName();
+        if (e.isDirectory()) {
+          continue;
+        }
+        if (POM_PROPERTIES.matcher(name).matches()) {
+          Properties props = new Properties();
+          props.load(new ByteArrayInputStream(readBounded(zip)));
+          poms.add(props);
+        } else if (name.equals("META-INF/MANIFEST.MF")) {
+          manifest = new Manifest(new ByteArrayInputStream(readBounded(zip)));
+        } else if (isArchiveName(name)) {
+          String child = path + "!/" + name;
+          if (depth + 1 >= MAX_DEPTH) {
+            problems.add(child + ": archives nested deeper than " + MAX_DEPTH + " are not read");
+            continue;
+          }
+          int before = packages.size();
+          archive(new Budgeted(zip), child, depth + 1);
+          children.addAll(packages.subList(before, packages.size()));
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      // ZipException and friends: the archive is corrupt or truncated here; keep what was read
+      if (e instanceof BudgetExceeded) {
+        throw (BudgetExceeded) e;
+      }
+      problems.add(path + ": " + e.getMessage());
+      complete = false;
+    }
+    String sha1Hex = null;
+    if (complete) {
+      try {
+        digested.transferTo(OutputSink.INSTANCE);
+        sha1Hex = HexFormat.of().formatHex(sha1.digest());
+      } catch (IOException e) {
+        problems.add(path + ": " + e.getMessage());
+      }
+    }
+    // this archive's own packages go before the ones nested in it
+    packages.subList(nested, packages.size()).clear();
+    packages.addAll(own(path, poms, manifest, sha1Hex));
+    packages.addAll(children);
+  }
+
+  private List<Package> own(String path, List<Properties> poms, Manifest manifest, String sha1) {
+    Location location = new Location(layerDigest, path);
+    List<Package> out = new ArrayList<>();
+    for (Properties p : poms) {
+      String g = strip(p.getProperty("groupId"));
+      String a = strip(p.getProperty("artifactId"));
+      String v = strip(p.getProperty("version"));
+      if (a != null && v != null) {
+        out.add(maven(g, a, v, "pom.properties", sha1, location));
+      }
+    }
+    if (!out.isEmpty()) {
+      return out;
+    }
+    String fileName = path.substring(path.lastIndexOf('/') + 1);
+    String base =
+        fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+    Matcher m = FILE_NAME.matcher(base);
+    String fileArtifact = m.matches() ? m.group("name") : null;
+    String fileVersion = m.matches() ? m.group("version") : null;
+    if (manifest != null) {
+      Attributes main = manifest.getMainAttributes();
+      String symbolic = strip(main.getValue("Bundle-SymbolicName"));
+      if (symbolic != null && symbolic.contains(";")) {
+        symbolic = symbolic.substring(0, symbolic.indexOf(';')).strip();
+      }
+      String title = strip(main.getValue("Implementation-Title"));
+      String a = fileArtifact;
+      if (a == null) {
+        a = symbolic != null && ARTIFACT.matcher(symbolic).matches() ? symbolic : null;
+      }
+      if (a == null && title != null && ARTIFACT.matcher(title).matches()) {
+        a = title;
+      }
+      String v = strip(main.getValue("Implementation-Version"));
+      if (v == null) {
+        v = strip(main.getValue("Bundle-Version"));
+      }
+      if (v == null) {
+        v = fileVersion;
+      }
+      String g = strip(main.getValue("Implementation-Vendor-Id"));
+      if (g != null && !ARTIFACT.matcher(g).matches()) {
+        g = null;
+      }
+      if (a != null && v != null) {
+        return List.of(maven(g, a, v, "MANIFEST.MF", sha1, location));
+      }
+    }
+    if (fileArtifact != null) {
+      return List.of(maven(null, fileArtifact, fileVersion, "file name", sha1, location));
+    }
+    return List.of();
+  }
+
+  private static Package maven(
+      String groupId,
+      String artifactId,
+      String version,
+      String evidence,
+      String sha1,
+      Location location) {
+    String name = groupId == null ? artifactId : groupId + ":" + artifactId;
+    return new Package(
+        PackageType.MAVEN,
+        name,
+        version,
+        null,
+        null,
+        List.of(),
+        PackageUrls.of(PackageType.MAVEN, groupId, artifactId, version, null),
+        location,
+        new PackageMetadata.Java(groupId, artifactId, evidence, sha1));
+  }
+
+  private byte[] readBounded(InputStream in) throws IOException {
+    byte[] data = in.readNBytes((int) MAX_METADATA + 1);
+    charge(data.length);
+    if (data.length > MAX_METADATA) {
+      throw new IOException("metadata file larger than " + MAX_METADATA + " bytes");
+    }
+    return data;
+  }
+
+  private void charge(long n) throws BudgetExceeded {
+    budget -= n;
+    if (budget < 0) {
+      throw new BudgetExceeded();
+    }
+  }
+
+  private static String strip(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  /** Thrown when the uncompressed bytes read exceed {@link #MAX_UNCOMPRESSED}. */
+  static final class BudgetExceeded extends IOException {
+    BudgetExceeded() {
+      super("more than " + MAX_UNCOMPRESSED + " uncompressed bytes: not read further");
+    }
+  }
+
+  /** The nested entry's stream, charging every byte to the budget and never closing the parent. */
+  private final class Budgeted extends FilterInputStream {
+    Budgeted(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        charge(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        charge(n);
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Keeps ZipInputStream from closing the stream it reads. */
+  private static final class NonClosing extends FilterInputStream {
+    NonClosing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Discards bytes (to finish a digest). */
+  private static final class OutputSink extends java.io.OutputStream {
+    static final OutputSink INSTANCE = new OutputSink();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+}

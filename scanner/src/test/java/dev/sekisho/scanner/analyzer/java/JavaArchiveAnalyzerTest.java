@@ -1,0 +1,257 @@
+package dev.sekisho.scanner.analyzer.java;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.github.packageurl.PackageURL;
+import dev.sekisho.scanner.analyzer.AnalysisResult;
+import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.analyzer.FixtureInput;
+import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.PackageMetadata;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs on real jars from the test class path (built and published by their projects' Maven and
+ * Gradle builds); fat, shaded and corrupt archives are assembled from them at test time.
+ */
+class JavaArchiveAnalyzerTest {
+  private final JavaArchiveAnalyzer analyzer = new JavaArchiveAnalyzer();
+
+  /** packageurl-java, built with Maven: pom.properties. */
+  private static final Path PURL_JAR = jarOf(PackageURL.class);
+
+  /** jackson-core, built with Maven: pom.properties. */
+  private static final Path JACKSON_JAR = jarOf(JsonFactory.class);
+
+  /** junit-jupiter-api, built with Gradle: only MANIFEST.MF. */
+  private static final Path JUNIT_JAR = jarOf(Test.class);
+
+  @Test
+  void pomPropertiesGiveMavenCoordinates() throws Exception {
+    AnalysisResult result =
+        FixtureInput.of("app/lib/" + PURL_JAR.getFileName(), PURL_JAR).analyzeWith(analyzer);
+    assertThat(result.warnings()).isEmpty();
+    Package p = result.packages().getFirst();
+    assertThat(result.packages()).hasSize(1);
+    assertThat(p.name()).isEqualTo("com.github.package-url:packageurl-java");
+    assertThat(p.version()).isEqualTo(versionFromPath(PURL_JAR));
+    assertThat(p.purl())
+        .isEqualTo("pkg:maven/com.github.package-url/packageurl-java@" + p.version());
+    assertThat(p.metadata())
+        .isEqualTo(
+            new PackageMetadata.Java(
+                "com.github.package-url", "packageurl-java", "pom.properties", sha1(PURL_JAR)));
+    assertThat(p.location().path()).isEqualTo("/app/lib/" + PURL_JAR.getFileName());
+  }
+
+  @Test
+  void manifestIsTheFallbackWithoutPomProperties() throws IOException {
+    AnalysisResult result = FixtureInput.of("app/lib/api.jar", JUNIT_JAR).analyzeWith(analyzer);
+    assertThat(result.warnings()).isEmpty();
+    assertThat(result.packages())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.name()).isEqualTo("junit-jupiter-api");
+              assertThat(p.version()).isEqualTo(versionFromPath(JUNIT_JAR));
+              assertThat(((PackageMetadata.Java) p.metadata()).evidence()).isEqualTo("MANIFEST.MF");
+            });
+  }
+
+  @Test
+  void fileNameIsTheLastResort() throws IOException {
+    byte[] bare = zip(new Entry("com/example/A.class", new byte[] {(byte) 0xCA, (byte) 0xFE}));
+    AnalysisResult result =
+        FixtureInput.of("opt/tool/libs/widget-core-2.4.1.Final.jar", bare).analyzeWith(analyzer);
+    assertThat(result.packages())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.name()).isEqualTo("widget-core");
+              assertThat(p.version()).isEqualTo("2.4.1.Final");
+              assertThat(((PackageMetadata.Java) p.metadata()).evidence()).isEqualTo("file name");
+            });
+  }
+
+  @Test
+  void fatJarYieldsItsNestedLibrariesWithNestedLocations() throws IOException {
+    byte[] fat =
+        zip(
+            new Entry("BOOT-INF/classes/app/Main.class", new byte[] {1, 2, 3}),
+            new Entry("BOOT-INF/lib/" + PURL_JAR.getFileName(), Files.readAllBytes(PURL_JAR)),
+            new Entry("BOOT-INF/lib/" + JUNIT_JAR.getFileName(), Files.readAllBytes(JUNIT_JAR)),
+            new Entry(
+                "BOOT-INF/lib/war-in-jar.war",
+                zip(
+                    new Entry(
+                        "WEB-INF/lib/" + JACKSON_JAR.getFileName(),
+                        Files.readAllBytes(JACKSON_JAR)))));
+    AnalysisResult result = FixtureInput.of("app/app.jar", fat).analyzeWith(analyzer);
+    assertThat(result.warnings()).isEmpty();
+    assertThat(result.packages())
+        .extracting(p -> p.name() + "@" + p.location().path())
+        .containsExactlyInAnyOrder(
+            "com.github.package-url:packageurl-java@/app/app.jar!/BOOT-INF/lib/"
+                + PURL_JAR.getFileName(),
+            "junit-jupiter-api@/app/app.jar!/BOOT-INF/lib/" + JUNIT_JAR.getFileName(),
+            "com.fasterxml.jackson.core:jackson-core@/app/app.jar!/BOOT-INF/lib/war-in-jar.war!/WEB-INF/lib/"
+                + JACKSON_JAR.getFileName());
+    Package nested =
+        result.packages().stream()
+            .filter(p -> p.name().endsWith("packageurl-java"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(((PackageMetadata.Java) nested.metadata()).sha1()).isEqualTo(sha1(PURL_JAR));
+  }
+
+  @Test
+  void shadedJarYieldsOnePackagePerPomProperties() throws IOException {
+    Set<String> seen = new HashSet<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream shaded = new ZipOutputStream(out)) {
+      for (Path jar : new Path[] {PURL_JAR, JACKSON_JAR}) {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar))) {
+          ZipEntry e;
+          while ((e = in.getNextEntry()) != null) {
+            if (!e.isDirectory() && seen.add(e.getName())) {
+              shaded.putNextEntry(new ZipEntry(e.getName()));
+              in.transferTo(shaded);
+            }
+          }
+        }
+      }
+    }
+    AnalysisResult result = FixtureInput.of("app/all.jar", out.toByteArray()).analyzeWith(analyzer);
+    assertThat(result.packages())
+        .extracting(Package::name)
+        .containsExactlyInAnyOrder(
+            "com.github.package-url:packageurl-java", "com.fasterxml.jackson.core:jackson-core");
+  }
+
+  @Test
+  void corruptArchiveKeepsWhatWasReadAndWarns() throws IOException {
+    byte[] fat =
+        zip(
+            new Entry("BOOT-INF/lib/" + PURL_JAR.getFileName(), Files.readAllBytes(PURL_JAR)),
+            new Entry(
+                "BOOT-INF/lib/" + JACKSON_JAR.getFileName(), Files.readAllBytes(JACKSON_JAR)));
+    // garble the bytes of the second nested jar's first entry header onwards
+    int second = indexOf(fat, ("BOOT-INF/lib/" + JACKSON_JAR.getFileName()).getBytes());
+    byte[] corrupt = Arrays.copyOf(fat, fat.length);
+    for (int i = second + 200; i < second + 4000; i++) {
+      corrupt[i] = (byte) (i * 31);
+    }
+    AnalysisResult result = FixtureInput.of("srv/app.jar", corrupt).analyzeWith(analyzer);
+    assertThat(result.packages())
+        .extracting(Package::name)
+        .contains("com.github.package-url:packageurl-java");
+    assertThat(result.warnings())
+        .isNotEmpty()
+        .allSatisfy(
+            w ->
+                assertThat(w.message())
+                    .startsWith("cannot parse srv/app.jar in layer " + FixtureInput.LAYER + ": "));
+  }
+
+  @Test
+  void notAZipAtAllFallsBackToTheFileName() throws IOException {
+    // ZipInputStream finds no local header in it: no entries, so only the name speaks
+    AnalysisResult result =
+        FixtureInput.of("srv/x-1.0.jar", "this is not a zip file".getBytes()).analyzeWith(analyzer);
+    assertThat(result.warnings()).isEmpty();
+    assertThat(result.packages())
+        .extracting(p -> p.name() + "@" + p.version())
+        .containsExactly("x@1.0");
+  }
+
+  @Test
+  void wantsArchivesByName() {
+    FileInfo f = new FileInfo(10, 0644);
+    assertThat(analyzer.required("app/a.jar", f)).isTrue();
+    assertThat(analyzer.required("app/A.WAR", f)).isTrue();
+    assertThat(analyzer.required("app/a.ear", f)).isTrue();
+    assertThat(analyzer.required("app/a.zip", f)).isFalse();
+    assertThat(analyzer.required("app/a.jar", new FileInfo(0, 0644))).isFalse();
+  }
+
+  record Entry(String name, byte[] data) {}
+
+  /** A zip with STORED entries, as Spring Boot writes nested jars. */
+  static byte[] zip(Entry... entries) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(out)) {
+      for (Entry e : entries) {
+        ZipEntry ze = new ZipEntry(e.name());
+        ze.setMethod(ZipEntry.STORED);
+        ze.setSize(e.data().length);
+        CRC32 crc = new CRC32();
+        crc.update(e.data());
+        ze.setCrc(crc.getValue());
+        z.putNextEntry(ze);
+        z.write(e.data());
+        z.closeEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = hay.length - needle.length; i >= 0; i--) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      // the last occurrence is in the central directory; the first is the local header
+      int first = i;
+      for (int k = 0; k < i; k++) {
+        if (Arrays.equals(hay, k, k + needle.length, needle, 0, needle.length)) {
+          first = k;
+          break;
+        }
+      }
+      return first;
+    }
+    throw new AssertionError("not found");
+  }
+
+  private static Path jarOf(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Maven repository layout: …/artifactId/VERSION/artifactId-VERSION.jar. */
+  private static String versionFromPath(Path jar) {
+    return jar.getParent().getFileName().toString();
+  }
+
+  private static String sha1(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-1");
+      md.update(in.readAllBytes());
+      return HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -24,3 +24,4 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet docker-registr
 fi
 
 "$root/hack/test-binaries.sh"
+"$root/hack/tool-binaries.sh"

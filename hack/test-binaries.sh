@@ -6,23 +6,45 @@
 #   ${SEKISHO_TEST_CACHE:-$HOME/.cache/sekisho-test}/k8s/<version>-linux-amd64/{etcd,kube-apiserver,kubectl}
 #
 # Usage: hack/test-binaries.sh [--print-dir]
+#   SEKISHO_TEST_CACHE   cache root (default $HOME/.cache/sekisho-test)
+#   SEKISHO_K8S_VERSION  Kubernetes release (default 1.34.4; the tests read the same variable)
+#   SEKISHO_ETCD_VERSION etcd release (default 3.6.16)
+# A first build takes several minutes (Go compiles kube-apiserver); later runs only check the cache.
 set -euo pipefail
 
 K8S_VERSION="${SEKISHO_K8S_VERSION:-1.34.4}"
 ETCD_VERSION="${SEKISHO_ETCD_VERSION:-3.6.16}"
 CACHE="${SEKISHO_TEST_CACHE:-$HOME/.cache/sekisho-test}"
-ARCH="$(go env GOARCH 2>/dev/null || echo amd64)"
+# The architecture as Go names it; the tests derive the same name from os.arch.
+case "$(uname -m)" in
+  x86_64 | amd64) ARCH=amd64 ;;
+  aarch64 | arm64) ARCH=arm64 ;;
+  *) ARCH="$(uname -m)" ;;
+esac
 OUT="$CACHE/k8s/${K8S_VERSION}-linux-${ARCH}"
 
-if [[ "${1:-}" == "--print-dir" ]]; then echo "$CACHE"; exit 0; fi
+if [[ "${1:-}" == "--print-dir" ]]; then echo "$OUT"; exit 0; fi
 
-if [[ -x "$OUT/etcd" && -x "$OUT/kube-apiserver" && -x "$OUT/kubectl" ]]; then
+present() { [[ -x "$OUT/etcd" && -x "$OUT/kube-apiserver" && -x "$OUT/kubectl" ]]; }
+if present; then
   echo "test binaries present in $OUT"
   exit 0
 fi
 
-command -v go >/dev/null || { echo "error: Go toolchain not found; install Go 1.24+ to build the Kubernetes test binaries" >&2; exit 1; }
+command -v go >/dev/null || { echo "error: Go toolchain not found; install Go 1.24+ to build the Kubernetes test binaries into $OUT" >&2; exit 1; }
+go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+if [[ -z "$go_minor" || "$go_minor" -lt 24 ]]; then
+  echo "error: Kubernetes ${K8S_VERSION} needs Go 1.24 or newer, found $(go env GOVERSION)" >&2
+  exit 1
+fi
 mkdir -p "$OUT"
+# Two builds at once (parallel CI jobs, or a developer and the IDE) would clobber each other:
+# the second waits for the first and then finds the binaries present.
+if command -v flock >/dev/null; then
+  exec 9>"$OUT/.build.lock"
+  flock 9
+  if present; then echo "test binaries present in $OUT (built by a concurrent run)"; exit 0; fi
+fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 export GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=local
@@ -52,8 +74,10 @@ import (
 )
 GO
   go mod tidy >/dev/null
-  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=v${K8S_VERSION} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${K8S_VERSION#1.} -X k8s.io/client-go/pkg/version.gitVersion=v${K8S_VERSION}"
-  ldflags="${ldflags/gitMinor=${K8S_VERSION#1.}/gitMinor=$(echo "${K8S_VERSION}" | cut -d. -f2)}"
+  local minor
+  minor="$(echo "${K8S_VERSION}" | cut -d. -f2)"
+  # stamp the version the way the release build does, so /version and kubectl version report it
+  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=v${K8S_VERSION} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${minor} -X k8s.io/client-go/pkg/version.gitVersion=v${K8S_VERSION}"
   go build -trimpath -ldflags "$ldflags" -o "$OUT/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
   go build -trimpath -ldflags "$ldflags" -o "$OUT/kubectl.tmp" k8s.io/kubernetes/cmd/kubectl
   mv "$OUT/kube-apiserver.tmp" "$OUT/kube-apiserver"

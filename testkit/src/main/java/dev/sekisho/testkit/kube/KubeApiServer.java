@@ -56,6 +56,9 @@ import org.slf4j.LoggerFactory;
 public final class KubeApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubeApiServer.class);
 
+  /** Environment variable: {@code 1} keeps the work directory (logs, etcd data) after close. */
+  public static final String KEEP_ENV = "SEKISHO_KEEP_KUBE_DIR";
+
   /** The user the admin token authenticates as. */
   public static final String ADMIN_USER = "sekisho-test-admin";
 
@@ -587,7 +590,11 @@ public final class KubeApiServer implements AutoCloseable {
     }
     stop(apiServer);
     stop(etcd);
-    deleteRecursively(workDir);
+    if ("1".equals(System.getenv(KEEP_ENV))) {
+      log.info("{}=1: keeping {} (kube-apiserver.log, etcd.log)", KEEP_ENV, workDir);
+    } else {
+      deleteRecursively(workDir);
+    }
   }
 
   private static void stop(Process process) {

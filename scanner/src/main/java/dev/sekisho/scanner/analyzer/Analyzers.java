@@ -2,10 +2,12 @@ package dev.sekisho.scanner.analyzer;
 
 import dev.sekisho.scanner.analyzer.apk.ApkAnalyzer;
 import dev.sekisho.scanner.analyzer.dpkg.DpkgAnalyzer;
+import dev.sekisho.scanner.analyzer.golang.GoBinaryAnalyzer;
 import dev.sekisho.scanner.analyzer.java.JavaArchiveAnalyzer;
 import dev.sekisho.scanner.analyzer.npm.NpmLockfileAnalyzer;
 import dev.sekisho.scanner.analyzer.npm.NpmPackageJsonAnalyzer;
 import dev.sekisho.scanner.analyzer.os.OsReleaseAnalyzer;
+import dev.sekisho.scanner.analyzer.python.PythonMetadataAnalyzer;
 import java.util.List;
 
 /**
@@ -23,6 +25,8 @@ public final class Analyzers {
         new ApkAnalyzer(),
         new JavaArchiveAnalyzer(),
         new NpmPackageJsonAnalyzer(),
-        new NpmLockfileAnalyzer());
+        new NpmLockfileAnalyzer(),
+        new PythonMetadataAnalyzer(),
+        new GoBinaryAnalyzer());
   }
 }

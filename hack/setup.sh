@@ -6,6 +6,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 packages=(docker-registry skopeo umoci debootstrap apache2-utils rpm sqlite3 ca-certificates)
+# The LANGUAGES fixture image runs npm and pip; install them only when the commands are missing
+# (a Node.js installed from elsewhere already brings its own npm).
+command -v npm >/dev/null || packages+=(npm)
+python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 
 missing=()
 for p in "${packages[@]}"; do

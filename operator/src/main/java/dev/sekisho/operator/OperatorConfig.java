@@ -1,0 +1,136 @@
+package dev.sekisho.operator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's configuration, read from environment variables (see docs/operator.md).
+ *
+ * @param namespace namespace the operator runs in (for its leader-election Lease)
+ * @param storeDir directory of the report store (a PersistentVolume in a cluster)
+ * @param apiPort port of the scan API
+ * @param tlsDir directory with tls.crt and tls.key (PEM, PKCS#8 key); null to generate a
+ *     self-signed certificate at start
+ * @param insecureHttp serve the scan API over plain HTTP (tests only)
+ * @param healthPort port of /healthz and /readyz
+ * @param metricsPort port of /metrics
+ * @param leaderElection whether to elect a leader before reconciling
+ * @param leaseName name of the leader-election Lease
+ * @param tokenAudiences audiences TokenReview checks; empty for the API server's default
+ * @param maxBodyBytes largest scan request accepted
+ * @param apiThreads threads serving the scan API
+ * @param dbUpdateInterval how often the vulnerability database is updated
+ * @param dbSources database sources (URLs or directories), in order
+ * @param dbBundle an admin-provided database bundle (air-gapped clusters), or null
+ */
+public record OperatorConfig(
+    String namespace,
+    Path storeDir,
+    int apiPort,
+    Path tlsDir,
+    boolean insecureHttp,
+    int healthPort,
+    int metricsPort,
+    boolean leaderElection,
+    String leaseName,
+    List<String> tokenAudiences,
+    long maxBodyBytes,
+    int apiThreads,
+    Duration dbUpdateInterval,
+    List<String> dbSources,
+    Path dbBundle) {
+
+  private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
+  private static final Pattern SIZE = Pattern.compile("^(\\d+)(Ki|Mi|Gi)?$");
+
+  /** Reads the configuration; a bad value fails with a message naming the variable. */
+  public static OperatorConfig fromEnv(Map<String, String> env) {
+    return new OperatorConfig(
+        env.getOrDefault("SEKISHO_NAMESPACE", "sekisho-system"),
+        Path.of(env.getOrDefault("SEKISHO_STORE_DIR", "sekisho-store")),
+        port(env, "SEKISHO_API_PORT", 8443),
+        env.containsKey("SEKISHO_API_TLS_DIR") ? Path.of(env.get("SEKISHO_API_TLS_DIR")) : null,
+        bool(env, "SEKISHO_API_INSECURE_HTTP", false),
+        port(env, "SEKISHO_HEALTH_PORT", 8081),
+        port(env, "SEKISHO_METRICS_PORT", 9090),
+        bool(env, "SEKISHO_LEADER_ELECTION", true),
+        env.getOrDefault("SEKISHO_LEASE_NAME", "sekisho-operator"),
+        list(env.get("SEKISHO_TOKEN_AUDIENCES")),
+        size(env, "SEKISHO_API_MAX_BODY", 32L << 20),
+        (int) size(env, "SEKISHO_API_THREADS", 8),
+        duration(env, "SEKISHO_DB_UPDATE_INTERVAL", Duration.ofHours(6)),
+        list(env.get("SEKISHO_DB_SOURCES")),
+        env.containsKey("SEKISHO_DB_BUNDLE") ? Path.of(env.get("SEKISHO_DB_BUNDLE")) : null);
+  }
+
+  static Duration duration(Map<String, String> env, String name, Duration fallback) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    Matcher m = DURATION.matcher(v.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          name + "=" + v + ": expected a duration like 30s, 15m, 6h, 1d");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+  }
+
+  static long size(Map<String, String> env, String name, long fallback) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    Matcher m = SIZE.matcher(v.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          name + "=" + v + ": expected a number, optionally with Ki, Mi or Gi");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "" : m.group(2);
+    return switch (unit) {
+      case "Ki" -> n << 10;
+      case "Mi" -> n << 20;
+      case "Gi" -> n << 30;
+      default -> n;
+    };
+  }
+
+  private static int port(Map<String, String> env, String name, int fallback) {
+    long p = size(env, name, fallback);
+    if (p < 0 || p > 65535) {
+      throw new IllegalArgumentException(name + "=" + p + ": not a port number");
+    }
+    return (int) p;
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    return switch (v.trim().toLowerCase()) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new IllegalArgumentException(name + "=" + v + ": expected true or false");
+    };
+  }
+
+  private static List<String> list(String v) {
+    return v == null || v.isBlank()
+        ? List.of()
+        : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+}

@@ -1,0 +1,74 @@
+package dev.sekisho.operator.decide;
+
+import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
+import dev.sekisho.api.v1alpha1.ScanPolicy;
+import dev.sekisho.api.v1alpha1.ScanResult;
+import dev.sekisho.api.v1alpha1.ScanSource;
+import dev.sekisho.operator.report.SpecToReport;
+import dev.sekisho.scanner.model.ImageFacts;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which policies apply to a ScanResult: the ScanPolicies of its namespace and the
+ * ClusterScanPolicies whose namespaceSelector matches the namespace's labels, in both cases only
+ * those whose image/pipeline selector selects the result. Policies being deleted do not apply.
+ */
+public final class PolicyScope {
+  private final Decider decider;
+
+  public PolicyScope(Decider decider) {
+    this.decider = decider;
+  }
+
+  /**
+   * The selected policies, cluster policies first, each group sorted by name so the evaluation
+   * order (and so the status) is stable.
+   */
+  public List<SelectedPolicy> select(
+      ScanResult result,
+      Map<String, String> namespaceLabels,
+      Collection<ScanPolicy> namespacePolicies,
+      Collection<ClusterScanPolicy> clusterPolicies) {
+    String namespace = result.getMetadata().getNamespace();
+    ImageFacts image = SpecToReport.imageFacts(result.getSpec());
+    String pipeline = pipelineOf(result);
+    List<SelectedPolicy> selected = new ArrayList<>();
+    clusterPolicies.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getSpec() != null)
+        .filter(p -> NamespaceSelector.matches(p.getSpec().getNamespaceSelector(), namespaceLabels))
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .map(
+            p ->
+                new SelectedPolicy(
+                    SelectedPolicy.CLUSTER_SCAN_POLICY,
+                    null,
+                    p.getMetadata().getName(),
+                    p.getSpec()))
+        .filter(p -> decider.selects(p, image, pipeline))
+        .forEach(selected::add);
+    namespacePolicies.stream()
+        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getSpec() != null)
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .map(
+            p ->
+                new SelectedPolicy(
+                    SelectedPolicy.SCAN_POLICY, namespace, p.getMetadata().getName(), p.getSpec()))
+        .filter(p -> decider.selects(p, image, pipeline))
+        .forEach(selected::add);
+    return selected;
+  }
+
+  /** The Pipeline a result came from; null for a scan made outside a pipeline. */
+  public static String pipelineOf(ScanResult result) {
+    ScanSource source = result.getSpec() == null ? null : result.getSpec().getSource();
+    if (source != null && source.getPipeline() != null && !source.getPipeline().isEmpty()) {
+      return source.getPipeline();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,2 @@
+/** Kubernetes Events the operator emits about ScanResults. */
+package dev.sekisho.operator.events;

@@ -1,0 +1,2 @@
+/** Operations endpoints: liveness, readiness and Prometheus metrics. */
+package dev.sekisho.operator.ops;

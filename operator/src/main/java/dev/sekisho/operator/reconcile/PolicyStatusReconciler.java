@@ -1,0 +1,184 @@
+package dev.sekisho.operator.reconcile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sekisho.api.v1alpha1.ClusterScanPolicySpec;
+import dev.sekisho.api.v1alpha1.Constants;
+import dev.sekisho.api.v1alpha1.PolicyOutcome;
+import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.api.v1alpha1.ScanPolicyStatus;
+import dev.sekisho.api.v1alpha1.ScanResult;
+import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.operator.decide.Decider;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates a ScanPolicy or ClusterScanPolicy and reports in its status whether it is Ready and how
+ * many ScanResults it selects and fails. The counts come from the ScanResults' statuses (which list
+ * the policies that selected them), watched through a ScanResult informer; a periodic resync
+ * catches results that stopped listing the policy.
+ */
+abstract class PolicyStatusReconciler<
+        P extends CustomResource<? extends ScanPolicySpec, ScanPolicyStatus>>
+    implements Reconciler<P> {
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyStatusReconciler.class);
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final Duration RESYNC = Duration.ofMinutes(5);
+  private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
+
+  private final Class<P> type;
+  private final String kind;
+  private final Decider decider;
+  private final KubernetesClient client;
+  private final Clock clock;
+  private InformerEventSource<ScanResult, P> results;
+
+  PolicyStatusReconciler(
+      Class<P> type, String kind, Decider decider, KubernetesClient client, Clock clock) {
+    this.type = type;
+    this.kind = kind;
+    this.decider = decider;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
+    results =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ScanResult.class, type)
+                .withName("scanresults")
+                .withSecondaryToPrimaryMapper(this::policiesOf)
+                .build(),
+            context);
+    return List.of(results);
+  }
+
+  /** The policies of this kind listed in a result's status. */
+  private Set<ResourceID> policiesOf(ScanResult result) {
+    if (result.getStatus() == null) {
+      return Set.of();
+    }
+    return result.getStatus().getPolicies().stream()
+        .filter(o -> kind.equals(o.getKind()))
+        .map(o -> new ResourceID(o.getName(), o.getNamespace()))
+        .collect(Collectors.toSet());
+  }
+
+  @Override
+  public UpdateControl<P> reconcile(P policy, Context<P> context) {
+    List<String> problems = new ArrayList<>(decider.validate(policy.getSpec()));
+    if (policy.getSpec() instanceof ClusterScanPolicySpec cluster
+        && cluster.getNamespaceSelector() != null
+        && cluster.getNamespaceSelector().getMatchExpressions() != null) {
+      for (LabelSelectorRequirement r : cluster.getNamespaceSelector().getMatchExpressions()) {
+        if (!OPERATORS.contains(r.getOperator())) {
+          problems.add(
+              "namespaceSelector: unknown operator '"
+                  + r.getOperator()
+                  + "' for key "
+                  + r.getKey());
+        }
+      }
+    }
+    String namespace = policy.getMetadata().getNamespace();
+    String name = policy.getMetadata().getName();
+    Stream<ScanResult> scope =
+        namespace == null ? results.list(r -> true) : results.list(namespace, r -> true);
+    int matched = 0;
+    int failing = 0;
+    for (ScanResult r : (Iterable<ScanResult>) scope::iterator) {
+      if (r.getStatus() == null) {
+        continue;
+      }
+      for (PolicyOutcome o : r.getStatus().getPolicies()) {
+        if (kind.equals(o.getKind())
+            && name.equals(o.getName())
+            && java.util.Objects.equals(namespace, o.getNamespace())) {
+          matched++;
+          if (o.getVerdict() == Verdict.Fail || o.getVerdict() == Verdict.Warn) {
+            failing++;
+          }
+        }
+      }
+    }
+    ScanPolicyStatus next = new ScanPolicyStatus();
+    next.setObservedGeneration(policy.getMetadata().getGeneration());
+    next.setMatchedResults(matched);
+    next.setFailingResults(failing);
+    boolean ready = problems.isEmpty();
+    String since =
+        policy.getStatus() == null
+            ? null
+            : policy.getStatus().getConditions().stream()
+                .filter(c -> Constants.CONDITION_READY.equals(c.getType()))
+                .filter(c -> (ready ? "True" : "False").equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .findFirst()
+                .orElse(null);
+    next.getConditions()
+        .add(
+            new ConditionBuilder()
+                .withType(Constants.CONDITION_READY)
+                .withStatus(ready ? "True" : "False")
+                .withReason(ready ? "Valid" : "InvalidPolicy")
+                .withMessage(ready ? "policy is valid and applied" : String.join("; ", problems))
+                .withObservedGeneration(policy.getMetadata().getGeneration())
+                .withLastTransitionTime(since != null ? since : clock.instant().toString())
+                .build());
+    if (!normalised(policy.getStatus()).equals(normalised(next))) {
+      String patch =
+          "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + SERIALIZATION.asJson(next) + "}]";
+      var resource =
+          namespace == null
+              ? client.resources(type).withName(name)
+              : client.resources(type).inNamespace(namespace).withName(name);
+      resource.subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+      LOG.info(
+          "policy status kind={} namespace={} name={} ready={} matched={} failing={}",
+          kind,
+          namespace,
+          name,
+          ready,
+          matched,
+          failing);
+    }
+    return UpdateControl.<P>noUpdate().rescheduleAfter(RESYNC);
+  }
+
+  private static JsonNode normalised(ScanPolicyStatus s) {
+    if (s == null) {
+      return SERIALIZATION.convertValue(new ScanPolicyStatus(), JsonNode.class);
+    }
+    ObjectNode node = (ObjectNode) SERIALIZATION.convertValue(s, JsonNode.class);
+    if (node.get("conditions") instanceof ArrayNode conditions) {
+      conditions.forEach(c -> ((ObjectNode) c).remove("lastTransitionTime"));
+    }
+    return node;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.sekisho.operator.reconcile;
+
+import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
+import dev.sekisho.api.v1alpha1.ScanPolicy;
+import dev.sekisho.api.v1alpha1.ScanResult;
+import dev.sekisho.operator.evaluate.PolicyLookup;
+import dev.sekisho.operator.evaluate.ResultEvaluator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Evaluates each ScanResult against the policies that select it and keeps its status current.
+ *
+ * <p>Secondary event sources: ScanPolicy changes map to every ScanResult of the policy's namespace,
+ * ClusterScanPolicy changes to every ScanResult, and Namespace label changes to the ScanResults of
+ * that namespace. Mapping to the whole scope (not only to the results the new spec selects) is what
+ * makes an edit that narrows a selector re-evaluate the results it no longer selects. The policy
+ * and namespace informers double as the policy lookup, so a reconciliation makes no API calls
+ * unless the status must change.
+ */
+@ControllerConfiguration(name = ScanResultReconciler.NAME)
+public final class ScanResultReconciler implements Reconciler<ScanResult> {
+  public static final String NAME = "scanresult";
+
+  /** Requeue slightly after the instant itself so the evaluation sees the change. */
+  private static final Duration MARGIN = Duration.ofMillis(250);
+
+  private final ResultEvaluator evaluator;
+  private final Clock clock;
+  private final Timer timer;
+  private InformerEventSource<ScanPolicy, ScanResult> scanPolicies;
+  private InformerEventSource<ClusterScanPolicy, ScanResult> clusterPolicies;
+  private InformerEventSource<Namespace, ScanResult> namespaces;
+
+  public ScanResultReconciler(ResultEvaluator evaluator, Clock clock, MeterRegistry meters) {
+    this.evaluator = evaluator;
+    this.clock = clock;
+    this.timer =
+        Timer.builder("sekisho_reconcile_seconds")
+            .tag("controller", NAME)
+            .publishPercentileHistogram()
+            .register(meters);
+  }
+
+  @Override
+  public List<EventSource<?, ScanResult>> prepareEventSources(
+      EventSourceContext<ScanResult> context) {
+    IndexerResourceCache<ScanResult> results = context.getPrimaryCache();
+    scanPolicies =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ScanPolicy.class, ScanResult.class)
+                .withName("scanpolicies")
+                .withSecondaryToPrimaryMapper(
+                    p -> ids(results.list(p.getMetadata().getNamespace())))
+                .build(),
+            context);
+    clusterPolicies =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ClusterScanPolicy.class, ScanResult.class)
+                .withName("clusterscanpolicies")
+                .withSecondaryToPrimaryMapper(p -> ids(results.list()))
+                .build(),
+            context);
+    namespaces =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Namespace.class, ScanResult.class)
+                .withName("namespaces")
+                .withOnUpdateFilter(
+                    (n, old) ->
+                        !java.util.Objects.equals(
+                            n.getMetadata().getLabels(), old.getMetadata().getLabels()))
+                .withOnAddFilter(n -> false)
+                .withSecondaryToPrimaryMapper(n -> ids(results.list(n.getMetadata().getName())))
+                .build(),
+            context);
+    return List.of(scanPolicies, clusterPolicies, namespaces);
+  }
+
+  private static Set<ResourceID> ids(Stream<? extends HasMetadata> resources) {
+    return resources.map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  @Override
+  public UpdateControl<ScanResult> reconcile(ScanResult result, Context<ScanResult> context) {
+    Timer.Sample sample = Timer.start();
+    try {
+      ResultEvaluator.Evaluated evaluated = evaluator.evaluate(result, cachedLookup());
+      UpdateControl<ScanResult> control = UpdateControl.noUpdate();
+      Instant next = evaluated.decision().nextEvaluation();
+      if (next != null) {
+        Duration wait = Duration.between(clock.instant(), next).plus(MARGIN);
+        control.rescheduleAfter(wait.isNegative() ? MARGIN : wait);
+      }
+      return control;
+    } finally {
+      sample.stop(timer);
+    }
+  }
+
+  private PolicyLookup cachedLookup() {
+    return new PolicyLookup() {
+      @Override
+      public Map<String, String> namespaceLabels(String namespace) {
+        return namespaces
+            .get(new ResourceID(namespace))
+            .map(n -> n.getMetadata().getLabels())
+            .orElse(Map.of());
+      }
+
+      @Override
+      public Collection<ScanPolicy> scanPolicies(String namespace) {
+        return scanPolicies.list(namespace, p -> true).toList();
+      }
+
+      @Override
+      public Collection<ClusterScanPolicy> clusterScanPolicies() {
+        return clusterPolicies.list(p -> true).toList();
+      }
+    };
+  }
+}

@@ -1,0 +1,2 @@
+/** JOSDK reconcilers for ScanResult, ScanPolicy and ClusterScanPolicy. */
+package dev.sekisho.operator.reconcile;

@@ -1,0 +1,29 @@
+package dev.sekisho.operator.vulndb;
+
+import dev.sekisho.scanner.model.OperatingSystem;
+import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.Vulnerability;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Matching against the database the operator currently holds. The seam between the operator and
+ * {@code dev.sekisho.scanner.vulndb}/{@code match}, so a database swap after an update is one
+ * reference change.
+ */
+public interface VulnMatcher {
+  /**
+   * The loaded database.
+   *
+   * @param version schema version and build id
+   * @param built when it was built
+   */
+  record DatabaseInfo(String version, Instant built) {}
+
+  /** The loaded database, or empty while none is loaded (the scan API answers 503 then). */
+  Optional<DatabaseInfo> database();
+
+  /** Vulnerabilities of {@code packages} on {@code os} (null when unknown). */
+  List<Vulnerability> match(OperatingSystem os, List<Package> packages);
+}

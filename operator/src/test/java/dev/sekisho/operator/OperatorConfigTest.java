@@ -1,0 +1,60 @@
+package dev.sekisho.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OperatorConfigTest {
+  @Test
+  void defaults() {
+    OperatorConfig c = OperatorConfig.fromEnv(Map.of());
+    assertThat(c.apiPort()).isEqualTo(8443);
+    assertThat(c.insecureHttp()).isFalse();
+    assertThat(c.leaderElection()).isTrue();
+    assertThat(c.dbUpdateInterval()).isEqualTo(Duration.ofHours(6));
+    assertThat(c.maxBodyBytes()).isEqualTo(32L << 20);
+    assertThat(c.tlsDir()).isNull();
+  }
+
+  @Test
+  void readsEveryVariable() {
+    OperatorConfig c =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "SEKISHO_NAMESPACE", "ops",
+                "SEKISHO_STORE_DIR", "/var/lib/sekisho",
+                "SEKISHO_API_PORT", "9443",
+                "SEKISHO_API_TLS_DIR", "/etc/tls",
+                "SEKISHO_API_INSECURE_HTTP", "true",
+                "SEKISHO_DB_UPDATE_INTERVAL", "15m",
+                "SEKISHO_DB_SOURCES", "https://a.example/osv, /data/osv",
+                "SEKISHO_TOKEN_AUDIENCES", "sekisho",
+                "SEKISHO_API_MAX_BODY", "4Mi",
+                "SEKISHO_LEADER_ELECTION", "no"));
+    assertThat(c.namespace()).isEqualTo("ops");
+    assertThat(c.storeDir()).isEqualTo(Path.of("/var/lib/sekisho"));
+    assertThat(c.apiPort()).isEqualTo(9443);
+    assertThat(c.tlsDir()).isEqualTo(Path.of("/etc/tls"));
+    assertThat(c.insecureHttp()).isTrue();
+    assertThat(c.dbUpdateInterval()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.dbSources()).containsExactly("https://a.example/osv", "/data/osv");
+    assertThat(c.tokenAudiences()).isEqualTo(List.of("sekisho"));
+    assertThat(c.maxBodyBytes()).isEqualTo(4L << 20);
+    assertThat(c.leaderElection()).isFalse();
+  }
+
+  @Test
+  void badValuesNameTheVariable() {
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_DB_UPDATE_INTERVAL", "often")))
+        .hasMessageContaining("SEKISHO_DB_UPDATE_INTERVAL=often");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_API_PORT", "70000")))
+        .hasMessageContaining("SEKISHO_API_PORT");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_API_INSECURE_HTTP", "maybe")))
+        .hasMessageContaining("SEKISHO_API_INSECURE_HTTP=maybe");
+  }
+}

@@ -12,5 +12,10 @@ public enum FixState {
    */
   WONT_FIX,
   /** The state is not known. */
-  UNKNOWN
+  UNKNOWN,
+  /**
+   * The advisory covers the package but not the installed version (a distribution's "not
+   * affected"): reported only when the matcher is asked for such statements.
+   */
+  NOT_AFFECTED
 }

@@ -189,6 +189,7 @@ public final class TableReportWriter implements ReportWriter {
     return switch (v.fixState()) {
       case WONT_FIX -> "(won't fix)";
       case NOT_FIXED -> "(no fix yet)";
+      case NOT_AFFECTED -> "(not affected)";
       case FIXED, UNKNOWN -> "";
     };
   }

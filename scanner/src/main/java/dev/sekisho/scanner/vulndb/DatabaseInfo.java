@@ -1,0 +1,87 @@
+package dev.sekisho.scanner.vulndb;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code sekisho db info} prints: the database's schema version, build time, sources and size.
+ *
+ * @param path the database file
+ * @param schemaVersion schema version of the file
+ * @param builtAt when it was built
+ * @param advisories number of advisories
+ * @param affectedEntries number of affected-package entries
+ * @param knownExploited number of CVE ids in the known-exploited catalogue
+ * @param cvssEntries number of CVE ids with CVSS data from the enrichment feed
+ * @param sizeBytes file size
+ * @param sources the sources it was built from
+ */
+public record DatabaseInfo(
+    String path,
+    int schemaVersion,
+    Instant builtAt,
+    long advisories,
+    long affectedEntries,
+    long knownExploited,
+    long cvssEntries,
+    long sizeBytes,
+    List<Source> sources) {
+
+  /** The default age after which a database is reported stale. */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
+
+  public DatabaseInfo {
+    sources = List.copyOf(sources);
+  }
+
+  /**
+   * One source the database was built from.
+   *
+   * @param kind "osv", "kev" or "cvss"
+   * @param location the URL or path
+   * @param digest sha256 of the bytes read ("sha256:…"; for a directory, of its sorted files)
+   * @param records records read from it
+   * @param etag the HTTP ETag when it was fetched over HTTP, else null
+   */
+  public record Source(String kind, String location, String digest, long records, String etag) {}
+
+  /** The database's age at {@code now}. */
+  public Duration age(Instant now) {
+    return Duration.between(builtAt, now);
+  }
+
+  /** True when the database is older than {@code maxAge}. */
+  public boolean isStale(Duration maxAge, Instant now) {
+    return age(now).compareTo(maxAge) > 0;
+  }
+
+  /**
+   * A warning for the user when the database is older than {@code maxAge}, e.g. "vulnerability
+   * database is 9 days old (built 2026-11-14T10:00:00Z, limit 7 days): run `sekisho db update`".
+   */
+  public Optional<String> staleWarning(Duration maxAge, Instant now) {
+    if (!isStale(maxAge, now)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "vulnerability database is "
+            + human(age(now))
+            + " old (built "
+            + builtAt
+            + ", limit "
+            + human(maxAge)
+            + "): run `sekisho db update`");
+  }
+
+  private static String human(Duration d) {
+    if (d.toDays() >= 1) {
+      return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+    }
+    if (d.toHours() >= 1) {
+      return d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
+    }
+    return Math.max(0, d.toMinutes()) + " minutes";
+  }
+}

@@ -1,0 +1,236 @@
+package dev.sekisho.scanner.vulndb;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the database from its sources: {@code sekisho db update} ({@link #update}) and {@code
+ * sekisho db import} ({@link #importFrom}).
+ *
+ * <p>Atomic: the new database is built into a temporary file in the database directory, fsynced and
+ * renamed over {@code vulndb.sqlite}; a crash or an error at any point leaves the previous database
+ * as it was (and the temporary file is removed, or ignored by the next run). Resumable: downloads
+ * go to {@code <dir>/cache} with their ETag and sha256, so a re-run after a failure re-uses what it
+ * already has and asks the server only for what changed. One update runs at a time per directory
+ * ({@code <dir>/.lock}).
+ */
+public final class DatabaseUpdater {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseUpdater.class);
+
+  private final HttpClient http;
+  private final Clock clock;
+
+  /** An updater with its own HTTP client (redirects followed) and the system clock. */
+  public DatabaseUpdater() {
+    this(
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build(),
+        Clock.systemUTC());
+  }
+
+  public DatabaseUpdater(HttpClient http, Clock clock) {
+    this.http = http;
+    this.clock = clock;
+  }
+
+  /**
+   * Fetches and compiles all sources of {@code config} into the database in {@code dir}.
+   *
+   * @param progress receives one line per step ("fetching …", "read 1234 records from …")
+   * @return the new database's metadata
+   * @throws IOException naming the source or file that failed; the old database stays in place
+   */
+  public DatabaseInfo update(SourcesConfig config, Path dir, Consumer<String> progress)
+      throws IOException {
+    Files.createDirectories(dir);
+    try (FileChannel lockFile =
+            FileChannel.open(
+                dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = tryLock(lockFile, dir)) {
+      return build(config, dir, progress);
+    }
+  }
+
+  /**
+   * Compiles local OSV files or directories (and nothing else) into the database in {@code dir}.
+   */
+  public DatabaseInfo importFrom(List<Path> paths, Path dir, Consumer<String> progress)
+      throws IOException {
+    if (paths.isEmpty()) {
+      throw new IOException(
+          "nothing to import: give at least one OSV zip, directory or .json file");
+    }
+    for (Path p : paths) {
+      if (!Files.exists(p)) {
+        throw new IOException("cannot import " + p + ": no such file or directory");
+      }
+    }
+    return update(SourcesConfig.local(paths), dir, progress);
+  }
+
+  private static FileLock tryLock(FileChannel ch, Path dir) throws IOException {
+    try {
+      FileLock lock = ch.tryLock();
+      if (lock == null) {
+        throw new IOException("another database update is running in " + dir);
+      }
+      return lock;
+    } catch (OverlappingFileLockException e) {
+      throw new IOException("another database update is running in " + dir, e);
+    }
+  }
+
+  private DatabaseInfo build(SourcesConfig config, Path dir, Consumer<String> progress)
+      throws IOException {
+    ArchiveCache cache = new ArchiveCache(dir.resolve("cache"), http);
+    // fetch first: a network failure must not cost a half-built file
+    List<LoadedSource> osv = new ArrayList<>();
+    if (config.osvBaseUrl() != null) {
+      for (String eco : config.ecosystems()) {
+        URI url = archiveUrl(config.osvBaseUrl(), eco);
+        progress.accept("fetching " + url);
+        ArchiveCache.Cached c = cache.fetch(url, "osv-" + safeName(eco) + ".zip");
+        osv.add(new LoadedSource(url.toString(), c.file(), c.digest(), c.etag()));
+      }
+    }
+    for (Path p : config.osvPaths()) {
+      osv.add(new LoadedSource(p.toString(), p, ArchiveCache.digest(p), null));
+    }
+    LoadedSource kev = null;
+    if (config.kev() != null) {
+      kev = load(cache, config.kev(), "kev.json", progress);
+    }
+    List<LoadedSource> cvss = new ArrayList<>();
+    for (int i = 0; i < config.cvss().size(); i++) {
+      cvss.add(load(cache, config.cvss().get(i), "cvss-" + i + ".json", progress));
+    }
+
+    Path tmp =
+        dir.resolve(
+            Schema.FILE_NAME + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    try {
+      try (DatabaseBuilder b = DatabaseBuilder.create(tmp)) {
+        for (LoadedSource s : osv) {
+          long before = b.advisories();
+          OsvReader.Counts counts = OsvReader.read(s.file(), b::add);
+          progress.accept(
+              "read "
+                  + counts.records()
+                  + " OSV records from "
+                  + s.location()
+                  + (counts.errors() > 0 ? " (" + counts.errors() + " unreadable, skipped)" : ""));
+          b.addSource(
+              new DatabaseInfo.Source(
+                  "osv", s.location(), s.digest(), b.advisories() - before, s.etag()));
+        }
+        if (kev != null) {
+          List<String> ids = EnrichmentFeeds.kevIds(kev.file());
+          b.addKnownExploited(ids);
+          progress.accept("read " + ids.size() + " known-exploited ids from " + kev.location());
+          b.addSource(
+              new DatabaseInfo.Source("kev", kev.location(), kev.digest(), ids.size(), kev.etag()));
+        }
+        for (LoadedSource s : cvss) {
+          long n = 0;
+          for (Path f : EnrichmentFeeds.files(s.file())) {
+            for (EnrichmentFeeds.CvssRow row : EnrichmentFeeds.nvdCvss(f)) {
+              b.addCvss(row.cve(), row.vector(), row.score());
+              n++;
+            }
+          }
+          progress.accept("read CVSS data for " + n + " CVEs from " + s.location());
+          b.addSource(new DatabaseInfo.Source("cvss", s.location(), s.digest(), n, s.etag()));
+        }
+        b.finish(clock.instant());
+      }
+      fsync(tmp);
+      Path target = VulnDatabase.databaseFile(dir);
+      try {
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("cannot replace " + target + " atomically: " + e.getMessage(), e);
+      }
+      fsyncDirectory(dir);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    try (VulnDatabase db = VulnDatabase.open(dir)) {
+      DatabaseInfo info = db.info();
+      progress.accept(
+          "vulnerability database updated: " + info.advisories() + " advisories in " + info.path());
+      LOG.info("database updated dir={} advisories={}", dir, info.advisories());
+      return info;
+    }
+  }
+
+  private record LoadedSource(String location, Path file, String digest, String etag) {}
+
+  private LoadedSource load(
+      ArchiveCache cache, String location, String cacheName, Consumer<String> progress)
+      throws IOException {
+    String lower = location.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("http://") || lower.startsWith("https://")) {
+      progress.accept("fetching " + location);
+      String name = lower.endsWith(".gz") ? cacheName + ".gz" : cacheName;
+      ArchiveCache.Cached c = cache.fetch(URI.create(location), name);
+      return new LoadedSource(location, c.file(), c.digest(), c.etag());
+    }
+    Path p = Path.of(location);
+    if (!Files.exists(p)) {
+      throw new IOException("feed " + location + " does not exist");
+    }
+    return new LoadedSource(location, p, ArchiveCache.digest(p), null);
+  }
+
+  /** {@code <base>/<Ecosystem>/all.zip}, the ecosystem URL-encoded ("Red Hat" → "Red%20Hat"). */
+  static URI archiveUrl(URI base, String ecosystem) {
+    String b = base.toString();
+    if (!b.endsWith("/")) {
+      b += "/";
+    }
+    return URI.create(
+        b + URLEncoder.encode(ecosystem, StandardCharsets.UTF_8).replace("+", "%20") + "/all.zip");
+  }
+
+  private static String safeName(String ecosystem) {
+    return ecosystem.replaceAll("[^A-Za-z0-9.]+", "_");
+  }
+
+  private static void fsync(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+
+  private static void fsyncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // not every file system lets a directory be opened for fsync; the rename itself is atomic
+      LOG.debug("cannot fsync directory {}: {}", dir, e.getMessage());
+    }
+  }
+}

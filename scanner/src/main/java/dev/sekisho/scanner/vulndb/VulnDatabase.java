@@ -1,0 +1,302 @@
+package dev.sekisho.scanner.vulndb;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The compiled vulnerability database, opened read-only. Open it once and share it: queries are
+ * serialised on the one connection and cheap (an indexed lookup per package name).
+ *
+ * <pre>{@code
+ * try (VulnDatabase db = VulnDatabase.open(VulnDatabase.defaultDirectory())) {
+ *   db.info().staleWarning(DatabaseInfo.DEFAULT_MAX_AGE, Instant.now()).ifPresent(log::warn);
+ *   List<Vulnerability> found = new VulnerabilityMatcher(db).match(os, packages);
+ * }
+ * }</pre>
+ */
+public final class VulnDatabase implements AutoCloseable {
+
+  private final Path file;
+  private final Connection db;
+  private final PreparedStatement affected;
+  private final PreparedStatement advisory;
+  private final PreparedStatement kev;
+  private final PreparedStatement cvss;
+  private final Map<Long, Advisory> advisoryCache = new HashMap<>();
+
+  private VulnDatabase(Path file, Connection db) throws SQLException {
+    this.file = file;
+    this.db = db;
+    affected =
+        db.prepareStatement("SELECT advisory, data FROM affected WHERE ecosystem=? AND name=?");
+    advisory = db.prepareStatement("SELECT id, data FROM advisory WHERE k=?");
+    kev = db.prepareStatement("SELECT 1 FROM kev WHERE cve=?");
+    cvss = db.prepareStatement("SELECT vector, score FROM cvss WHERE cve=?");
+  }
+
+  /**
+   * The default database directory: {@code $SEKISHO_DB_DIR}, else {@code
+   * $XDG_CACHE_HOME/sekisho/db}, else {@code ~/.cache/sekisho/db}.
+   */
+  public static Path defaultDirectory() {
+    return defaultDirectory(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  static Path defaultDirectory(Map<String, String> env, Path home) {
+    String dir = env.get("SEKISHO_DB_DIR");
+    if (dir != null && !dir.isBlank()) {
+      return Path.of(dir);
+    }
+    String cache = env.get("XDG_CACHE_HOME");
+    Path base = cache != null && !cache.isBlank() ? Path.of(cache) : home.resolve(".cache");
+    return base.resolve("sekisho").resolve("db");
+  }
+
+  /** The database file inside a database directory. */
+  public static Path databaseFile(Path dir) {
+    return dir.resolve(Schema.FILE_NAME);
+  }
+
+  /**
+   * Opens the database in {@code dir} read-only.
+   *
+   * @throws IOException with a message naming the directory when there is no database (run {@code
+   *     sekisho db update}), or it has another schema version, or it cannot be read
+   */
+  public static VulnDatabase open(Path dir) throws IOException {
+    Path file = databaseFile(dir);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(
+          "no vulnerability database in "
+              + dir
+              + ": run `sekisho db update` or `sekisho db import`");
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setOpenMode(SQLiteOpenMode.READONLY);
+    config.setOpenMode(SQLiteOpenMode.NOMUTEX);
+    Connection c = null;
+    try {
+      c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+      int schema;
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key='schema_version'")) {
+        schema = rs.next() ? Integer.parseInt(rs.getString(1)) : -1;
+      }
+      if (schema != Schema.VERSION) {
+        c.close();
+        throw new IOException(
+            "vulnerability database "
+                + file
+                + " has schema version "
+                + schema
+                + ", this Sekisho reads version "
+                + Schema.VERSION
+                + ": run `sekisho db update`");
+      }
+      return new VulnDatabase(file, c);
+    } catch (SQLException | NumberFormatException e) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (SQLException ignored) {
+        // already failing
+      }
+      throw new IOException(
+          "cannot open vulnerability database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
+  }
+
+  /** Metadata for {@code sekisho db info}. */
+  public synchronized DatabaseInfo info() throws IOException {
+    try (Statement s = db.createStatement()) {
+      Map<String, String> meta = new HashMap<>();
+      try (ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
+        while (rs.next()) {
+          meta.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      List<DatabaseInfo.Source> sources = new ArrayList<>();
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT kind, location, digest, records, etag FROM source ORDER BY rowid")) {
+        while (rs.next()) {
+          sources.add(
+              new DatabaseInfo.Source(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getLong(4),
+                  rs.getString(5)));
+        }
+      }
+      return new DatabaseInfo(
+          file.toString(),
+          Integer.parseInt(meta.get("schema_version")),
+          Instant.parse(meta.get("built_at")),
+          Long.parseLong(meta.getOrDefault("advisories", "0")),
+          Long.parseLong(meta.getOrDefault("affected", "0")),
+          count(s, "kev"),
+          count(s, "cvss"),
+          Files.size(file),
+          sources);
+    } catch (SQLException | RuntimeException e) {
+      throw new IOException("cannot read metadata of " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long count(Statement s, String table) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  /**
+   * The affected entries for a package, by ecosystem key and name key (see {@link EcosystemKeys}).
+   */
+  public synchronized List<AffectedEntry> affected(String ecosystem, String name)
+      throws IOException {
+    try {
+      affected.setString(1, ecosystem);
+      affected.setString(2, name);
+      List<AffectedEntry> out = new ArrayList<>();
+      try (ResultSet rs = affected.executeQuery()) {
+        while (rs.next()) {
+          Schema.StoredAffected a =
+              Schema.JSON.readValue(rs.getString(2), Schema.StoredAffected.class);
+          out.add(new AffectedEntry(rs.getLong(1), ecosystem, name, a.r(), a.v(), a.s(), a.w()));
+        }
+      }
+      return out;
+    } catch (SQLException | JsonProcessingException e) {
+      throw new IOException(
+          "cannot read advisories for "
+              + ecosystem
+              + "/"
+              + name
+              + " from "
+              + file
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The advisory with a row key from an {@link AffectedEntry}. */
+  public synchronized Advisory advisory(long key) throws IOException {
+    Advisory cached = advisoryCache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    try {
+      advisory.setLong(1, key);
+      try (ResultSet rs = advisory.executeQuery()) {
+        if (!rs.next()) {
+          throw new IOException("advisory #" + key + " missing from " + file);
+        }
+        Schema.StoredAdvisory a =
+            Schema.JSON.readValue(rs.getString(2), Schema.StoredAdvisory.class);
+        Advisory result =
+            new Advisory(
+                rs.getString(1),
+                a.aliases(),
+                a.summary(),
+                instant(a.published()),
+                instant(a.modified()),
+                a.cvssVector(),
+                a.cvssScore(),
+                a.rated(),
+                a.refs());
+        if (advisoryCache.size() > 10_000) {
+          advisoryCache.clear();
+        }
+        advisoryCache.put(key, result);
+        return result;
+      }
+    } catch (SQLException | JsonProcessingException e) {
+      throw new IOException(
+          "cannot read advisory #" + key + " from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Instant instant(String s) {
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** True when the id is in the known-exploited catalogue. */
+  public synchronized boolean knownExploited(String id) throws IOException {
+    try {
+      kev.setString(1, id);
+      try (ResultSet rs = kev.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw new IOException(
+          "cannot read known-exploited data from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * CVSS data for a CVE from the enrichment feed.
+   *
+   * @param vector the vector
+   * @param score the base score (computed, or the feed's when we cannot compute it), or null
+   */
+  public record CvssData(String vector, Double score) {}
+
+  /** The enrichment feed's CVSS data for a CVE, if any. */
+  public synchronized Optional<CvssData> cvss(String cve) throws IOException {
+    try {
+      cvss.setString(1, cve);
+      try (ResultSet rs = cvss.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        double score = rs.getDouble(2);
+        return Optional.of(new CvssData(rs.getString(1), rs.wasNull() ? null : score));
+      }
+    } catch (SQLException e) {
+      throw new IOException("cannot read CVSS data from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    try {
+      db.close();
+    } catch (SQLException e) {
+      throw new IOException("cannot close " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,304 @@
+package dev.sekisho.scanner.artifact;
+
+import dev.sekisho.scanner.analyzer.AnalysisResult;
+import dev.sekisho.scanner.applier.LayerMerger;
+import dev.sekisho.scanner.applier.LayerMerger.MergedFile;
+import dev.sekisho.scanner.cache.FileLayerCache;
+import dev.sekisho.scanner.cache.LayerCache;
+import dev.sekisho.scanner.image.ImageAccessException;
+import dev.sekisho.scanner.image.ImageConfig;
+import dev.sekisho.scanner.image.ImageSource;
+import dev.sekisho.scanner.image.ImageSources;
+import dev.sekisho.scanner.image.RegistryClient;
+import dev.sekisho.scanner.image.ResolvedImage;
+import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.layer.LayerResult;
+import dev.sekisho.scanner.layer.LayerWalker;
+import dev.sekisho.scanner.model.ImageFacts;
+import dev.sekisho.scanner.model.Inventory;
+import dev.sekisho.scanner.model.LayerInfo;
+import dev.sekisho.scanner.model.OperatingSystem;
+import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.ScanWarning;
+import dev.sekisho.scanner.model.SecretFinding;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a target into an {@link Inventory}: resolves the image, reads each layer once (or takes its
+ * result from the per-layer cache), bounded-parallel, merges the layers with the applier, and
+ * collects the image facts from the reference, manifest and config.
+ */
+public final class ArtifactInspector {
+  private static final Logger LOG = LoggerFactory.getLogger(ArtifactInspector.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final List<String> OS_RELEASE_PRIORITY =
+      List.of("etc/os-release", "usr/lib/os-release");
+
+  /**
+   * Inspects a target. Registry targets use a new {@link RegistryClient} built from {@link
+   * InspectOptions#registry()}.
+   *
+   * @throws IllegalArgumentException for an {@code sbom:} target (read it with the SBOM reader)
+   * @throws ImageAccessException when the image cannot be read (see its reason)
+   * @throws IOException on other I/O failures
+   */
+  public Inventory inspect(Target target, InspectOptions options) throws IOException {
+    RegistryClient client =
+        target.kind() == Target.Kind.REGISTRY ? new RegistryClient(options.registry()) : null;
+    return inspect(target, options, client);
+  }
+
+  /** Inspects a target with a given registry client (shared between scans, or counted in tests). */
+  public Inventory inspect(Target target, InspectOptions options, RegistryClient client)
+      throws IOException {
+    try (ImageSource source = ImageSources.open(target, client)) {
+      String reference =
+          target.kind() == Target.Kind.REGISTRY ? target.reference().toString() : target.input();
+      return inspect(source, reference, options);
+    }
+  }
+
+  /** Inspects an opened source; {@code reference} is what {@link ImageFacts#reference()} says. */
+  public Inventory inspect(ImageSource source, String reference, InspectOptions options)
+      throws IOException {
+    ResolvedImage image = source.resolve(options.platform());
+    List<ScanWarning> warnings = new ArrayList<>();
+    if (image.platform() != null && !options.platform().matches(image.platform())) {
+      warnings.add(
+          new ScanWarning(
+              null,
+              "the image is for platform "
+                  + image.platform()
+                  + ", not the requested "
+                  + options.platform()
+                  + " (it is not a multi-platform index)"));
+    }
+    ImageFacts facts = facts(reference, image, options);
+    options.progress().resolved(facts);
+    LOG.info(
+        "inspecting image={} digest={} platform={} layers={}",
+        reference,
+        facts.digest(),
+        facts.platform(),
+        facts.layers().size());
+    List<LayerResult> layers = readLayers(source, image, facts.layers(), options);
+    List<MergedFile> files = LayerMerger.merge(layers);
+    for (LayerResult layer : layers) {
+      warnings.addAll(layer.warnings());
+    }
+    return inventory(facts, files, warnings);
+  }
+
+  private List<LayerResult> readLayers(
+      ImageSource source, ResolvedImage image, List<LayerInfo> layers, InspectOptions options)
+      throws IOException {
+    LayerCache cache =
+        options.cacheDir() == null ? LayerCache.NONE : new FileLayerCache(options.cacheDir());
+    LayerWalker walker =
+        new LayerWalker(options.analyzers(), LayerWalker.DEFAULT_MEMORY_LIMIT, options.tempDir());
+    int threads = Math.min(options.parallelism(), Math.max(1, layers.size()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "sekisho-layer-" + THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<LayerResult>> futures = new ArrayList<>();
+      for (int i = 0; i < layers.size(); i++) {
+        int index = i;
+        LayerInfo layer = layers.get(i);
+        futures.add(
+            pool.submit(() -> readLayer(source, image, index, layer, cache, walker, options)));
+      }
+      List<LayerResult> results = new ArrayList<>(layers.size());
+      for (Future<LayerResult> f : futures) {
+        try {
+          results.add(f.get());
+        } catch (ExecutionException e) {
+          futures.forEach(other -> other.cancel(true));
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IOException(cause);
+        } catch (InterruptedException e) {
+          futures.forEach(other -> other.cancel(true));
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while reading layers", e);
+        }
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private LayerResult readLayer(
+      ImageSource source,
+      ResolvedImage image,
+      int index,
+      LayerInfo layer,
+      LayerCache cache,
+      LayerWalker walker,
+      InspectOptions options)
+      throws IOException {
+    var cached = cache.get(layer.digest(), options.analyzers());
+    if (cached.isPresent()) {
+      options.progress().layerCached(index, layer);
+      return cached.get();
+    }
+    options.progress().layerStarted(index, layer);
+    LayerResult result;
+    try {
+      result =
+          walker.walk(
+              layer.digest(),
+              () -> new Counting(source.openLayer(image, index), index, layer, options.progress()));
+    } catch (ImageAccessException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new ImageAccessException(
+          ImageAccessException.Reason.IO,
+          "cannot read layer "
+              + layer.digest()
+              + " of "
+              + source.describe()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    // Only a layer read to its end, digest verified, gets here: safe to cache.
+    cache.put(layer.digest(), options.analyzers(), result);
+    options.progress().layerFinished(index, layer);
+    return result;
+  }
+
+  /** The image facts for checks and policies. Environment values are dropped here. */
+  static ImageFacts facts(String reference, ResolvedImage image, InspectOptions options) {
+    ImageConfig config = image.config();
+    ImageConfig.RuntimeConfig rc = config.config();
+    List<String> ports = List.of();
+    List<String> envNames = List.of();
+    boolean healthcheck = false;
+    Map<String, String> labels = Map.of();
+    String user = "";
+    if (rc != null) {
+      user = rc.user() == null ? "" : rc.user();
+      if (rc.exposedPorts() != null) {
+        ports = List.copyOf(new TreeSet<>(rc.exposedPorts().keySet()));
+      }
+      if (rc.env() != null) {
+        envNames =
+            rc.env().stream()
+                .map(e -> e.indexOf('=') < 0 ? e : e.substring(0, e.indexOf('=')))
+                .toList();
+      }
+      healthcheck = rc.healthcheck() != null && rc.healthcheck().enabled();
+      if (rc.labels() != null) {
+        labels = rc.labels();
+      }
+    }
+    String platform =
+        image.platform() != null ? image.platform().toString() : options.platform().toString();
+    return new ImageFacts(
+        reference,
+        image.registry(),
+        image.repository(),
+        image.tag(),
+        image.digest(),
+        platform,
+        user,
+        ports,
+        envNames,
+        healthcheck,
+        labels,
+        image.annotations(),
+        config.createdInstant(),
+        image.layers());
+  }
+
+  static Inventory inventory(ImageFacts facts, List<MergedFile> files, List<ScanWarning> warnings) {
+    List<Package> packages = new ArrayList<>();
+    List<SecretFinding> secrets = new ArrayList<>();
+    List<ScanWarning> allWarnings = new ArrayList<>(warnings);
+    OperatingSystem os = null;
+    int osRank = Integer.MAX_VALUE;
+    for (MergedFile f : files) {
+      AnalysisResult r = f.result();
+      packages.addAll(r.packages());
+      secrets.addAll(r.secrets());
+      allWarnings.addAll(r.warnings());
+      if (r.os() != null) {
+        int rank = OS_RELEASE_PRIORITY.indexOf(f.path());
+        rank = rank < 0 ? OS_RELEASE_PRIORITY.size() : rank;
+        if (rank < osRank) {
+          os = r.os();
+          osRank = rank;
+        }
+      }
+    }
+    return new Inventory(facts, os, packages, secrets, allWarnings);
+  }
+
+  /** Counts raw bytes for progress reports. */
+  private static final class Counting extends FilterInputStream {
+    private static final long STEP = 1 << 20;
+    private final int index;
+    private final LayerInfo layer;
+    private final ProgressListener progress;
+    private long count;
+    private long reported;
+
+    Counting(InputStream in, int index, LayerInfo layer, ProgressListener progress) {
+      super(in);
+      this.index = index;
+      this.layer = layer;
+      this.progress = progress;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        add(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        add(n);
+      }
+      return n;
+    }
+
+    private void add(long n) {
+      count += n;
+      if (count - reported >= STEP) {
+        reported = count;
+        progress.layerProgress(index, layer, count);
+      }
+    }
+  }
+}

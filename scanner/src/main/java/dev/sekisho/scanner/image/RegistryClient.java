@@ -1,0 +1,759 @@
+package dev.sekisho.scanner.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sekisho.scanner.image.ImageAccessException.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of the OCI Distribution API (pull only), on {@link java.net.http.HttpClient}.
+ *
+ * <ul>
+ *   <li>Manifests: OCI and Docker schema 2, indexes and manifest lists with platform selection;
+ *       schema 1 is refused with a clear error.
+ *   <li>Auth: anonymous first; on a 401 the {@code WWW-Authenticate} challenge decides: Bearer
+ *       (token from the realm for service and {@code repository:REPO:pull}, cached per registry and
+ *       scope until it expires) or Basic. Credentials come from a {@link CredentialStore}.
+ *   <li>Retries: 429, 500, 502, 503, 504 and connection failures are retried with exponential
+ *       backoff, honouring {@code Retry-After} (seconds or HTTP date, capped), for at most {@link
+ *       RegistryOptions#maxAttempts()} attempts per request.
+ *   <li>Integrity: every manifest and blob is checked against its digest; blobs while they stream
+ *       ({@link VerifyingInputStream}).
+ *   <li>Transport: HTTPS, with extra CAs from the options; plain HTTP only for registries listed in
+ *       {@link RegistryOptions#plainHttpRegistries()}. Redirects (blob storage) are followed by
+ *       hand so that the Authorization header never leaves the registry's host.
+ * </ul>
+ *
+ * <p>Thread-safe; share one per scan.
+ */
+public final class RegistryClient {
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
+  private static final String USER_AGENT = "sekisho";
+  private static final int MAX_MANIFEST_BYTES = 8 << 20;
+  private static final int MAX_CONFIG_BYTES = 32 << 20;
+  private static final int MAX_ERROR_BYTES = 64 << 10;
+  private static final int MAX_REDIRECTS = 10;
+  private static final Duration BASE_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(16);
+  private static final Duration HEADERS_TIMEOUT = Duration.ofMinutes(5);
+
+  /** Waits between retries; replaceable in tests. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private final RegistryOptions options;
+  private final CredentialStore credentials;
+  private final HttpClient http;
+  private final Sleeper sleeper;
+  private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
+  private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+  private final AtomicLong blobRequests = new AtomicLong();
+
+  private record Token(String value, Instant expires) {}
+
+  /**
+   * A client with credentials and TLS settings from the options.
+   *
+   * @throws ImageAccessException when a credential file or CA bundle cannot be read
+   */
+  public RegistryClient(RegistryOptions options) throws ImageAccessException {
+    this(options, CredentialStore.load(options), Thread::sleep);
+  }
+
+  /** A client with explicit credentials and sleeper (tests). */
+  public RegistryClient(RegistryOptions options, CredentialStore credentials, Sleeper sleeper)
+      throws ImageAccessException {
+    this.options = options;
+    this.credentials = credentials;
+    this.sleeper = d -> sleeper.sleep(d);
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(options.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .sslContext(TlsSettings.context(options.caBundles()))
+            .build();
+  }
+
+  /** The raw manifest or index as served, with its media type and verified digest. */
+  public record ManifestResponse(byte[] body, String mediaType, String digest) {}
+
+  /** How many blob downloads this client started (including retries' re-sends not counted). */
+  public long blobRequests() {
+    return blobRequests.get();
+  }
+
+  /**
+   * Resolves a reference to one platform's manifest and config, without reading any layer.
+   *
+   * @throws ImageAccessException with the reasons documented on {@link ImageAccessException}
+   */
+  public ResolvedImage fetchImage(ImageReference ref, Platform platform)
+      throws ImageAccessException {
+    ManifestResponse top = fetchManifest(ref);
+    ManifestDocument doc =
+        ManifestDocument.parse(top.body(), top.mediaType(), "manifest of " + ref);
+    String manifestDigest = top.digest();
+    Manifest manifest;
+    Platform selected = null;
+    if (doc instanceof ImageIndex index) {
+      Descriptor entry = index.select(platform, "the index of " + ref);
+      selected = entry.platform().toPlatform();
+      ImageReference byDigest = ref.withDigest(entry.digest());
+      ManifestResponse m = fetchManifest(byDigest);
+      ManifestDocument inner =
+          ManifestDocument.parse(
+              m.body(), m.mediaType(), "manifest " + entry.digest() + " of " + ref);
+      if (!(inner instanceof Manifest mf)) {
+        throw new ImageAccessException(
+            Reason.UNSUPPORTED,
+            "the index of "
+                + ref
+                + " points to another index for "
+                + platform
+                + " (nested indexes are not supported)");
+      }
+      manifest = mf;
+      manifestDigest = m.digest();
+    } else {
+      manifest = (Manifest) doc;
+    }
+    byte[] configBytes = fetchBlob(ref, manifest.config(), MAX_CONFIG_BYTES, "config");
+    ImageConfig config;
+    try {
+      config = ManifestDocument.JSON.readValue(configBytes, ImageConfig.class);
+    } catch (IOException e) {
+      throw new ImageAccessException(
+          Reason.INVALID,
+          "the config "
+              + manifest.config().digest()
+              + " of "
+              + ref
+              + " is malformed: "
+              + e.getMessage(),
+          e);
+    }
+    Platform actual = config.platform() != null ? config.platform() : selected;
+    return new ResolvedImage(
+        ref.registry(),
+        ref.repository(),
+        ref.effectiveTag(),
+        top.digest(),
+        manifestDigest,
+        manifest,
+        config,
+        actual);
+  }
+
+  /**
+   * Fetches a manifest or index by tag or digest and verifies its digest: against the reference's
+   * digest when it has one, else against the {@code Docker-Content-Digest} header when the server
+   * sends one.
+   */
+  public ManifestResponse fetchManifest(ImageReference ref) throws ImageAccessException {
+    URI uri = uri(ref, "/manifests/" + ref.manifestReference());
+    String what = "manifest " + ref.manifestReference() + " of " + ref.name();
+    HttpResponse<InputStream> resp = exchange(ref, uri, MediaTypes.MANIFEST_ACCEPT, what);
+    int status = resp.statusCode();
+    if (status != 200) {
+      throw failure(ref, resp, what);
+    }
+    byte[] body = readLimited(resp, MAX_MANIFEST_BYTES, what);
+    String contentType = resp.headers().firstValue("Content-Type").orElse(null);
+    String expected = ref.digest();
+    Digest computed;
+    if (expected != null) {
+      Digest d = Digest.parse(expected);
+      if (!d.matches(body)) {
+        throw new ImageAccessException(
+            Reason.DIGEST_MISMATCH,
+            what + " does not match its digest " + expected + " (tampered or corrupt): rejected");
+      }
+      computed = d;
+    } else {
+      computed = Digest.sha256(body);
+      Optional<String> header = resp.headers().firstValue("Docker-Content-Digest");
+      if (header.isPresent()
+          && header.get().startsWith("sha256:")
+          && !header.get().equals(computed.toString())) {
+        throw new ImageAccessException(
+            Reason.DIGEST_MISMATCH,
+            what
+                + " has digest "
+                + computed
+                + " but the registry says "
+                + header.get()
+                + " (tampered or corrupt): rejected");
+      }
+    }
+    return new ManifestResponse(body, contentType, computed.toString());
+  }
+
+  /**
+   * Opens a blob for streaming. The stream verifies size and digest and fails at its end when they
+   * do not match: read it to the end before trusting anything read from it. The caller closes it.
+   */
+  public InputStream openBlob(ImageReference ref, Descriptor blob) throws ImageAccessException {
+    Digest digest = parseDigest(blob.digest(), ref);
+    String what = "blob " + blob.digest() + " of " + ref.name();
+    URI uri = uri(ref, "/blobs/" + blob.digest());
+    blobRequests.incrementAndGet();
+    HttpResponse<InputStream> resp = exchange(ref, uri, null, what);
+    if (resp.statusCode() != 200) {
+      throw failure(ref, resp, what);
+    }
+    long size = blob.size() > 0 ? blob.size() : -1;
+    return new VerifyingInputStream(resp.body(), digest, size, what);
+  }
+
+  /** Reads a small blob whole (configs), verified. */
+  public byte[] fetchBlob(ImageReference ref, Descriptor blob, int maxBytes, String kind)
+      throws ImageAccessException {
+    if (blob.size() > maxBytes) {
+      throw new ImageAccessException(
+          Reason.INVALID,
+          "the "
+              + kind
+              + " blob "
+              + blob.digest()
+              + " of "
+              + ref.name()
+              + " is larger than "
+              + maxBytes
+              + " bytes");
+    }
+    try (InputStream in = openBlob(ref, blob)) {
+      byte[] bytes = in.readNBytes(maxBytes + 1);
+      if (bytes.length > maxBytes) {
+        throw new ImageAccessException(
+            Reason.INVALID,
+            "the "
+                + kind
+                + " blob "
+                + blob.digest()
+                + " of "
+                + ref.name()
+                + " is larger than "
+                + maxBytes
+                + " bytes");
+      }
+      if (in.read() != -1) {
+        throw new IllegalStateException("unreachable");
+      }
+      return bytes;
+    } catch (ImageAccessException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new ImageAccessException(
+          Reason.IO,
+          "cannot read the "
+              + kind
+              + " blob "
+              + blob.digest()
+              + " of "
+              + ref.name()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  // ---- transport -------------------------------------------------------------------------
+
+  private boolean plainHttp(String registry) {
+    return options.plainHttpRegistries().contains(registry);
+  }
+
+  private URI uri(ImageReference ref, String suffix) {
+    String host =
+        ref.registry().equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : ref.registry();
+    String scheme = plainHttp(ref.registry()) ? "http" : "https";
+    return URI.create(scheme + "://" + host + "/v2/" + ref.repository() + suffix);
+  }
+
+  private static String scope(ImageReference ref) {
+    return "repository:" + ref.repository() + ":pull";
+  }
+
+  /**
+   * Sends a GET with auth and retries. Returns the final response (any status but 401 handled,
+   * 429/5xx exhausted); its body stream is open.
+   */
+  private HttpResponse<InputStream> exchange(
+      ImageReference ref, URI uri, String accept, String what) throws ImageAccessException {
+    String registry = ref.registry();
+    String scope = scope(ref);
+    boolean authenticated = false;
+    while (true) {
+      String authorization = authorization(registry, scope);
+      HttpResponse<InputStream> resp =
+          sendWithRetries(
+              () -> {
+                HttpRequest.Builder b =
+                    HttpRequest.newBuilder(uri)
+                        .GET()
+                        .timeout(HEADERS_TIMEOUT)
+                        .header("User-Agent", USER_AGENT);
+                if (plainHttp(registry)) {
+                  b.version(HttpClient.Version.HTTP_1_1);
+                }
+                if (accept != null) {
+                  b.header("Accept", accept);
+                }
+                if (authorization != null) {
+                  b.header("Authorization", authorization);
+                }
+                return b.build();
+              },
+              what + " from " + registry);
+      if (resp.statusCode() != 401 || authenticated) {
+        return resp;
+      }
+      String header = String.join(", ", resp.headers().allValues("WWW-Authenticate"));
+      String errors = errorText(resp);
+      authenticated = true;
+      if (!authenticate(registry, scope, header, authorization != null)) {
+        throw unauthorized(registry, scope, 401, errors, authorization != null);
+      }
+    }
+  }
+
+  /** The Authorization header for a request, from what earlier challenges taught, or null. */
+  private String authorization(String registry, String scope) throws ImageAccessException {
+    AuthChallenge challenge = challenges.get(registry);
+    Optional<RegistryCredential> credential = credentials.lookup(registry);
+    if (challenge == null) {
+      return credential
+          .filter(c -> c instanceof RegistryCredential.RegistryToken)
+          .map(c -> "Bearer " + ((RegistryCredential.RegistryToken) c).token())
+          .orElse(null);
+    }
+    if (challenge.scheme().equals("basic")) {
+      return credential.map(RegistryClient::basicHeader).orElse(null);
+    }
+    Token token = tokens.get(registry + " " + scope);
+    if (token != null && token.expires().isAfter(Instant.now())) {
+      return "Bearer " + token.value();
+    }
+    return null;
+  }
+
+  /**
+   * Learns from a 401's challenge and obtains what the next attempt needs. Returns false when there
+   * is nothing more to try.
+   */
+  private boolean authenticate(String registry, String scope, String header, boolean hadAuth)
+      throws ImageAccessException {
+    List<AuthChallenge> parsed = AuthChallenge.parse(header);
+    AuthChallenge bearer = null;
+    AuthChallenge basic = null;
+    for (AuthChallenge c : parsed) {
+      if (c.scheme().equals("bearer") && c.realm() != null && bearer == null) {
+        bearer = c;
+      } else if (c.scheme().equals("basic") && basic == null) {
+        basic = c;
+      }
+    }
+    Optional<RegistryCredential> credential = credentials.lookup(registry);
+    if (bearer != null) {
+      challenges.put(registry, bearer);
+      Token token = fetchToken(registry, bearer, scope, credential.orElse(null));
+      tokens.put(registry + " " + scope, token);
+      return true;
+    }
+    if (basic != null) {
+      challenges.put(registry, basic);
+      if (credential.isEmpty() || hadAuth) {
+        return false;
+      }
+      if (!(credential.get() instanceof RegistryCredential.Basic
+          || credential.get() instanceof RegistryCredential.ServiceAccountToken)) {
+        throw new ImageAccessException(
+            Reason.UNAUTHORIZED,
+            "registry "
+                + registry
+                + " asks for basic authentication, but its credential is a "
+                + credential.get()
+                + "; give a user name and password");
+      }
+      return true;
+    }
+    throw new ImageAccessException(
+        Reason.UNAUTHORIZED,
+        "registry "
+            + registry
+            + " answered 401 for "
+            + scope
+            + " with no usable challenge"
+            + (header.isBlank()
+                ? " (no WWW-Authenticate header)"
+                : " (WWW-Authenticate: " + header + ")"));
+  }
+
+  private Token fetchToken(
+      String registry, AuthChallenge challenge, String scope, RegistryCredential credential)
+      throws ImageAccessException {
+    StringBuilder query = new StringBuilder();
+    String service = challenge.params().get("service");
+    if (service != null) {
+      query.append("service=").append(encode(service)).append('&');
+    }
+    query.append("scope=").append(encode(scope));
+    URI realm;
+    try {
+      realm = URI.create(challenge.realm());
+    } catch (IllegalArgumentException e) {
+      throw new ImageAccessException(
+          Reason.INVALID,
+          "registry " + registry + " names an invalid token realm " + challenge.realm());
+    }
+    String what = "token for " + scope + " from " + realm + " (registry " + registry + ")";
+    HttpResponse<InputStream> resp;
+    if (credential instanceof RegistryCredential.IdentityToken identity) {
+      // OAuth2 refresh-token grant, as Docker does with identity tokens.
+      StringBuilder form =
+          new StringBuilder("grant_type=refresh_token&client_id=sekisho&refresh_token=")
+              .append(encode(identity.token()))
+              .append("&scope=")
+              .append(encode(scope));
+      if (service != null) {
+        form.append("&service=").append(encode(service));
+      }
+      resp =
+          sendWithRetries(
+              () ->
+                  HttpRequest.newBuilder(realm)
+                      .timeout(HEADERS_TIMEOUT)
+                      .header("User-Agent", USER_AGENT)
+                      .header("Content-Type", "application/x-www-form-urlencoded")
+                      .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
+                      .build(),
+              what);
+    } else {
+      URI uri =
+          URI.create(challenge.realm() + (challenge.realm().contains("?") ? "&" : "?") + query);
+      String basic =
+          credential == null || credential instanceof RegistryCredential.RegistryToken
+              ? null
+              : basicHeader(credential);
+      resp =
+          sendWithRetries(
+              () -> {
+                HttpRequest.Builder b =
+                    HttpRequest.newBuilder(uri)
+                        .GET()
+                        .timeout(HEADERS_TIMEOUT)
+                        .header("User-Agent", USER_AGENT);
+                if (basic != null) {
+                  b.header("Authorization", basic);
+                }
+                return b.build();
+              },
+              what);
+    }
+    int status = resp.statusCode();
+    if (status == 401 || status == 403) {
+      throw unauthorized(registry, scope, status, errorText(resp), credential != null);
+    }
+    if (status != 200) {
+      throw new ImageAccessException(
+          Reason.INVALID, "cannot get a " + what + ": HTTP " + status + errorText(resp));
+    }
+    JsonNode json;
+    try (InputStream in = resp.body()) {
+      json = ManifestDocument.JSON.readTree(in.readNBytes(MAX_MANIFEST_BYTES));
+    } catch (IOException e) {
+      throw new ImageAccessException(
+          Reason.INVALID, "cannot read the " + what + ": " + e.getMessage(), e);
+    }
+    String token = json.path("token").asText("");
+    if (token.isEmpty()) {
+      token = json.path("access_token").asText("");
+    }
+    if (token.isEmpty()) {
+      throw new ImageAccessException(Reason.INVALID, "the " + what + " answer has no token");
+    }
+    long expiresIn = json.path("expires_in").asLong(60);
+    // Refresh a little early; never cache for less than a few seconds.
+    Instant expires = Instant.now().plusSeconds(Math.max(5, expiresIn - 10));
+    LOG.debug("token obtained registry={} scope={} expiresIn={}", registry, scope, expiresIn);
+    return new Token(token, expires);
+  }
+
+  private ImageAccessException unauthorized(
+      String registry, String scope, int status, String errors, boolean hadCredentials)
+      throws ImageAccessException {
+    Optional<RegistryCredential> credential = credentials.lookup(registry);
+    String who =
+        credential
+            .map(c -> "with " + c)
+            .orElse("anonymously (no credentials found for " + registry + ")");
+    String note = credentials.note(registry);
+    return new ImageAccessException(
+        Reason.UNAUTHORIZED,
+        "registry "
+            + registry
+            + " refused access to "
+            + scope
+            + " "
+            + who
+            + ": HTTP "
+            + status
+            + errors
+            + (note != null ? "; note: " + note : ""));
+  }
+
+  /** Sends with retries on 429/5xx and connection failures, following redirects. */
+  private HttpResponse<InputStream> sendWithRetries(RequestFactory factory, String what)
+      throws ImageAccessException {
+    int max = options.maxAttempts();
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<InputStream> resp;
+      try {
+        resp = sendFollowingRedirects(factory.create());
+      } catch (IOException e) {
+        if (attempt >= max) {
+          throw new ImageAccessException(
+              Reason.IO,
+              "cannot fetch " + what + " after " + attempt + " attempts: " + describe(e),
+              e);
+        }
+        Duration wait = backoff(attempt);
+        LOG.debug("retrying what={} attempt={} wait={} error={}", what, attempt, wait, describe(e));
+        pause(wait, what);
+        continue;
+      }
+      int status = resp.statusCode();
+      if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504) {
+        Duration retryAfter = retryAfter(resp.headers());
+        String errors = errorText(resp);
+        if (attempt >= max) {
+          throw new ImageAccessException(
+              Reason.UNAVAILABLE,
+              (status == 429 ? "rate limited (HTTP 429)" : "server error (HTTP " + status + ")")
+                  + " fetching "
+                  + what
+                  + ", gave up after "
+                  + attempt
+                  + " attempts"
+                  + errors);
+        }
+        Duration wait = retryAfter != null ? retryAfter : backoff(attempt);
+        LOG.info(
+            "registry answered {}; retrying what={} attempt={} wait={}",
+            status,
+            what,
+            attempt,
+            wait);
+        pause(wait, what);
+        continue;
+      }
+      return resp;
+    }
+  }
+
+  @FunctionalInterface
+  private interface RequestFactory {
+    HttpRequest create();
+  }
+
+  private HttpResponse<InputStream> sendFollowingRedirects(HttpRequest request) throws IOException {
+    HttpRequest current = request;
+    for (int hop = 0; ; hop++) {
+      HttpResponse<InputStream> resp;
+      try {
+        resp = http.send(current, HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      int status = resp.statusCode();
+      Optional<String> location = resp.headers().firstValue("Location");
+      if (!(status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
+          || location.isEmpty()) {
+        return resp;
+      }
+      resp.body().close();
+      if (hop >= MAX_REDIRECTS) {
+        throw new IOException("too many redirects from " + request.uri());
+      }
+      URI next = current.uri().resolve(location.get());
+      HttpRequest.Builder b = HttpRequest.newBuilder(next).GET().timeout(HEADERS_TIMEOUT);
+      boolean sameHost =
+          java.util.Objects.equals(next.getRawAuthority(), request.uri().getRawAuthority());
+      current
+          .headers()
+          .map()
+          .forEach(
+              (name, values) -> {
+                if (name.equalsIgnoreCase("Authorization") && !sameHost) {
+                  return;
+                }
+                values.forEach(v -> b.header(name, v));
+              });
+      current = b.build();
+    }
+  }
+
+  private void pause(Duration wait, String what) throws ImageAccessException {
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ImageAccessException(Reason.IO, "interrupted while waiting to retry " + what, e);
+    }
+  }
+
+  private static Duration backoff(int attempt) {
+    long millis = BASE_BACKOFF.toMillis() << Math.min(attempt - 1, 10);
+    return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
+  }
+
+  /** The Retry-After header as a duration (seconds or HTTP date), capped; null when absent. */
+  Duration retryAfter(HttpHeaders headers) {
+    Optional<String> value = headers.firstValue("Retry-After");
+    if (value.isEmpty()) {
+      return null;
+    }
+    String v = value.get().strip();
+    Duration d;
+    try {
+      d = Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
+    } catch (NumberFormatException e) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        d = Duration.between(Instant.now(), at.toInstant());
+        if (d.isNegative()) {
+          d = Duration.ZERO;
+        }
+      } catch (DateTimeParseException e2) {
+        return null;
+      }
+    }
+    return d.compareTo(options.maxRetryAfter()) > 0 ? options.maxRetryAfter() : d;
+  }
+
+  private ImageAccessException failure(
+      ImageReference ref, HttpResponse<InputStream> resp, String what) throws ImageAccessException {
+    int status = resp.statusCode();
+    String errors = errorText(resp);
+    if (status == 401 || status == 403) {
+      return unauthorized(ref.registry(), scope(ref), status, errors, true);
+    }
+    if (status == 404) {
+      String subject;
+      if (errors.contains("NAME_UNKNOWN")) {
+        subject = "repository " + ref.name() + " not found";
+      } else if (what.startsWith("manifest")) {
+        subject =
+            (ref.digest() != null ? "manifest " + ref.digest() : "tag " + ref.manifestReference())
+                + " not found in "
+                + ref.name();
+      } else {
+        subject = what + " not found";
+      }
+      return new ImageAccessException(
+          Reason.NOT_FOUND,
+          subject + " (HTTP 404" + (errors.isEmpty() ? ")" : errors.substring(1) + ")"));
+    }
+    return new ImageAccessException(
+        Reason.INVALID, "unexpected answer fetching " + what + ": HTTP " + status + errors);
+  }
+
+  /**
+   * The registry's error list (": CODE: message; …"), or "" when there is none; closes the body.
+   */
+  private static String errorText(HttpResponse<InputStream> resp) {
+    try (InputStream in = resp.body()) {
+      byte[] body = in.readNBytes(MAX_ERROR_BYTES);
+      if (body.length == 0) {
+        return "";
+      }
+      List<String> parts = new ArrayList<>();
+      try {
+        JsonNode json = ManifestDocument.JSON.readTree(body);
+        for (JsonNode e : json.path("errors")) {
+          parts.add(e.path("code").asText("") + ": " + e.path("message").asText(""));
+        }
+        if (parts.isEmpty() && json.has("details")) {
+          parts.add(json.path("details").asText());
+        }
+      } catch (IOException e) {
+        // not JSON: use it as text
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        if (!text.isEmpty()) {
+          parts.add(text.length() > 200 ? text.substring(0, 200) + "…" : text);
+        }
+      }
+      return parts.isEmpty() ? "" : ": " + String.join("; ", parts);
+    } catch (IOException | UncheckedIOException e) {
+      return "";
+    }
+  }
+
+  private static byte[] readLimited(HttpResponse<InputStream> resp, int max, String what)
+      throws ImageAccessException {
+    try (InputStream in = resp.body()) {
+      byte[] bytes = in.readNBytes(max + 1);
+      if (bytes.length > max) {
+        throw new ImageAccessException(Reason.INVALID, what + " is larger than " + max + " bytes");
+      }
+      return bytes;
+    } catch (ImageAccessException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new ImageAccessException(Reason.IO, "cannot read " + what + ": " + describe(e), e);
+    }
+  }
+
+  private static Digest parseDigest(String digest, ImageReference ref) throws ImageAccessException {
+    try {
+      return Digest.parse(digest);
+    } catch (IllegalArgumentException e) {
+      throw new ImageAccessException(Reason.INVALID, "in " + ref + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String basicHeader(RegistryCredential c) {
+    String userPass =
+        switch (c) {
+          case RegistryCredential.Basic b -> b.username() + ":" + b.password();
+          case RegistryCredential.ServiceAccountToken t -> "serviceaccount:" + t.token();
+          case RegistryCredential.IdentityToken t -> "<token>:" + t.token();
+          case RegistryCredential.RegistryToken t -> "<token>:" + t.token();
+        };
+    return "Basic " + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+}

@@ -1,0 +1,154 @@
+package dev.sekisho.scanner.layer;
+
+import dev.sekisho.scanner.analyzer.AnalysisInput;
+import dev.sekisho.scanner.analyzer.FileInfo;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
+
+/**
+ * The content of one tar entry, handed to one or more analyzers.
+ *
+ * <p>With one analyzer, {@link AnalysisInput#stream()} reads the tar entry directly. {@link
+ * AnalysisInput#channel()}, or a second analyzer, needs the content more than once: it is then
+ * copied once, into memory when it is at most {@code memoryLimit} bytes, else into a private
+ * temporary file (created owner-only by {@link Files#createTempFile}) that {@link #close()}
+ * deletes. Streams and channels given out are closed by {@link #close()} too.
+ */
+final class FileContent implements Closeable {
+  private final String path;
+  private final String layerDigest;
+  private final FileInfo info;
+  private final InputStream source;
+  private final long memoryLimit;
+  private final Path tempDir;
+  private final List<Closeable> opened = new ArrayList<>();
+  private boolean sourceUsed;
+  private byte[] bytes;
+  private Path spilled;
+
+  FileContent(
+      String path,
+      String layerDigest,
+      FileInfo info,
+      InputStream source,
+      long memoryLimit,
+      Path tempDir) {
+    this.path = path;
+    this.layerDigest = layerDigest;
+    this.info = info;
+    this.source = source;
+    this.memoryLimit = memoryLimit;
+    this.tempDir = tempDir;
+  }
+
+  /** Copies the content out of the tar stream (once), so that it can be read again. */
+  void materialize() throws IOException {
+    if (bytes != null || spilled != null) {
+      return;
+    }
+    if (sourceUsed) {
+      throw new IllegalStateException("the content of " + path + " was already streamed");
+    }
+    sourceUsed = true;
+    if (info.size() <= memoryLimit) {
+      bytes = source.readAllBytes();
+    } else {
+      spilled =
+          tempDir == null
+              ? Files.createTempFile("sekisho-file-", ".tmp")
+              : Files.createTempFile(tempDir, "sekisho-file-", ".tmp");
+      try (OutputStream out = Files.newOutputStream(spilled, StandardOpenOption.WRITE)) {
+        source.transferTo(out);
+      }
+    }
+  }
+
+  /** An input for one analyzer. */
+  AnalysisInput input() {
+    return new AnalysisInput() {
+      @Override
+      public String path() {
+        return path;
+      }
+
+      @Override
+      public String layerDigest() {
+        return layerDigest;
+      }
+
+      @Override
+      public FileInfo info() {
+        return info;
+      }
+
+      @Override
+      public InputStream stream() throws IOException {
+        InputStream in;
+        if (bytes == null && spilled == null && !sourceUsed) {
+          sourceUsed = true;
+          in =
+              new FilterInputStream(source) {
+                @Override
+                public void close() {
+                  // the tar stream is the walker's
+                }
+              };
+        } else {
+          materialize();
+          in = bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(spilled);
+        }
+        opened.add(in);
+        return in;
+      }
+
+      @Override
+      public SeekableByteChannel channel() throws IOException {
+        materialize();
+        SeekableByteChannel ch =
+            bytes != null
+                ? new SeekableInMemoryByteChannel(bytes)
+                : Files.newByteChannel(spilled, StandardOpenOption.READ);
+        opened.add(ch);
+        return ch;
+      }
+    };
+  }
+
+  /** An input stream over the content for code that is not an analyzer (tests). */
+  InputStream asStream() throws IOException {
+    return Channels.newInputStream(input().channel());
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (Closeable c : opened) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    opened.clear();
+    bytes = null;
+    if (spilled != null) {
+      Files.deleteIfExists(spilled);
+      spilled = null;
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,387 @@
+package dev.sekisho.scanner.layer;
+
+import dev.sekisho.scanner.analyzer.AnalysisResult;
+import dev.sekisho.scanner.analyzer.Analyzer;
+import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.model.Location;
+import dev.sekisho.scanner.model.OperatingSystem;
+import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.ScanWarning;
+import dev.sekisho.scanner.model.SecretFinding;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks one layer tar once, streaming: records whiteouts, opaque directories and every path the
+ * layer writes, and hands each regular file that an analyzer {@link Analyzer#required requires} to
+ * that analyzer. Nothing is interpreted here: the applier merges layers.
+ *
+ * <p>Links: symbolic links are recorded as written paths and never followed (analyzers that need a
+ * file behind a link, such as {@code etc/os-release → ../usr/lib/os-release}, ask for the target
+ * path too). A hard link is a second name of a file stored earlier in the same layer: when an
+ * analyzer wants the link's path, the walker reads the layer a second time after the first pass,
+ * and only then, to hand the target's content to the analyzer under the link's path; a link whose
+ * target is not in the layer gives a warning.
+ *
+ * <p>Failures: an analyzer that throws gives a warning for that file and the walk goes on. A
+ * failure to read the layer itself (including a digest mismatch found at the end of the blob) fails
+ * the whole walk, and nothing from it may be used.
+ */
+public final class LayerWalker {
+  private static final Logger LOG = LoggerFactory.getLogger(LayerWalker.class);
+
+  /** Files up to this size are buffered in memory when they must be read more than once. */
+  public static final long DEFAULT_MEMORY_LIMIT = 8L << 20;
+
+  private static final String WHITEOUT_PREFIX = ".wh.";
+  private static final String OPAQUE = ".wh..wh..opq";
+
+  /** Opens the raw (possibly compressed) layer blob; called again only for hard links. */
+  @FunctionalInterface
+  public interface LayerSource {
+    InputStream open() throws IOException;
+  }
+
+  private final List<Analyzer> analyzers;
+  private final long memoryLimit;
+  private final Path tempDir;
+
+  /**
+   * @param analyzers the analyzers to run
+   * @param memoryLimit largest file buffered in memory when re-reading is needed
+   * @param tempDir where larger files are spilled, or null for the system default
+   */
+  public LayerWalker(List<Analyzer> analyzers, long memoryLimit, Path tempDir) {
+    this.analyzers = List.copyOf(analyzers);
+    this.memoryLimit = memoryLimit;
+    this.tempDir = tempDir;
+  }
+
+  public LayerWalker(List<Analyzer> analyzers) {
+    this(analyzers, DEFAULT_MEMORY_LIMIT, null);
+  }
+
+  private record PendingLink(String path, String target, List<Analyzer> wanted) {}
+
+  /**
+   * Walks a layer.
+   *
+   * @param layerDigest the layer's digest, for locations and messages
+   * @param source opens the raw blob; the stream it returns should verify the blob's digest at its
+   *     end (the walker always reads to the end)
+   * @throws IOException when the layer cannot be read completely or fails verification
+   */
+  public LayerResult walk(String layerDigest, LayerSource source) throws IOException {
+    Map<String, AnalysisResult> results = new TreeMap<>();
+    TreeSet<String> whiteouts = new TreeSet<>();
+    TreeSet<String> opaque = new TreeSet<>();
+    TreeSet<String> files = new TreeSet<>();
+    TreeSet<String> dirs = new TreeSet<>();
+    List<ScanWarning> warnings = new ArrayList<>();
+    Map<String, FileInfo> regular = new HashMap<>();
+    List<PendingLink> pending = new ArrayList<>();
+
+    try (InputStream raw = source.open();
+        InputStream tarBytes = Compression.decompress(raw)) {
+      TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes);
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        String path = normalize(entry.getName());
+        if (path.isEmpty()) {
+          continue;
+        }
+        int slash = path.lastIndexOf('/');
+        String base = path.substring(slash + 1);
+        String parent = slash < 0 ? "" : path.substring(0, slash);
+        if (base.equals(OPAQUE)) {
+          opaque.add(parent);
+          continue;
+        }
+        if (base.startsWith(WHITEOUT_PREFIX)) {
+          String name = base.substring(WHITEOUT_PREFIX.length());
+          if (!name.isEmpty()) {
+            whiteouts.add(parent.isEmpty() ? name : parent + "/" + name);
+          }
+          continue;
+        }
+        if (entry.isDirectory()) {
+          dirs.add(path);
+          continue;
+        }
+        files.add(path);
+        if (entry.isLink()) {
+          String target = normalize(entry.getLinkName());
+          FileInfo info = regular.get(target);
+          if (info == null) {
+            info = new FileInfo(0, entry.getMode() & 07777);
+          }
+          List<Analyzer> wanted = wanting(path, info);
+          if (!wanted.isEmpty()) {
+            pending.add(new PendingLink(path, target, wanted));
+          }
+          continue;
+        }
+        if (!entry.isFile()) {
+          continue; // symlinks, devices, fifos: written, never read
+        }
+        FileInfo info = new FileInfo(entry.getSize(), entry.getMode() & 07777);
+        regular.put(path, info);
+        List<Analyzer> wanted = wanting(path, info);
+        if (!wanted.isEmpty()) {
+          analyze(layerDigest, path, info, tar, wanted, results, warnings);
+        }
+      }
+      // Read to the very end so that the decompressor and the digest check see every byte.
+      tarBytes.transferTo(java.io.OutputStream.nullOutputStream());
+      raw.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    if (!pending.isEmpty()) {
+      analyzeHardLinks(layerDigest, source, pending, regular, results, warnings);
+    }
+    LOG.debug(
+        "layer walked digest={} files={} analysed={} whiteouts={} opaque={}",
+        layerDigest,
+        files.size(),
+        results.size(),
+        whiteouts.size(),
+        opaque.size());
+    return new LayerResult(
+        layerDigest,
+        results,
+        List.copyOf(whiteouts),
+        List.copyOf(opaque),
+        List.copyOf(files),
+        List.copyOf(dirs),
+        warnings);
+  }
+
+  private void analyzeHardLinks(
+      String layerDigest,
+      LayerSource source,
+      List<PendingLink> pending,
+      Map<String, FileInfo> regular,
+      Map<String, AnalysisResult> results,
+      List<ScanWarning> warnings)
+      throws IOException {
+    Map<String, List<PendingLink>> byTarget = new LinkedHashMap<>();
+    for (PendingLink link : pending) {
+      if (!regular.containsKey(link.target())) {
+        ScanWarning warning =
+            new ScanWarning(
+                new Location(layerDigest, "/" + link.path()),
+                "hard link to /"
+                    + link.target()
+                    + ", which is not a regular file in this layer: not analysed");
+        results.merge(
+            link.path(),
+            new AnalysisResult(null, null, null, List.of(warning)),
+            LayerWalker::combine);
+        continue;
+      }
+      byTarget.computeIfAbsent(link.target(), k -> new ArrayList<>()).add(link);
+    }
+    if (byTarget.isEmpty()) {
+      return;
+    }
+    LOG.debug("second pass for hard links digest={} links={}", layerDigest, pending.size());
+    try (InputStream raw = source.open();
+        InputStream tarBytes = Compression.decompress(raw)) {
+      TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes);
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        if (!entry.isFile() || entry.isLink()) {
+          continue;
+        }
+        List<PendingLink> links = byTarget.remove(normalize(entry.getName()));
+        if (links == null) {
+          continue;
+        }
+        FileInfo info = new FileInfo(entry.getSize(), entry.getMode() & 07777);
+        if (links.size() == 1) {
+          PendingLink link = links.get(0);
+          analyze(layerDigest, link.path(), info, tar, link.wanted(), results, warnings);
+        } else {
+          // Several links to one file: copy it once, then let each link's analyzers read the copy.
+          try (FileContent content =
+              new FileContent(entry.getName(), layerDigest, info, tar, memoryLimit, tempDir)) {
+            content.materialize();
+            for (PendingLink link : links) {
+              try (InputStream copy = content.asStream()) {
+                analyze(layerDigest, link.path(), info, copy, link.wanted(), results, warnings);
+              }
+            }
+          }
+        }
+        if (byTarget.isEmpty()) {
+          break;
+        }
+      }
+      tarBytes.transferTo(java.io.OutputStream.nullOutputStream());
+      raw.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+  }
+
+  private List<Analyzer> wanting(String path, FileInfo info) {
+    List<Analyzer> wanted = null;
+    for (Analyzer a : analyzers) {
+      boolean required;
+      try {
+        required = a.required(path, info);
+      } catch (RuntimeException e) {
+        LOG.debug("analyzer {} failed in required({})", a.name(), path, e);
+        required = false;
+      }
+      if (required) {
+        if (wanted == null) {
+          wanted = new ArrayList<>(2);
+        }
+        wanted.add(a);
+      }
+    }
+    return wanted == null ? List.of() : wanted;
+  }
+
+  /** Runs the analyzers on one file and merges their results into {@code results}. */
+  private void analyze(
+      String layerDigest,
+      String path,
+      FileInfo info,
+      InputStream entryStream,
+      List<Analyzer> wanted,
+      Map<String, AnalysisResult> results,
+      List<ScanWarning> warnings)
+      throws IOException {
+    ReadTracking tracked = new ReadTracking(entryStream);
+    try (FileContent content =
+        new FileContent(path, layerDigest, info, tracked, memoryLimit, tempDir)) {
+      if (wanted.size() > 1) {
+        content.materialize();
+      }
+      for (Analyzer analyzer : wanted) {
+        AnalysisResult result;
+        try {
+          result = analyzer.analyze(content.input());
+        } catch (IOException | RuntimeException e) {
+          if (tracked.failure != null) {
+            throw tracked.failure; // the layer itself is unreadable
+          }
+          // Kept with the file's results, so the applier drops it when an upper layer replaces
+          // the file.
+          ScanWarning warning =
+              new ScanWarning(
+                  new Location(layerDigest, "/" + path),
+                  "analyzer " + analyzer.name() + " failed: " + e);
+          results.merge(
+              path, new AnalysisResult(null, null, null, List.of(warning)), LayerWalker::combine);
+          LOG.debug(
+              "analyzer failed analyzer={} path={} layer={}",
+              analyzer.name(),
+              path,
+              layerDigest,
+              e);
+          continue;
+        }
+        if (tracked.failure != null) {
+          throw tracked.failure;
+        }
+        if (result != null && !result.isEmpty()) {
+          results.merge(path, result, LayerWalker::combine);
+        }
+      }
+    }
+  }
+
+  /** Two analyzers' results for one file as one. */
+  static AnalysisResult combine(AnalysisResult a, AnalysisResult b) {
+    List<Package> packages = new ArrayList<>(a.packages());
+    packages.addAll(b.packages());
+    List<SecretFinding> secrets = new ArrayList<>(a.secrets());
+    secrets.addAll(b.secrets());
+    List<ScanWarning> warnings = new ArrayList<>(a.warnings());
+    warnings.addAll(b.warnings());
+    OperatingSystem os = a.os() != null ? a.os() : b.os();
+    return new AnalysisResult(packages, os, secrets, warnings);
+  }
+
+  /**
+   * A tar entry name as a clean relative path: no leading "./" or "/", no "." or empty components,
+   * ".." resolved without ever climbing above the root, no trailing slash.
+   */
+  public static String normalize(String name) {
+    if (name == null) {
+      return "";
+    }
+    String[] parts = name.split("/");
+    List<String> out = new ArrayList<>(parts.length);
+    for (String p : parts) {
+      if (p.isEmpty() || p.equals(".")) {
+        continue;
+      }
+      if (p.equals("..")) {
+        if (!out.isEmpty()) {
+          out.remove(out.size() - 1);
+        }
+        continue;
+      }
+      out.add(p);
+    }
+    return String.join("/", out);
+  }
+
+  /** Remembers a failure of the underlying stream, so it is not mistaken for an analyzer's bug. */
+  private static final class ReadTracking extends FilterInputStream {
+    IOException failure;
+
+    ReadTracking(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return in.skip(n);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      // the tar stream belongs to the walker
+    }
+  }
+}

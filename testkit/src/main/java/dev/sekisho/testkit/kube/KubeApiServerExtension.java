@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * root store, so all test classes of a JVM share it; JUnit closes it after the last test, and a
  * shutdown hook stops the processes if the JVM ends another way.
  */
-public final class KubeApiServerExtension implements BeforeAllCallback, ParameterResolver {
+public final class KubeApiServerExtension
+    implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
   private static final Logger log = LoggerFactory.getLogger(KubeApiServerExtension.class);
 
   /** Environment variable: {@code 1} skips the tests that need an API server. */
@@ -27,6 +30,9 @@ public final class KubeApiServerExtension implements BeforeAllCallback, Paramete
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    if (skipRequested(System.getenv())) {
+      return; // every test of the class is disabled by evaluateExecutionCondition
+    }
     KubeApiServer server = server(context);
     boolean crds =
         AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithKubeApiServer.class)
@@ -35,6 +41,18 @@ public final class KubeApiServerExtension implements BeforeAllCallback, Paramete
     if (crds) {
       server.applySekishoCrds();
     }
+  }
+
+  /**
+   * With {@code SEKISHO_SKIP_KUBE=1}, disables the test class with the reason, so build tools
+   * report it as skipped (a class aborted by an assumption shows up as zero tests).
+   */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    if (context.getTestClass().isEmpty() || !skipRequested(System.getenv())) {
+      return ConditionEvaluationResult.enabled("a real kube-apiserver is wanted");
+    }
+    return ConditionEvaluationResult.disabled(skipReason(KubeTestBinaries.fromEnvironment()));
   }
 
   @Override
@@ -71,16 +89,21 @@ public final class KubeApiServerExtension implements BeforeAllCallback, Paramete
 
   /** Skips (aborts) on {@code SEKISHO_SKIP_KUBE=1}, fails when a binary is missing. */
   static void checkPreconditions(Map<String, String> env, KubeTestBinaries binaries) {
-    Assumptions.assumeFalse(
-        "1".equals(env.get(SKIP_ENV)),
-        () ->
-            SKIP_ENV
-                + "=1: skipping a test that needs a real kube-apiserver (binaries expected in "
-                + binaries.directory()
-                + ")");
+    Assumptions.assumeFalse(skipRequested(env), () -> skipReason(binaries));
     if (!binaries.missing().isEmpty()) {
       throw new IllegalStateException(binaries.missingMessage());
     }
+  }
+
+  private static String skipReason(KubeTestBinaries binaries) {
+    return SKIP_ENV
+        + "=1: skipping a test that needs a real kube-apiserver (binaries expected in "
+        + binaries.directory()
+        + ")";
+  }
+
+  private static boolean skipRequested(Map<String, String> env) {
+    return "1".equals(env.get(SKIP_ENV));
   }
 
   /** The server, or why it could not start; closed by JUnit with the root store. */

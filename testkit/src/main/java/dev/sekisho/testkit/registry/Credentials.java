@@ -13,6 +13,13 @@ public record Credentials(String username, String password) {
     return username + ":" + password;
   }
 
+  /** The HTTP {@code Authorization} header value: {@code Basic base64(user:password)}. */
+  public String basicAuthorization() {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString(colonForm().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   @Override
   public String toString() {
     return "Credentials[username=" + username + ", password=***]";

@@ -10,7 +10,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 @RegistryTest
-class TestRegistryIT {
+class RegistryHarnessIT {
 
   private final HttpClient http = HttpClient.newHttpClient();
 

@@ -1,0 +1,337 @@
+package dev.sekisho.manifests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sekisho.testkit.kube.KubeApiServer;
+import dev.sekisho.testkit.kube.WithKubeApiServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The install manifests, the rendered Helm chart, the Tekton Task and the examples on a real API
+ * server with Tekton's own CRDs: everything applies (server-side dry run), the scan step is
+ * admitted under the restricted Pod Security level, and the operator's RBAC grants exactly what it
+ * needs.
+ */
+@WithKubeApiServer(crds = true)
+class ManifestsIT {
+  private static final String CACHE =
+      System.getenv()
+          .getOrDefault(
+              "SEKISHO_TEST_CACHE", System.getProperty("user.home") + "/.cache/sekisho-test");
+  private static final String TEKTON_VERSION =
+      System.getenv().getOrDefault("SEKISHO_TEKTON_VERSION", "1.6.0");
+  private static final String HELM_VERSION =
+      System.getenv().getOrDefault("SEKISHO_HELM_VERSION", "3.19.0");
+
+  @BeforeAll
+  static void installTektonCrds(KubeApiServer server) throws IOException {
+    Path dir = Path.of(CACHE, "tekton", "v" + TEKTON_VERSION, "crds");
+    assertThat(dir).as("Tekton CRDs missing in %s: run hack/tool-binaries.sh", dir).isDirectory();
+    KubernetesClient admin = server.adminClient();
+    try (var files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        CustomResourceDefinition crd =
+            Serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class);
+        // Tekton's CRDs name its conversion webhook; there is no webhook here and every object
+        // the tests create is in the storage version, so conversion is never needed.
+        crd.getSpec().setConversion(null);
+        admin.resource(crd).forceConflicts().serverSideApply();
+      }
+    }
+    for (String name : List.of("tasks", "pipelines", "pipelineruns", "stepactions")) {
+      admin
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(name + ".tekton.dev")
+          .waitUntilCondition(
+              c ->
+                  c != null
+                      && c.getStatus() != null
+                      && c.getStatus().getConditions().stream()
+                          .anyMatch(
+                              x ->
+                                  x.getType().equals("Established")
+                                      && x.getStatus().equals("True")),
+              1,
+              TimeUnit.MINUTES);
+    }
+  }
+
+  @Test
+  void kustomizeBaseAndExamplesApply(KubeApiServer server) throws Exception {
+    KubernetesClient admin = server.adminClient();
+    List<JsonNode> docs = new ArrayList<>();
+    docs.addAll(kustomize(server, "manifests/operator/base"));
+    for (Path f : ManifestFiles.yamlFiles("manifests/tekton", "manifests/examples")) {
+      ManifestFiles.documents(f).forEach(d -> docs.add(d.tree()));
+    }
+    String ns = server.createNamespace("shop");
+    dryRunApply(admin, docs, ns);
+  }
+
+  @Test
+  void openShiftOverlayApplies(KubeApiServer server) throws Exception {
+    List<JsonNode> docs = new ArrayList<>();
+    for (JsonNode doc : kustomize(server, "manifests/operator/openshift")) {
+      // The monitoring CRDs come with the Prometheus operator, which this API server lacks; the
+      // ServiceMonitor is checked against the fabric8 monitoring model in ManifestsTest.
+      if (!doc.path("kind").asText().equals("ServiceMonitor")) {
+        docs.add(doc);
+      }
+    }
+    dryRunApply(server.adminClient(), docs, server.createNamespace("os"));
+  }
+
+  @Test
+  void helmChartLintsRendersAndApplies(KubeApiServer server) throws Exception {
+    Path helm = Path.of(CACHE, "tools", "helm-v" + HELM_VERSION, "helm");
+    assertThat(helm).as("helm missing at %s: run hack/tool-binaries.sh", helm).isExecutable();
+    Path chart = ManifestFiles.root().resolve("charts/sekisho");
+    assertThat(run(List.of(helm.toString(), "lint", "--strict", chart.toString())))
+        .contains("1 chart(s) linted, 0 chart(s) failed");
+    String ns = server.createNamespace("chart");
+    String taskNs = server.createNamespace("chart-pipelines");
+    String rendered =
+        run(
+            List.of(
+                helm.toString(),
+                "template",
+                "sekisho",
+                chart.toString(),
+                "--namespace",
+                ns,
+                "--include-crds",
+                "--set",
+                "task.namespaces={" + taskNs + "}",
+                "--set",
+                "openshift.serviceCa=true",
+                "--set",
+                "database.airGapped.enabled=true",
+                "--set",
+                "database.airGapped.bundleClaimName=bundles"));
+    List<JsonNode> docs = new ArrayList<>();
+    ManifestFiles.documents(chart, rendered).forEach(d -> docs.add(d.tree()));
+    assertThat(docs).extracting(d -> d.path("kind").asText()).contains("Task", "Deployment");
+    dryRunApply(server.adminClient(), docs, ns);
+  }
+
+  @Test
+  void scanStepIsAdmittedUnderRestrictedPodSecurity(KubeApiServer server) throws Exception {
+    String ns =
+        server.createNamespace(
+            "restricted", Map.of("pod-security.kubernetes.io/enforce", "restricted"));
+    JsonNode task =
+        ManifestFiles.documents(ManifestFiles.root().resolve("manifests/tekton/scan-image.yaml"))
+            .get(0)
+            .tree();
+    ObjectNode pod = stepPod(task, ns);
+    KubernetesClient admin = server.adminClient();
+    admin.resource(Serialization.unmarshal(pod.toString(), HasMetadata.class)).create();
+
+    // The same pod with privilege escalation allowed is refused: PodSecurity is really enforcing.
+    ObjectNode bad = stepPod(task, ns);
+    ((ObjectNode) bad.path("metadata")).put("name", "scan-image-escalating");
+    ((ObjectNode) bad.path("spec").path("containers").get(0).path("securityContext"))
+        .put("allowPrivilegeEscalation", true);
+    assertThatThrownBy(
+            () ->
+                admin.resource(Serialization.unmarshal(bad.toString(), HasMetadata.class)).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("violates PodSecurity \"restricted");
+  }
+
+  @Test
+  void operatorRbacIsLeastPrivilege(KubeApiServer server) throws Exception {
+    KubernetesClient admin = server.adminClient();
+    String ns = server.createNamespace("sekisho-system");
+    List<JsonNode> rbac = new ArrayList<>();
+    for (var d :
+        ManifestFiles.documents(
+            ManifestFiles.root().resolve("manifests/operator/base/rbac.yaml"))) {
+      ObjectNode tree = d.tree().deepCopy();
+      if (tree.path("metadata").has("namespace")) {
+        ((ObjectNode) tree.path("metadata")).put("namespace", ns);
+      }
+      tree.path("subjects").forEach(s -> ((ObjectNode) s).put("namespace", ns));
+      ((ObjectNode) tree.path("metadata"))
+          .put("name", tree.path("metadata").path("name").asText() + "-" + ns);
+      if (tree.has("roleRef")) {
+        ((ObjectNode) tree.path("roleRef"))
+            .put("name", tree.path("roleRef").path("name").asText() + "-" + ns);
+      }
+      rbac.add(tree);
+    }
+    for (JsonNode doc : rbac) {
+      admin.resource(Serialization.unmarshal(doc.toString(), HasMetadata.class)).serverSideApply();
+    }
+    String user = KubeApiServer.serviceAccountUser(ns, "sekisho-operator");
+    String other = server.createNamespace("team");
+    // What the operator needs.
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scanresults", "", "create")).isTrue();
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scanresults", "status", "patch"))
+        .isTrue();
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scanpolicies", "", "watch")).isTrue();
+    assertThat(allowed(admin, user, other, "tekton.dev", "pipelineruns", "", "patch")).isTrue();
+    assertThat(allowed(admin, user, "", "authentication.k8s.io", "tokenreviews", "", "create"))
+        .isTrue();
+    assertThat(allowed(admin, user, ns, "coordination.k8s.io", "leases", "", "update")).isTrue();
+    // What it must not be able to do.
+    assertThat(allowed(admin, user, other, "", "secrets", "", "get")).isFalse();
+    assertThat(allowed(admin, user, other, "", "pods", "", "create")).isFalse();
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scanresults", "", "delete")).isFalse();
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scanpolicies", "", "update")).isFalse();
+    assertThat(allowed(admin, user, other, "tekton.dev", "pipelineruns", "", "delete")).isFalse();
+    assertThat(allowed(admin, user, other, "tekton.dev", "taskruns", "", "patch")).isFalse();
+    assertThat(allowed(admin, user, other, "coordination.k8s.io", "leases", "", "update"))
+        .isFalse();
+  }
+
+  private static boolean allowed(
+      KubernetesClient admin,
+      String user,
+      String ns,
+      String group,
+      String resource,
+      String sub,
+      String verb) {
+    SubjectAccessReview review =
+        new SubjectAccessReviewBuilder()
+            .withNewSpec()
+            .withUser(user)
+            .withGroups("system:serviceaccounts", "system:authenticated")
+            .withNewResourceAttributes()
+            .withNamespace(ns)
+            .withGroup(group)
+            .withResource(resource)
+            .withSubresource(sub)
+            .withVerb(verb)
+            .endResourceAttributes()
+            .endSpec()
+            .build();
+    return admin.authorization().v1().subjectAccessReview().create(review).getStatus().getAllowed();
+  }
+
+  /** A Pod as Tekton would run the Task's step (params filled in with sample values). */
+  private static ObjectNode stepPod(JsonNode task, String ns) {
+    JsonNode step = task.path("spec").path("steps").get(0);
+    ObjectNode pod = ManifestFiles.YAML.createObjectNode();
+    pod.put("apiVersion", "v1").put("kind", "Pod");
+    pod.putObject("metadata").put("name", "scan-image-step").put("namespace", ns);
+    ObjectNode spec = pod.putObject("spec");
+    spec.put("restartPolicy", "Never");
+    spec.set("volumes", task.path("spec").path("volumes"));
+    ObjectNode container = spec.putArray("containers").addObject();
+    container.put("name", "step-" + step.path("name").asText());
+    container.put("image", step.path("image").asText());
+    container.set("command", step.path("command"));
+    var args = container.putArray("args");
+    step.path("args")
+        .forEach(
+            a -> {
+              String v = a.asText();
+              if (!v.contains("EXTRA_ARGS")) {
+                args.add(v.replaceAll("\\$\\([^)]*\\)", "x"));
+              }
+            });
+    var env = container.putArray("env");
+    step.path("env")
+        .forEach(
+            e -> {
+              ObjectNode copy = e.deepCopy();
+              if (copy.has("value")) {
+                copy.put("value", copy.path("value").asText().replaceAll("\\$\\([^)]*\\)", ""));
+              }
+              env.add(copy);
+            });
+    container.set("volumeMounts", step.path("volumeMounts"));
+    container.set("resources", step.path("computeResources"));
+    container.set("securityContext", step.path("securityContext").deepCopy());
+    return pod;
+  }
+
+  private static List<JsonNode> kustomize(KubeApiServer server, String dir) throws Exception {
+    String out =
+        run(
+            List.of(
+                server.binaries().kubectl().toString(),
+                "kustomize",
+                ManifestFiles.root().resolve(dir).toString()));
+    List<JsonNode> docs = new ArrayList<>();
+    ManifestFiles.documents(ManifestFiles.root().resolve(dir), out)
+        .forEach(d -> docs.add(d.tree()));
+    assertThat(docs).as("kustomize %s rendered nothing", dir).isNotEmpty();
+    return docs;
+  }
+
+  /**
+   * Server-side dry run of every document: CRDs and namespaces are created for real (the rest
+   * depends on them), everything else only validated. Namespaced objects land in {@code ns}.
+   */
+  private static void dryRunApply(KubernetesClient admin, List<JsonNode> docs, String ns) {
+    List<String> failures = new ArrayList<>();
+    for (JsonNode doc : docs) {
+      ObjectNode copy = doc.deepCopy();
+      String kind = copy.path("kind").asText();
+      if (kind.equals("Namespace") || kind.equals("CustomResourceDefinition")) {
+        continue;
+      }
+      GenericKubernetesResource resource =
+          Serialization.unmarshal(copy.toString(), GenericKubernetesResource.class);
+      boolean namespaced =
+          admin.getApiResources(resource.getApiVersion()).getResources().stream()
+              .filter(r -> r.getKind().equals(kind) && !r.getName().contains("/"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("API server does not serve " + kind))
+              .getNamespaced();
+      if (namespaced) {
+        resource.getMetadata().setNamespace(ns);
+      }
+      if (resource.getMetadata().getName() == null) {
+        resource.getMetadata().setName("example-" + kind.toLowerCase());
+        resource.getMetadata().setGenerateName(null);
+      }
+      try {
+        admin.resource(resource).dryRun().create();
+      } catch (KubernetesClientException e) {
+        failures.add(kind + "/" + resource.getMetadata().getName() + ": " + e.getMessage());
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  private static String run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    p.getInputStream().transferTo(out);
+    if (!p.waitFor(Duration.ofMinutes(2).toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + command);
+    }
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as("%s failed:\n%s", command, text).isZero();
+    return text;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.sekisho.cli.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.testkit.fixtures.FixtureImage;
+import dev.sekisho.testkit.fixtures.Fixtures;
+import dev.sekisho.testkit.kube.SekishoCrds;
+import dev.sekisho.testkit.registry.PushedImage;
+import dev.sekisho.testkit.registry.RegistryTest;
+import dev.sekisho.testkit.registry.TestRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Builds the task image with the real Jib build of this module ({@code -Pimage}, goal buildTar) and
+ * checks the image it produced: entry point, non-root user, labels, and the launcher and classpath
+ * files. The base image comes from the test registry (a fixture image standing in for the UBI
+ * OpenJDK runtime, which cannot be pulled here), so no outside registry is contacted.
+ */
+@RegistryTest
+class TaskImageIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void jibBuildProducesARestrictedFriendlyImage(TestRegistry registry, @TempDir Path tmp)
+      throws Exception {
+    PushedImage base = registry.push(Fixtures.fromEnvironment().get(FixtureImage.CLEAN));
+    Path root = SekishoCrds.repositoryRoot();
+    Path tar = tmp.resolve("task-image.tar");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                root.resolve("hack/mvn").toString(),
+                "-B",
+                "-q",
+                "-ntp",
+                "-pl",
+                "task-image",
+                "-am",
+                "package",
+                "-DskipTests",
+                "-DskipITs",
+                "-Pimage",
+                "-Djib.goal=buildTar",
+                "-Djib.from.image=" + base.tagReference(),
+                "-Djib.allowInsecureRegistries=true",
+                "-Djib.outputPaths.tar=" + tar,
+                "-Djib.to.image=sekisho-task:it"));
+    Process build =
+        new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    build.getInputStream().transferTo(log);
+    assertThat(build.waitFor(15, TimeUnit.MINUTES)).as("jib build timed out").isTrue();
+    assertThat(build.exitValue())
+        .as("jib build failed:\n%s", log.toString(StandardCharsets.UTF_8))
+        .isZero();
+
+    Map<String, byte[]> entries = read(tar);
+    JsonNode manifest = JSON.readTree(entries.get("manifest.json")).get(0);
+    JsonNode config = JSON.readTree(entries.get(manifest.get("Config").asText())).get("config");
+    assertThat(config.get("Entrypoint").toString()).isEqualTo("[\"/usr/local/bin/sekisho\"]");
+    assertThat(config.get("User").asText()).isEqualTo("185");
+    assertThat(config.get("Labels").get("org.opencontainers.image.title").asText())
+        .isEqualTo("sekisho-task");
+    assertThat(config.get("Labels").has("org.opencontainers.image.version")).isTrue();
+    assertThat(config.get("Env").toString()).contains("HOME=/tmp");
+
+    Map<String, TarArchiveEntry> files = new HashMap<>();
+    Map<String, byte[]> contents = new HashMap<>();
+    for (JsonNode layer : manifest.get("Layers")) {
+      byte[] blob = entries.get(layer.asText());
+      try (var in =
+          new TarArchiveInputStream(new GZIPInputStream(new java.io.ByteArrayInputStream(blob)))) {
+        for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+          files.put(e.getName(), e);
+          if (e.getName().endsWith("jib-classpath-file") || e.getName().endsWith("bin/sekisho")) {
+            contents.put(e.getName(), in.readAllBytes());
+          }
+        }
+      }
+    }
+    TarArchiveEntry launcher = files.get("usr/local/bin/sekisho");
+    assertThat(launcher).as("launcher in the image").isNotNull();
+    assertThat(launcher.getMode() & 0755).isEqualTo(0755);
+    assertThat(new String(contents.get("usr/local/bin/sekisho"), StandardCharsets.UTF_8))
+        .contains("dev.sekisho.cli.Main");
+    String classpath = new String(contents.get("app/jib-classpath-file"), StandardCharsets.UTF_8);
+    assertThat(classpath).contains("picocli").contains("sekisho-scanner");
+    // Readable by any UID (OpenShift assigns one): nothing the app needs is owner-only.
+    files.values().stream()
+        .filter(e -> e.getName().startsWith("app/") && e.isFile())
+        .forEach(e -> assertThat(e.getMode() & 0044).as(e.getName()).isEqualTo(0044));
+  }
+
+  private static Map<String, byte[]> read(Path tar) throws IOException {
+    Map<String, byte[]> entries = new HashMap<>();
+    try (InputStream raw = Files.newInputStream(tar);
+        var in = new TarArchiveInputStream(raw)) {
+      for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+        if (e.isFile()) {
+          entries.put(e.getName(), in.readAllBytes());
+        }
+      }
+    }
+    return entries;
+  }
+}

@@ -1,0 +1,380 @@
+package dev.sekisho.scanner.policy;
+
+import dev.sekisho.api.v1alpha1.ConfigRules;
+import dev.sekisho.api.v1alpha1.PolicyAction;
+import dev.sekisho.api.v1alpha1.PolicyException;
+import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.api.v1alpha1.SecretRules;
+import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.api.v1alpha1.VulnerabilityRules;
+import dev.sekisho.scanner.check.Glob;
+import dev.sekisho.scanner.check.ImageChecks;
+import dev.sekisho.scanner.check.ImageName;
+import dev.sekisho.scanner.check.PackageDenyRules;
+import dev.sekisho.scanner.check.VersionOrdering;
+import dev.sekisho.scanner.model.ImageFacts;
+import dev.sekisho.scanner.model.Misconfiguration;
+import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.ScanReport;
+import dev.sekisho.scanner.model.SecretFinding;
+import dev.sekisho.scanner.model.Vulnerability;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The policy engine: one pure function from a scan report, the policies that apply to it and the
+ * current instant to a verdict. No I/O, no clock, no state: the CLI, the Task step and the operator
+ * (re-evaluating stored results when a policy changes, an exception expires or the database is
+ * updated) get the same answer for the same input.
+ *
+ * <p>Semantics (see docs/policies.md): every policy applies; a policy's verdict is Fail (Enforce)
+ * or Warn (Warn) when it has a violation, else Pass; the overall verdict is the strictest; an
+ * invalid policy yields Error when it enforces, Warn when it only warns; an unusable report yields
+ * Error.
+ */
+public final class PolicyEngine {
+  private PolicyEngine() {}
+
+  /** Evaluates with the scanner's standard version ordering. */
+  public static Evaluation evaluate(ScanReport report, List<NamedPolicy> policies, Instant now) {
+    return evaluate(report, policies, now, VersionOrdering.standard());
+  }
+
+  /** Evaluates, comparing versions in deny rules with {@code versions}. */
+  public static Evaluation evaluate(
+      ScanReport report, List<NamedPolicy> policies, Instant now, VersionOrdering versions) {
+    Objects.requireNonNull(now, "now");
+    Optional<String> unusable = unusable(report);
+    if (unusable.isPresent()) {
+      return new Evaluation(
+          Verdict.Error,
+          null,
+          List.of(),
+          List.of(new PolicyViolation(null, null, "report", null, null, unusable.get())),
+          List.of(),
+          null);
+    }
+    List<PolicyResult> results = new ArrayList<>();
+    List<PolicyViolation> violations = new ArrayList<>();
+    List<ExceptionUse> exceptions = new ArrayList<>();
+    Instant next = null;
+    Verdict verdict = Verdict.Pass;
+    String deciding = null;
+    for (NamedPolicy policy : policies == null ? List.<NamedPolicy>of() : policies) {
+      OnePolicy one = new OnePolicy(policy, report, now, versions);
+      one.run();
+      results.add(new PolicyResult(policy, one.verdict, one.violations.size(), one.excepted));
+      violations.addAll(one.violations);
+      exceptions.addAll(one.exceptionUses());
+      for (Instant t : one.pending) {
+        next = next == null || t.isBefore(next) ? t : next;
+      }
+      if (one.verdict.ordinal() > verdict.ordinal()) {
+        verdict = one.verdict;
+        deciding = policy.displayName();
+      }
+    }
+    return new Evaluation(verdict, deciding, results, violations, exceptions, next);
+  }
+
+  private static Optional<String> unusable(ScanReport report) {
+    if (report == null) {
+      return Optional.of("no scan report to evaluate");
+    }
+    if (report.image() == null) {
+      return Optional.of("the scan report has no image facts");
+    }
+    return Optional.empty();
+  }
+
+  /** The evaluation of one policy; mutable while it runs, never shared. */
+  private static final class OnePolicy {
+    private final NamedPolicy policy;
+    private final ScanPolicySpec spec;
+    private final ScanReport report;
+    private final Instant now;
+    private final VersionOrdering versions;
+    private final PolicyAction action;
+    private final ImageName image;
+    private final List<ActiveException> exceptions = new ArrayList<>();
+    private final List<PolicyViolation> violations = new ArrayList<>();
+    private final List<Instant> pending = new ArrayList<>();
+    private int excepted;
+    private Verdict verdict = Verdict.Pass;
+
+    OnePolicy(NamedPolicy policy, ScanReport report, Instant now, VersionOrdering versions) {
+      this.policy = policy;
+      this.spec = policy.spec();
+      this.report = report;
+      this.now = now;
+      this.versions = versions;
+      this.action =
+          spec == null || spec.getAction() == null ? PolicyAction.Enforce : spec.getAction();
+      this.image = ImageName.of(report.image());
+    }
+
+    void run() {
+      List<String> problems = PolicyValidator.validate(spec);
+      if (!problems.isEmpty()) {
+        violations.add(
+            new PolicyViolation(
+                policy.displayName(),
+                action,
+                "policy",
+                null,
+                null,
+                "invalid policy: " + String.join("; ", problems)));
+        verdict = action == PolicyAction.Enforce ? Verdict.Error : Verdict.Warn;
+        return;
+      }
+      for (int i = 0; i < spec.getExceptions().size(); i++) {
+        exceptions.add(new ActiveException(spec.getExceptions().get(i), now));
+      }
+      vulnerabilities();
+      config();
+      registriesAndBase();
+      packages();
+      secrets();
+      for (ActiveException e : exceptions) {
+        if (!e.expired && !e.covered.isEmpty()) {
+          pending.add(e.expires);
+        }
+      }
+      if (!violations.isEmpty()) {
+        verdict = action == PolicyAction.Enforce ? Verdict.Fail : Verdict.Warn;
+      }
+    }
+
+    List<ExceptionUse> exceptionUses() {
+      List<ExceptionUse> uses = new ArrayList<>();
+      for (ActiveException e : exceptions) {
+        if (e.expired || !e.covered.isEmpty()) {
+          uses.add(
+              new ExceptionUse(
+                  policy.displayName(),
+                  e.source.getId(),
+                  e.expired,
+                  e.expires,
+                  e.source.getReason(),
+                  List.copyOf(e.covered)));
+        }
+      }
+      return uses;
+    }
+
+    private void vulnerabilities() {
+      VulnerabilityRules rules = spec.getVulnerabilities();
+      // An absent section is an empty one: failOnKnownExploited defaults to true.
+      boolean kev = rules == null || !Boolean.FALSE.equals(rules.getFailOnKnownExploited());
+      boolean thresholds =
+          rules != null && (rules.getFailOn() != null || rules.getCvssFloor() != null);
+      for (Vulnerability v : report.vulnerabilities()) {
+        if (kev && v.knownExploited()) {
+          violation(
+              "vulnerabilities.failOnKnownExploited",
+              v.id(),
+              v.aliases(),
+              v.pkg(),
+              describe(v) + " is known to be exploited");
+          continue;
+        }
+        if (!thresholds) {
+          continue;
+        }
+        if (rules.getFailOn() != null && !v.severity().atLeast(rules.getFailOn())) {
+          continue;
+        }
+        Double floor = rules.getCvssFloor();
+        if (floor != null && (v.cvssScore() == null || v.cvssScore() < floor)) {
+          continue;
+        }
+        if (Boolean.TRUE.equals(rules.getFixableOnly()) && !v.fixable()) {
+          continue;
+        }
+        Integer grace = rules.getGracePeriodDays();
+        if (grace != null && grace > 0 && v.published() != null) {
+          Instant graceEnds = v.published().plus(Duration.ofDays(grace));
+          if (now.isBefore(graceEnds)) {
+            pending.add(graceEnds);
+            continue;
+          }
+        }
+        String rule =
+            rules.getFailOn() != null ? "vulnerabilities.failOn" : "vulnerabilities.cvssFloor";
+        String threshold =
+            rules.getFailOn() != null
+                ? "severity " + rules.getFailOn() + " or higher"
+                : "CVSS " + floor + " or higher";
+        violation(rule, v.id(), v.aliases(), v.pkg(), describe(v) + " (policy: " + threshold + ")");
+      }
+    }
+
+    private static String describe(Vulnerability v) {
+      StringBuilder s =
+          new StringBuilder(v.id())
+              .append(" (")
+              .append(v.severity())
+              .append(v.cvssScore() == null ? "" : ", CVSS " + v.cvssScore())
+              .append(") in ")
+              .append(v.pkg().name())
+              .append(' ')
+              .append(v.pkg().version());
+      s.append(
+          v.fixable()
+              ? ", fixed in " + String.join(", ", v.fixedVersions())
+              : ", no fix available");
+      return s.toString();
+    }
+
+    private void config() {
+      ConfigRules rules = spec.getConfig();
+      if (rules == null) {
+        return;
+      }
+      ImageFacts facts = report.image();
+      if (Boolean.TRUE.equals(rules.getRequireNonRoot())) {
+        ImageChecks.rootUser(facts).ifPresent(m -> violation("config.requireNonRoot", m, null));
+      }
+      if (Boolean.TRUE.equals(rules.getForbidLatestTag())) {
+        ImageChecks.latestTag(facts).ifPresent(m -> violation("config.forbidLatestTag", m, null));
+      }
+      List<Integer> ports =
+          rules.getForbiddenPorts() == null
+              ? ImageChecks.DEFAULT_FORBIDDEN_PORTS
+              : rules.getForbiddenPorts();
+      for (Misconfiguration m : ImageChecks.forbiddenPorts(facts, ports)) {
+        violation("config.forbiddenPorts", m, null);
+      }
+      if (Boolean.TRUE.equals(rules.getRequireHealthcheck())) {
+        ImageChecks.noHealthcheck(facts)
+            .ifPresent(m -> violation("config.requireHealthcheck", m, null));
+      }
+      if (Boolean.TRUE.equals(rules.getForbidSecretEnv())) {
+        for (Misconfiguration m : ImageChecks.secretEnv(facts)) {
+          violation("config.forbidSecretEnv", m, null);
+        }
+      }
+    }
+
+    private void registriesAndBase() {
+      ImageChecks.registry(report.image(), compile(spec.getAllowedRegistries()))
+          .ifPresent(m -> violation("allowedRegistries", m, null));
+      ImageChecks.baseImage(report.baseImage(), compile(spec.getAllowedBaseImages()))
+          .ifPresent(m -> violation("allowedBaseImages", m, null));
+    }
+
+    private void packages() {
+      for (PackageDenyRules.Match match :
+          PackageDenyRules.find(report.packages(), report.os(), spec.getDenyPackages(), versions)) {
+        violation(
+            "denyPackages[" + match.ruleIndex() + "]", match.toMisconfiguration(), match.pkg());
+      }
+    }
+
+    private void secrets() {
+      SecretRules rules = spec.getSecrets();
+      if (rules == null || !Boolean.TRUE.equals(rules.getForbid())) {
+        return;
+      }
+      for (SecretFinding s : report.secrets()) {
+        violation(
+            "secrets.forbid",
+            s.ruleId(),
+            List.of(),
+            null,
+            s.title() + " in " + s.location() + " line " + s.line() + ": " + s.redacted());
+      }
+    }
+
+    private void violation(String rule, Misconfiguration m, Package pkg) {
+      violation(rule, m.checkId(), List.of(), pkg, m.title() + ": " + m.detail());
+    }
+
+    private void violation(
+        String rule, String findingId, List<String> aliases, Package pkg, String message) {
+      ActiveException expiredMatch = null;
+      for (ActiveException e : exceptions) {
+        if (!e.covers(findingId, aliases, pkg, image)) {
+          continue;
+        }
+        if (!e.expired) {
+          e.covered.add(findingId);
+          excepted++;
+          return;
+        }
+        if (expiredMatch == null) {
+          expiredMatch = e;
+        }
+      }
+      if (expiredMatch != null) {
+        expiredMatch.covered.add(findingId);
+        message +=
+            " (exception "
+                + expiredMatch.source.getId()
+                + (expiredMatch.expires == null
+                    ? " has no expiry and does not apply)"
+                    : " expired at " + expiredMatch.expires + ")");
+      }
+      violations.add(
+          new PolicyViolation(
+              policy.displayName(),
+              action,
+              rule,
+              findingId,
+              pkg == null ? null : pkg.name(),
+              message));
+    }
+
+    private static List<Glob> compile(List<String> globs) {
+      return globs.stream().map(Glob::compile).toList();
+    }
+  }
+
+  /** An exception with its globs compiled and its expiry decided for {@code now}. */
+  private static final class ActiveException {
+    final PolicyException source;
+    final Instant expires;
+    final boolean expired;
+    final List<Glob> packages;
+    final List<Glob> images;
+    final Set<String> covered = new LinkedHashSet<>();
+
+    ActiveException(PolicyException source, Instant now) {
+      this.source = source;
+      this.expires = source.getExpires() == null ? null : source.getExpires().toInstant();
+      // An exception applies strictly before its expiry: at the instant itself it has expired.
+      this.expired = expires == null || !now.isBefore(expires);
+      this.packages = source.getPackages().stream().map(Glob::compile).toList();
+      this.images = source.getImages().stream().map(Glob::compile).toList();
+    }
+
+    boolean covers(String findingId, List<String> aliases, Package pkg, ImageName image) {
+      String id = source.getId();
+      if (!id.equals(findingId) && !aliases.contains(id)) {
+        return false;
+      }
+      if (!packages.isEmpty()) {
+        if (pkg == null) {
+          return false;
+        }
+        boolean any = false;
+        for (Glob g : packages) {
+          if (g.matches(pkg.name()) || g.matches(pkg.sourceName())) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) {
+          return false;
+        }
+      }
+      return images.isEmpty() || image.matchesAny(images);
+    }
+  }
+}

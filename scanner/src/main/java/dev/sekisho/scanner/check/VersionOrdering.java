@@ -1,5 +1,6 @@
 package dev.sekisho.scanner.check;
 
+import dev.sekisho.scanner.version.VersionSchemes;
 import java.util.Comparator;
 
 /**
@@ -16,8 +17,14 @@ public interface VersionOrdering {
    */
   Comparator<String> forEcosystem(String ecosystem);
 
-  /** The scanner's ordering for every ecosystem it knows. */
+  /**
+   * The scanner's version schemes ({@link VersionSchemes}); ecosystems without one fall back to a
+   * generic dotted-number order.
+   */
   static VersionOrdering standard() {
-    return ecosystem -> GenericVersionComparator.INSTANCE;
+    return ecosystem ->
+        VersionSchemes.forEcosystem(ecosystem)
+            .<Comparator<String>>map(scheme -> scheme::compare)
+            .orElse(GenericVersionComparator.INSTANCE);
   }
 }

@@ -9,10 +9,13 @@ import java.util.regex.Pattern;
 /**
  * A version constraint: comparators joined by commas, all of which must hold, e.g. {@code >=2.0.0,
  * <2.17.1}. Operators: {@code <}, {@code <=}, {@code >}, {@code >=}, {@code =} (or {@code ==}),
- * {@code !=}. Versions are compared in the package's own scheme.
+ * {@code !=}; no operator means {@code =}. Range shorthands ({@code ~1.2}, {@code ^1.2}, {@code
+ * 1.*}) are not supported and rejected rather than read as a literal version. Versions are compared
+ * in the package's own scheme.
  */
 public final class VersionRange {
-  private static final Pattern TERM = Pattern.compile("^(<=|>=|==|!=|<|>|=)?\\s*([^\\s<>=!,]+)$");
+  private static final Pattern TERM =
+      Pattern.compile("^(<=|>=|==|!=|<|>|=)?\\s*([^\\s<>=!,~^*][^\\s<>=!,*]*)$");
 
   private final String text;
   private final List<Term> terms;

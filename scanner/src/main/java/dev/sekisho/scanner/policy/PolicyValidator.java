@@ -9,8 +9,12 @@ import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
 import dev.sekisho.scanner.check.Glob;
 import dev.sekisho.scanner.check.PackageDenyRules;
+import dev.sekisho.scanner.check.VersionRange;
+import dev.sekisho.scanner.version.VersionScheme;
+import dev.sekisho.scanner.version.VersionSchemes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -50,8 +54,12 @@ public final class PolicyValidator {
         problems.add(field + ": empty entry");
         continue;
       }
-      for (String p : PackageDenyRules.problems(deny.get(i))) {
+      List<String> ruleProblems = PackageDenyRules.problems(deny.get(i));
+      for (String p : ruleProblems) {
         problems.add(field + ": " + p);
+      }
+      if (ruleProblems.isEmpty()) {
+        versionsInScheme(problems, field, deny.get(i));
       }
     }
     globs(problems, "allowedBaseImages", spec.getAllowedBaseImages());
@@ -71,6 +79,32 @@ public final class PolicyValidator {
     }
     config(problems, spec.getConfig());
     return problems;
+  }
+
+  /**
+   * The constraint's versions must parse in the scheme of the rule's ecosystem, when it has one.
+   */
+  private static void versionsInScheme(List<String> problems, String field, PackageRule rule) {
+    if (rule.getVersions() == null || rule.getVersions().isBlank() || rule.getEcosystem() == null) {
+      return;
+    }
+    Optional<VersionScheme> scheme = VersionSchemes.forEcosystem(rule.getEcosystem().strip());
+    if (scheme.isEmpty()) {
+      return;
+    }
+    for (String v : VersionRange.parse(rule.getVersions()).versions()) {
+      if (!scheme.get().isValid(v)) {
+        problems.add(
+            field
+                + ".versions: '"
+                + v
+                + "' is not a "
+                + scheme.get().name()
+                + " version ("
+                + rule.getEcosystem()
+                + ")");
+      }
+    }
   }
 
   private static void vulnerabilities(List<String> problems, VulnerabilityRules v) {

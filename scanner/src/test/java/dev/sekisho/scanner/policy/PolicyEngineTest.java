@@ -2,10 +2,12 @@ package dev.sekisho.scanner.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sekisho.api.v1alpha1.Verdict;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -61,6 +63,17 @@ class PolicyEngineTest {
           .containsExactlyElementsOf(x.exceptions());
     }
     assertThat(e.nextEvaluation()).as("next evaluation").isEqualTo(x.next());
+  }
+
+  @Test
+  void anUnusableReportIsAnError() {
+    Evaluation e = PolicyEngine.evaluate(null, List.of(), PolicyCase.DEFAULT_NOW);
+
+    assertThat(e.verdict()).isEqualTo(Verdict.Error);
+    assertThat(e.decidingPolicy()).isNull();
+    assertThat(e.violations())
+        .singleElement()
+        .satisfies(v -> assertThat(v.message()).isEqualTo("no scan report to evaluate"));
   }
 
   private static String violation(PolicyViolation v) {

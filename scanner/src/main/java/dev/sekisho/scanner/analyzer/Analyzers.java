@@ -8,6 +8,7 @@ import dev.sekisho.scanner.analyzer.npm.NpmLockfileAnalyzer;
 import dev.sekisho.scanner.analyzer.npm.NpmPackageJsonAnalyzer;
 import dev.sekisho.scanner.analyzer.os.OsReleaseAnalyzer;
 import dev.sekisho.scanner.analyzer.python.PythonMetadataAnalyzer;
+import dev.sekisho.scanner.analyzer.rpm.RpmAnalyzer;
 import java.util.List;
 
 /**
@@ -23,6 +24,7 @@ public final class Analyzers {
         new OsReleaseAnalyzer(),
         new DpkgAnalyzer(),
         new ApkAnalyzer(),
+        new RpmAnalyzer(),
         new JavaArchiveAnalyzer(),
         new NpmPackageJsonAnalyzer(),
         new NpmLockfileAnalyzer(),

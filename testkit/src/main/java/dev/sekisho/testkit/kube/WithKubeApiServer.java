@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>When the binaries are missing the tests fail, naming {@code hack/test-binaries.sh}; with
  * {@code SEKISHO_SKIP_KUBE=1} they are skipped (reported as aborted, with the reason) instead.
  */
-@Target(ElementType.TYPE)
+@Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * parameters of type {@link TestRegistry} (optionally annotated with {@link Registry}) and {@link
  * dev.sekisho.testkit.fixtures.Fixtures}. See {@link RegistryExtension}.
  */
-@Target(ElementType.TYPE)
+@Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited

@@ -24,6 +24,7 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +87,7 @@ public final class KubeApiServer implements AutoCloseable {
   private KubernetesClient adminClient;
   private Duration startupTime;
   private volatile boolean closed;
+  private String lastProbe = "none yet";
 
   private KubeApiServer(KubeTestBinaries binaries, Path workDir) {
     this.binaries = binaries;
@@ -225,19 +228,37 @@ public final class KubeApiServer implements AutoCloseable {
   /** True once the API server answers {@code /readyz} with 200 over TLS. */
   private boolean readyz() {
     if (http == null) {
-      if (!Files.isRegularFile(caFile)) {
+      // The API server writes its certificate while starting: a file read too early may be empty
+      // or cut short, so trust only a file that parses, and reload it after a failed handshake.
+      SSLContext trust = trustingWhenWritten(caFile);
+      if (trust == null) {
+        lastProbe = "no complete serving certificate in " + caFile + " yet";
         return false;
       }
-      http = HttpClient.newBuilder().sslContext(trusting(caFile)).build();
+      http = HttpClient.newBuilder().sslContext(trust).build();
     }
-    HttpResponse<String> r =
-        send(
-            http,
-            HttpRequest.newBuilder(url.resolve("/readyz"))
-                .header("Authorization", "Bearer " + adminToken)
-                .timeout(Duration.ofSeconds(5))
-                .build());
-    return r != null && r.statusCode() == 200;
+    HttpRequest request =
+        HttpRequest.newBuilder(url.resolve("/readyz"))
+            .header("Authorization", "Bearer " + adminToken)
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      lastProbe = "/readyz HTTP " + response.statusCode() + ": " + response.body();
+      return response.statusCode() == 200;
+    } catch (SSLException e) {
+      lastProbe = "TLS failure: " + e;
+      log.debug("TLS to {} failed ({}); reloading {}", url, e.getMessage(), caFile);
+      http.close();
+      http = null;
+      return false;
+    } catch (IOException e) {
+      lastProbe = e.toString();
+      return false; // not listening yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while probing " + request.uri(), e);
+    }
   }
 
   private void retryOrFail(String what, Path logFile, int attempt) {
@@ -254,8 +275,7 @@ public final class KubeApiServer implements AutoCloseable {
    * Polls {@code ready} until it holds (true), the process exits (false) or the startup timeout
    * passes (exception).
    */
-  private static boolean waitUntil(
-      Process process, String what, Path logFile, BooleanSupplier ready) {
+  private boolean waitUntil(Process process, String what, Path logFile, BooleanSupplier ready) {
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     while (true) {
       if (!process.isAlive()) {
@@ -270,7 +290,9 @@ public final class KubeApiServer implements AutoCloseable {
             what
                 + " did not become ready within "
                 + STARTUP_TIMEOUT.toSeconds()
-                + " s; last log lines:\n"
+                + " s (last probe: "
+                + lastProbe
+                + "); last log lines:\n"
                 + tail(logFile));
       }
       try {
@@ -335,7 +357,11 @@ public final class KubeApiServer implements AutoCloseable {
     }
   }
 
-  private static SSLContext trusting(Path pemFile) {
+  /** An SSL context trusting the certificates in {@code pemFile}; null while it is incomplete. */
+  static SSLContext trustingWhenWritten(Path pemFile) {
+    if (!Files.isRegularFile(pemFile)) {
+      return null;
+    }
     try (InputStream in = Files.newInputStream(pemFile)) {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
@@ -343,12 +369,17 @@ public final class KubeApiServer implements AutoCloseable {
       for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         trust.setCertificateEntry("cert-" + i++, cert);
       }
+      if (i == 0) {
+        return null;
+      }
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), null);
       return context;
+    } catch (CertificateException e) {
+      return null; // still being written
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot load the API server certificate " + pemFile, e);
     }

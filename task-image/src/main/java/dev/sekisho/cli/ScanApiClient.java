@@ -1,0 +1,185 @@
+package dev.sekisho.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Client of the operator's scan API: {@code POST {server}/api/v1/namespaces/{ns}/scans} with the
+ * ServiceAccount token as bearer. Every failure becomes a message that says which server, what
+ * happened and what to do; none is retried into a false pass.
+ */
+final class ScanApiClient {
+  private final URI server;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final ObjectMapper json;
+
+  ScanApiClient(URI server, Path caBundle, Duration timeout, ObjectMapper json) {
+    this.server = server;
+    this.timeout = timeout;
+    this.json = json;
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .version(HttpClient.Version.HTTP_1_1);
+    if (caBundle != null) {
+      builder.sslContext(trusting(caBundle));
+    }
+    this.http = builder.build();
+  }
+
+  /** The operator's answer. */
+  record Answer(JsonNode body) {
+    String verdict() {
+      return body.path("verdict").asText("Error");
+    }
+
+    String scanResult() {
+      return body.path("scanResult").asText("");
+    }
+
+    int count(String field) {
+      return body.path("summary").path(field).asInt(0);
+    }
+  }
+
+  Answer submit(String namespace, String token, JsonNode request) {
+    URI uri = server.resolve("/api/v1/namespaces/" + namespace + "/scans");
+    HttpRequest post;
+    try {
+      post =
+          HttpRequest.newBuilder(uri)
+              .timeout(timeout)
+              .header("Content-Type", "application/json")
+              .header("Accept", "application/json")
+              .header("Authorization", "Bearer " + token)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(request)))
+              .build();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UserInputException("cannot build the request to " + uri + ": " + e.getMessage(), e);
+    }
+    HttpResponse<String> response;
+    try {
+      response = http.send(post, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (HttpTimeoutException e) {
+      throw new InfrastructureException(
+          "the Sekisho scan API at "
+              + server
+              + " did not answer within "
+              + timeout.toSeconds()
+              + "s (--server-timeout)",
+          e);
+    } catch (ConnectException e) {
+      throw new InfrastructureException(
+          "cannot reach the Sekisho scan API at "
+              + server
+              + ": connection refused or unreachable (is the operator running? check the SERVER"
+              + " param and the sekisho-scan-api Service)",
+          e);
+    } catch (SSLException e) {
+      throw new InfrastructureException(
+          "TLS with the Sekisho scan API at "
+              + server
+              + " failed: "
+              + e.getMessage()
+              + " (give the CA that signed its certificate with --server-ca)",
+          e);
+    } catch (IOException e) {
+      throw new InfrastructureException(
+          "cannot talk to the Sekisho scan API at " + server + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InfrastructureException("interrupted while waiting for " + server, e);
+    }
+    String error = errorMessage(response.body());
+    return switch (response.statusCode()) {
+      case 200, 201 -> new Answer(parse(response.body(), uri));
+      case 400 -> throw new UserInputException("the scan API refused the scan: " + error);
+      case 401 ->
+          throw new InfrastructureException(
+              "the scan API at " + server + " did not accept the ServiceAccount token: " + error);
+      case 403 ->
+          throw new InfrastructureException(
+              "the scan API at " + server + " refused this ServiceAccount: " + error);
+      case 503 ->
+          throw new InfrastructureException(
+              "the scan API at " + server + " is not ready: " + error);
+      default ->
+          throw new InfrastructureException(
+              "the scan API at "
+                  + server
+                  + " answered HTTP "
+                  + response.statusCode()
+                  + ": "
+                  + error);
+    };
+  }
+
+  private JsonNode parse(String body, URI uri) {
+    try {
+      JsonNode node = json.readTree(body);
+      if (node == null || !node.has("verdict")) {
+        throw new InfrastructureException("the scan API at " + uri + " answered without a verdict");
+      }
+      return node;
+    } catch (IOException e) {
+      throw new InfrastructureException("the scan API at " + uri + " answered non-JSON: " + e, e);
+    }
+  }
+
+  private String errorMessage(String body) {
+    try {
+      JsonNode node = json.readTree(body);
+      if (node != null && node.hasNonNull("error")) {
+        return node.get("error").asText();
+      }
+    } catch (IOException e) {
+      // not JSON: show the text
+    }
+    String text = body == null ? "" : body.strip();
+    return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+  }
+
+  private static SSLContext trusting(Path pem) {
+    try (InputStream in = Files.newInputStream(pem)) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("ca-" + i++, c);
+      }
+      if (i == 0) {
+        throw new UserInputException("the CA bundle " + pem + " holds no PEM certificate");
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      return ssl;
+    } catch (IOException e) {
+      throw new UserInputException("cannot read the CA bundle " + pem + ": " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new UserInputException("the CA bundle " + pem + " is not valid: " + e.getMessage(), e);
+    }
+  }
+}

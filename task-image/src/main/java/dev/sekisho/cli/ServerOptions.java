@@ -1,0 +1,119 @@
+package dev.sekisho.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of {@code sekisho scan --server URL}: the Tekton step's mode, in which the operator's
+ * scan API decides (see docs/pipeline-authors.md). Defaults fit a pod: the ServiceAccount token and
+ * namespace come from the mounted service account.
+ */
+public final class ServerOptions {
+  static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description =
+          "Submit the scan to the Sekisho operator's scan API at URL, which matches, records a"
+              + " ScanResult, applies the cluster's policies and decides the verdict"
+              + " (env SEKISHO_SERVER).")
+  String server;
+
+  @Option(
+      names = "--namespace",
+      paramLabel = "NS",
+      description =
+          "Namespace the scan belongs to (default: env SEKISHO_NAMESPACE, else the pod's"
+              + " service-account namespace).")
+  String namespace;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "ServiceAccount token to authenticate to the scan API (default: the pod's mounted"
+              + " token).")
+  Path tokenFile;
+
+  @Option(
+      names = "--server-ca",
+      paramLabel = "PEM",
+      description =
+          "CA bundle to verify the scan API's certificate (default: env SEKISHO_SERVER_CA, else"
+              + " OpenShift's service CA bundle when mounted, else the system trust store).")
+  Path serverCa;
+
+  @Option(
+      names = "--server-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "120",
+      description = "How long to wait for the scan API's verdict (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Option(
+      names = "--tekton-results-dir",
+      paramLabel = "DIR",
+      description =
+          "Write the Tekton results VERDICT, SCAN_RESULT, CRITICAL, HIGH, FIXABLE and IMAGE_DIGEST"
+              + " as files in DIR (the Task passes /tekton/results).")
+  Path tektonResultsDir;
+
+  @Option(
+      names = "--reports-dir",
+      paramLabel = "DIR",
+      description =
+          "Also write sbom.cdx.json, sbom.spdx.json, report.json, report.sarif and report.html"
+              + " into DIR (env SEKISHO_REPORTS_DIR; the Task binds its reports workspace).")
+  Path reportsDir;
+
+  boolean enabled(CliContext context) {
+    return server(context) != null;
+  }
+
+  String server(CliContext context) {
+    String s = server != null ? server : context.env().get("SEKISHO_SERVER");
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  String namespace(CliContext context) {
+    if (namespace != null && !namespace.isBlank()) {
+      return namespace;
+    }
+    String env = context.env().get("SEKISHO_NAMESPACE");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    Path file = SERVICE_ACCOUNT.resolve("namespace");
+    try {
+      return Files.isReadable(file) ? Files.readString(file).trim() : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  Path tokenFile() {
+    return tokenFile != null ? tokenFile : SERVICE_ACCOUNT.resolve("token");
+  }
+
+  Path serverCa(CliContext context) {
+    if (serverCa != null) {
+      return serverCa;
+    }
+    String env = context.env().get("SEKISHO_SERVER_CA");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    Path openshift = SERVICE_ACCOUNT.resolve("service-ca.crt");
+    return Files.isReadable(openshift) ? openshift : null;
+  }
+
+  Path reportsDir(CliContext context) {
+    if (reportsDir != null) {
+      return reportsDir;
+    }
+    String env = context.env().get("SEKISHO_REPORTS_DIR");
+    return env == null || env.isBlank() ? null : Path.of(env);
+  }
+}

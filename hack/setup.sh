@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing Sekisho needs on a fresh Debian/Ubuntu machine:
 # the OCI tooling used by the test harness (docker-registry, skopeo, umoci, debootstrap, htpasswd,
-# rpm), then builds the Kubernetes test binaries (hack/test-binaries.sh) when they are missing.
+# rpm), the tools of bench/ (GNU time, jq, curl), then builds the Kubernetes test binaries
+# (hack/test-binaries.sh) when they are missing.
 # Needs root (or sudo) for apt-get; a JDK 21+ and Go 1.24+ must already be installed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-packages=(docker-registry skopeo umoci debootstrap apache2-utils rpm sqlite3 ca-certificates db5.3-util)
+packages=(docker-registry skopeo umoci debootstrap apache2-utils rpm sqlite3 ca-certificates db5.3-util time jq curl)
 # The LANGUAGES fixture image runs npm and pip; install them only when the commands are missing
 # (a Node.js installed from elsewhere already brings its own npm).
 command -v npm >/dev/null || packages+=(npm)

@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# Scan speed against the physical floor, side by side in one run (see bench/README.md).
+#
+# Builds a large image (~1.1 GB uncompressed, two tags sharing all but the top layer), starts
+# Debian's docker-registry on 127.0.0.1 (random port, temporary storage), pushes both tags with
+# skopeo, imports a generated OSV data set, then measures, RUNS times each, interleaved:
+#   floor-seq    fetch every layer blob over HTTP and gunzip it to /dev/null, one after the other
+#   floor-par    the same, PARALLEL layers at once (the scanner's default parallelism)
+#   scan-cold    sekisho scan docker://…/bench/large:a, empty layer cache
+#   scan-warm    the same again, layer cache filled
+#   scan-b-warm  sekisho scan …/bench/large:b (shares all but its top layer with :a), cache warm
+#   floor-top-b  fetch + gunzip the top layer of :b alone
+#   jvm-version  sekisho version (JVM start-up, for reference)
+# with wall time, CPU time (user+sys) and peak RSS from /usr/bin/time, the JVM heap bounded by
+# SEKISHO_JAVA_OPTS (default -Xmx256m). Prints a table and appends it, with machine and versions,
+# to bench/RESULTS.md; raw numbers and an SVG chart go to bench/results/.
+#
+# Needs: hack/setup.sh and a package build (hack/mvn -q -B package -DskipTests); the Debian
+# fixture image of the test kit (built by the testkit ITs, see docs/testing.md).
+#
+# Usage: bench/scan-vs-floor.sh [--runs N] [--parallel N] [--floor-only] [--profile]
+#                               [--no-record] [--rebuild]
+#   --runs N      repetitions of each measurement (default 3; the table shows the median)
+#   --parallel N  floor parallelism (default min(4, nproc), as the scanner's default)
+#   --floor-only  build, push and measure the floor only (no sekisho scan)
+#   --profile     one more cold scan with Java Flight Recorder; prints the hottest methods
+#   --no-record   print the table, write nothing under bench/
+#   --rebuild     rebuild the image and the OSV data even when cached
+# Environment: SEKISHO_BENCH_CACHE (default ~/.cache/sekisho-bench) holds the built image and the
+# database; SEKISHO_JAVA_OPTS (default -Xmx256m); SEKISHO_TEST_CACHE as for the tests.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+runs=3
+parallel=$(($(nproc) < 4 ? $(nproc) : 4))
+floor_only=0 profile=0 record=1 rebuild=0
+while (($#)); do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --parallel) parallel="$2"; shift 2 ;;
+    --floor-only) floor_only=1; shift ;;
+    --profile) profile=1; shift ;;
+    --no-record) record=0; shift ;;
+    --rebuild) rebuild=1; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+die() { echo "scan-vs-floor: $*" >&2; exit 1; }
+for tool in docker-registry skopeo curl gzip python3 jq; do
+  command -v "$tool" >/dev/null || die "$tool is missing: run hack/setup.sh"
+done
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is missing: run hack/setup.sh (Debian package 'time')"
+command -v go >/dev/null || die "go is missing (the image carries Go binaries)"
+if ((!floor_only)); then
+  [[ -f "$root/task-image/target/sekisho.jar" ]] ||
+    die "the CLI is not built: hack/mvn -q -B package -DskipTests"
+fi
+
+export SEKISHO_JAVA_OPTS="${SEKISHO_JAVA_OPTS:--Xmx256m}"
+work="${SEKISHO_BENCH_CACHE:-$HOME/.cache/sekisho-bench}"
+test_cache="${SEKISHO_TEST_CACHE:-$HOME/.cache/sekisho-test}"
+fixture_version="$(sed -n 's/.*String VERSION = "\(.*\)";.*/\1/p' \
+  "$root/testkit/src/main/java/dev/sekisho/testkit/fixtures/Fixtures.java")"
+fixture="$test_cache/fixtures/$fixture_version/debian"
+image="$work/large-v1"
+
+# ---------------------------------------------------------------- inputs (cached between runs)
+if [[ ! -f "$fixture/fixture.json" ]]; then
+  die "the Debian fixture image is not built ($fixture); build it once with:
+  hack/mvn -B -ntp verify -pl testkit -am -Dit.test=FixtureContentIT -Dtest=none \\
+    -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false"
+fi
+if ((rebuild)) || [[ ! -f "$image/done" ]]; then
+  rm -rf "$image"
+  echo "building the large image in $image (takes minutes) ..." >&2
+  python3 "$root/bench/lib/large_image.py" "$image" "$fixture/oci"
+  touch "$image/done"
+fi
+if ((!floor_only)) && { ((rebuild)) || [[ ! -f "$image/db/done" ]]; }; then
+  rm -rf "$image/osv" "$image/db"
+  python3 "$root/bench/lib/osv_data.py" "$image/inventory.json" "$image/osv"
+  echo "importing the OSV data set into $image/db ..." >&2
+  "$root/sekisho" db import --db "$image/db" "$image/osv" >&2
+  touch "$image/db/done"
+fi
+
+# ---------------------------------------------------------------- registry
+tmp="$(mktemp -d)"
+registry_pid=""
+cleanup() {
+  [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+cat >"$tmp/registry.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $tmp/storage
+http:
+  addr: 127.0.0.1:$port
+  secret: sekisho-bench
+EOF
+docker-registry serve "$tmp/registry.yml" >"$tmp/registry.log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break
+  kill -0 "$registry_pid" 2>/dev/null || die "docker-registry exited: $(tail -5 "$tmp/registry.log")"
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$port/v2/" >/dev/null || die "docker-registry did not start on port $port"
+registry="127.0.0.1:$port"
+for tag in a b; do
+  skopeo copy -q --preserve-digests --dest-tls-verify=false \
+    "oci:$image/oci:$tag" "docker://$registry/bench/large:$tag" >&2
+done
+echo "registry on $registry holds bench/large:a and bench/large:b" >&2
+
+manifest() {
+  curl -sf -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    "http://$registry/v2/bench/large/manifests/$1"
+}
+mapfile -t layers_a < <(manifest a | jq -r '.layers[].digest')
+top_b="$(manifest b | jq -r '.layers[-1].digest')"
+blob_url="http://$registry/v2/bench/large/blobs"
+
+# ---------------------------------------------------------------- measurements
+raw="$tmp/raw.tsv"
+printf 'run\tname\twall_s\tuser_s\tsys_s\tmax_rss_kb\n' >"$raw"
+
+# measure RUN NAME CMD... : runs CMD under /usr/bin/time; exit 0 (and 1 for a scan verdict) only
+measure() {
+  local run="$1" name="$2"
+  shift 2
+  local rc=0
+  /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+  if ((rc != 0)) && ! [[ "$name" == scan-* && "$rc" -eq 1 ]]; then
+    cat "$tmp/err" >&2
+    die "$name failed with exit code $rc"
+  fi
+  read -r wall user sys rss < <(tail -1 "$tmp/time")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$name" "$wall" "$user" "$sys" "$rss" >>"$raw"
+  awk -v n="$name" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" \
+    'BEGIN { printf "  %-12s wall %7.2f s  cpu %7.2f s  rss %7.1f MiB\n", n, w, u + s, r / 1024 }' >&2
+}
+
+fetch_one='set -o pipefail; curl -sfS "$0" | gzip -dc >/dev/null'
+export blob_url parallel fetch_one
+layers_str="${layers_a[*]}"
+export layers_str
+
+scan() { # scan TAG
+  "$root/sekisho" scan "docker://$registry/bench/large:$1" --insecure-registry "$registry" \
+    --db "$image/db" --offline --format json --output "$tmp/report-$1.json"
+}
+export XDG_CACHE_HOME="$tmp/xdg"
+
+echo "warming the registry's page cache (one unmeasured floor pass) ..." >&2
+bash -c 'for d in $layers_str; do bash -c "$fetch_one" "$blob_url/$d"; done'
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+for run in $(seq "$runs"); do
+  echo "run $run/$runs" >&2
+  measure "$run" floor-seq bash -c 'for d in $layers_str; do bash -c "$fetch_one" "$blob_url/$d"; done'
+  measure "$run" floor-par bash -c 'printf "$blob_url/%s\n" $layers_str | xargs -P "$parallel" -n 1 bash -c "$fetch_one"'
+  measure "$run" floor-top-b bash -c "$fetch_one" "$blob_url/$top_b"
+  if ((!floor_only)); then
+    rm -rf "$XDG_CACHE_HOME"
+    measure "$run" scan-cold scan a
+    measure "$run" scan-warm scan a
+    measure "$run" scan-b-warm scan b
+    measure "$run" jvm-version "$root/sekisho" version
+  fi
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+summary_json="$tmp/summary.json"
+if ((!floor_only)) && [[ -f "$tmp/report-a.json" ]]; then
+  jq '{packages: ([.. | objects | select(has("purl"))] | length)}' "$tmp/report-a.json" \
+    >"$summary_json" 2>/dev/null || echo '{}' >"$summary_json"
+else
+  echo '{}' >"$summary_json"
+fi
+
+profile_txt=""
+if ((profile && !floor_only)); then
+  echo "profiling one cold scan with Java Flight Recorder ..." >&2
+  rm -rf "$XDG_CACHE_HOME"
+  jfr_file="$tmp/scan-cold.jfr"
+  SEKISHO_JAVA_OPTS="$SEKISHO_JAVA_OPTS -XX:StartFlightRecording=filename=$jfr_file,settings=profile" \
+    scan a >/dev/null 2>"$tmp/profile.err" || true
+  jdk="$("$root/hack/jdk.sh")"
+  profile_txt="$tmp/profile.txt"
+  {
+    "$jdk/bin/jfr" view --width 160 hot-methods "$jfr_file" || true
+    "$jdk/bin/jfr" view --width 160 allocation-by-class "$jfr_file" || true
+    "$jdk/bin/jfr" view --width 160 gc "$jfr_file" | head -30 || true
+  } >"$profile_txt" 2>&1
+  cat "$profile_txt" >&2
+  if ((record)); then
+    mkdir -p "$root/bench/results"
+    cp "$jfr_file" "$root/bench/results/scan-cold-$(date -u +%Y%m%dT%H%MZ).jfr" 2>/dev/null || true
+  fi
+fi
+
+# ---------------------------------------------------------------- machine, versions, report
+jdk="$("$root/hack/jdk.sh")"
+{
+  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "nproc=$(nproc)"
+  echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+  echo "ram=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel=$(uname -r)"
+  echo "load_before=$load_before"
+  echo "load_after=$load_after"
+  echo "jdk=$("$jdk/bin/java" -version 2>&1 | head -1)"
+  echo "java_opts=$SEKISHO_JAVA_OPTS"
+  echo "sekisho=$( ((floor_only)) && echo '(not run)' || "$root/sekisho" version 2>/dev/null | head -1)"
+  echo "commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "registry=$(docker-registry --version 2>/dev/null | head -1)"
+  echo "skopeo=$(skopeo --version | head -1)"
+  echo "curl=$(curl --version | head -1 | cut -d' ' -f1-2)"
+  echo "gzip=$(gzip --version | head -1)"
+  echo "parallel=$parallel"
+  echo "runs=$runs"
+} >"$tmp/meta.txt"
+
+python3 "$root/bench/lib/report.py" --raw "$raw" --meta "$tmp/meta.txt" --layers "$image/layers.tsv" \
+  --summary "$summary_json" ${profile_txt:+--profile "$profile_txt"} \
+  $( ((record)) && echo "--record $root/bench" )

@@ -52,6 +52,7 @@ public final class ResultEvaluator {
   private final EventRecorder events;
   private final Clock clock;
   private final MeterRegistry meters;
+  private final Object[] stripes = new Object[64];
 
   public ResultEvaluator(
       KubernetesClient client,
@@ -69,6 +70,9 @@ public final class ResultEvaluator {
     this.events = events;
     this.clock = clock;
     this.meters = meters;
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Object();
+    }
   }
 
   /**
@@ -86,6 +90,15 @@ public final class ResultEvaluator {
    * write or Event.
    */
   public Evaluated evaluate(ScanResult result, PolicyLookup lookup) {
+    String key = result.getMetadata().getNamespace() + "/" + name(result);
+    // The reconciler and the scan API may evaluate one result at once: serialise them, so the
+    // second sees the first's write when it re-reads and neither writes or emits twice.
+    synchronized (stripes[Math.floorMod(key.hashCode(), stripes.length)]) {
+      return evaluateLocked(result, lookup);
+    }
+  }
+
+  private Evaluated evaluateLocked(ScanResult result, PolicyLookup lookup) {
     String namespace = result.getMetadata().getNamespace();
     Instant now = clock.instant();
     List<SelectedPolicy> policies =

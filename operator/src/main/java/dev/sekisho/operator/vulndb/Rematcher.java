@@ -1,0 +1,115 @@
+package dev.sekisho.operator.vulndb;
+
+import dev.sekisho.api.v1alpha1.ScanResult;
+import dev.sekisho.operator.evaluate.PolicyLookup;
+import dev.sekisho.operator.evaluate.ResultEvaluator;
+import dev.sekisho.operator.report.ReportToSpec;
+import dev.sekisho.operator.store.ReportStore;
+import dev.sekisho.scanner.model.ScanReport;
+import dev.sekisho.scanner.model.ScannerMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After a database update: matches every stored inventory again, stores the new findings, updates
+ * the ScanResult's summary and findings excerpt, and re-evaluates it, so a new advisory for an
+ * image already deployed shows up without rescanning it. One result at a time, streamed from the
+ * store, so memory stays bounded. Stored reports whose ScanResult no longer exists are deleted.
+ */
+public final class Rematcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Rematcher.class);
+
+  /**
+   * Counts of one pass.
+   *
+   * @param rematched results matched again
+   * @param changed results whose findings changed
+   * @param removed stored reports deleted because their ScanResult is gone
+   * @param failed results that could not be processed (logged)
+   */
+  public record Pass(int rematched, int changed, int removed, int failed) {}
+
+  private final KubernetesClient client;
+  private final ReportStore store;
+  private final VulnMatcher matcher;
+  private final ResultEvaluator evaluator;
+
+  public Rematcher(
+      KubernetesClient client, ReportStore store, VulnMatcher matcher, ResultEvaluator evaluator) {
+    this.client = client;
+    this.store = store;
+    this.matcher = matcher;
+    this.evaluator = evaluator;
+  }
+
+  public Pass run() throws IOException {
+    VulnMatcher.DatabaseInfo db =
+        matcher.database().orElseThrow(() -> new IllegalStateException("no database loaded"));
+    int rematched = 0;
+    int changed = 0;
+    int removed = 0;
+    int failed = 0;
+    PolicyLookup lookup = PolicyLookup.direct(client);
+    for (String key : store.keys()) {
+      String[] parts = key.split("/", 2);
+      try {
+        var resource = client.resources(ScanResult.class).inNamespace(parts[0]).withName(parts[1]);
+        ScanResult result = resource.get();
+        if (result == null) {
+          store.delete(key);
+          removed++;
+          continue;
+        }
+        Optional<ScanReport> stored = store.get(key);
+        if (stored.isEmpty()) {
+          continue;
+        }
+        ScanReport old = stored.get();
+        ScanReport now =
+            new ScanReport(
+                old.image(),
+                old.os(),
+                old.packages(),
+                matcher.match(old.os(), old.packages()),
+                old.secrets(),
+                old.misconfigurations(),
+                old.warnings(),
+                new ScannerMetadata(
+                    old.metadata() == null ? null : old.metadata().scannerVersion(),
+                    db.version(),
+                    db.built(),
+                    old.metadata() == null ? null : old.metadata().scannedAt()));
+        rematched++;
+        if (now.equals(old)) {
+          continue;
+        }
+        boolean findingsChanged = !now.vulnerabilities().equals(old.vulnerabilities());
+        store.put(key, now);
+        ScanResult updated =
+            resource.edit(
+                r -> {
+                  ReportToSpec.fill(r.getSpec(), now);
+                  return r;
+                });
+        changed += findingsChanged ? 1 : 0;
+        evaluator.evaluate(updated, lookup);
+      } catch (IOException | KubernetesClientException | IllegalStateException e) {
+        failed++;
+        LOG.warn("cannot re-match stored report key={}: {}", key, e.getMessage());
+      }
+    }
+    Pass pass = new Pass(rematched, changed, removed, failed);
+    LOG.info(
+        "re-matched stored inventories database={} rematched={} changed={} removed={} failed={}",
+        db.version(),
+        pass.rematched(),
+        pass.changed(),
+        pass.removed(),
+        pass.failed());
+    return pass;
+  }
+}

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param metricsPort port of /metrics
  * @param leaderElection whether to elect a leader before reconciling
  * @param leaseName name of the leader-election Lease
+ * @param exitOnLostLease exit the process when the lease is lost (the safe choice in a cluster)
  * @param tokenAudiences audiences TokenReview checks; empty for the API server's default
  * @param maxBodyBytes largest scan request accepted
  * @param apiThreads threads serving the scan API
@@ -38,6 +39,7 @@ public record OperatorConfig(
     int metricsPort,
     boolean leaderElection,
     String leaseName,
+    boolean exitOnLostLease,
     List<String> tokenAudiences,
     long maxBodyBytes,
     int apiThreads,
@@ -60,6 +62,7 @@ public record OperatorConfig(
         port(env, "SEKISHO_METRICS_PORT", 9090),
         bool(env, "SEKISHO_LEADER_ELECTION", true),
         env.getOrDefault("SEKISHO_LEASE_NAME", "sekisho-operator"),
+        bool(env, "SEKISHO_EXIT_ON_LOST_LEASE", true),
         list(env.get("SEKISHO_TOKEN_AUDIENCES")),
         size(env, "SEKISHO_API_MAX_BODY", 32L << 20),
         (int) size(env, "SEKISHO_API_THREADS", 8),

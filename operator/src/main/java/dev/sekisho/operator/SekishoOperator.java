@@ -29,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 
@@ -65,7 +66,18 @@ public final class SekishoOperator implements AutoCloseable {
               o.withKubernetesClient(client).withCloseClientOnStop(false);
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(config.leaseName(), config.namespace()));
+                    new LeaderElectionConfiguration(
+                        config.leaseName(),
+                        config.namespace(),
+                        Duration.ofSeconds(15),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(2),
+                        null,
+                        null,
+                        // A replica that loses its lease exits and restarts as a follower, so
+                        // two replicas never reconcile at once; tests that stop the operator
+                        // in-process turn this off.
+                        config.exitOnLostLease()));
               }
             });
     operator.register(new ScanResultReconciler(evaluator, clock, meters));

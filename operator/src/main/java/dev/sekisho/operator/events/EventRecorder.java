@@ -51,7 +51,11 @@ public final class EventRecorder {
     Event event =
         new EventBuilder()
             .withNewMetadata()
-            .withGenerateName(regarding.getMetadata().getName() + ".")
+            // The name client-go's recorder gives: object name, '.', event time in hex nanos.
+            .withName(
+                regarding.getMetadata().getName()
+                    + "."
+                    + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano()))
             .withNamespace(namespace)
             .endMetadata()
             .withEventTime(new MicroTime(MICRO_TIME.format(now)))

@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.tekton.v1.PipelineRun;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -21,9 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Never touches a PipelineRun that is done (condition Succeeded True or False), already
  * cancelled or stopped by someone else, in another namespace, or whose UID differs from the one the
- * scan recorded (a re-created run of the same name). The patch carries JSON-patch {@code test}
- * operations on the UID and resourceVersion, so a run that finishes between the read and the write
- * is not touched; the PipelineRun is annotated with the ScanResult that stopped it, which makes the
+ * scan recorded (a re-created run of the same name). The patch carries the UID and resourceVersion it
+ * was decided on, so a run that finishes between the read and the write is not touched; the PipelineRun is annotated with the ScanResult that stopped it, which makes the
  * operation idempotent.
  */
 public final class PipelineRunGate {
@@ -105,8 +104,8 @@ public final class PipelineRunGate {
         return new GateOutcome(
             true, GateOutcome.STOPPED, "PipelineRun " + name + " set to " + CANCELLED_RUN_FINALLY);
       } catch (KubernetesClientException e) {
-        // 422: a JSON-patch test failed (the run changed since we read it); 409: conflict.
-        if ((e.getCode() == 422 || e.getCode() == 409) && attempt < ATTEMPTS) {
+        // 409: the run changed since we read it; read it again and decide again.
+        if (e.getCode() == 409 && attempt < ATTEMPTS) {
           continue;
         }
         if (e.getCode() == 404) {
@@ -118,41 +117,27 @@ public final class PipelineRunGate {
     }
   }
 
+  /**
+   * A JSON merge patch carrying the UID and resourceVersion the decision was made on: the API
+   * server refuses it with 409 Conflict when the run changed since (optimistic concurrency) and
+   * when it is another object of the same name.
+   */
   private void patch(PipelineRun run, String resultName) {
     var meta = run.getMetadata();
-    String annotationOp =
-        meta.getAnnotations() == null
-            ? op("add", "/metadata/annotations", Map.of(STOPPED_BY, resultName))
-            : op("add", "/metadata/annotations/" + STOPPED_BY.replace("/", "~1"), resultName);
-    String patch =
-        "["
-            + String.join(
-                ",",
-                List.of(
-                    op("test", "/metadata/uid", meta.getUid()),
-                    op("test", "/metadata/resourceVersion", meta.getResourceVersion()),
-                    op("add", "/spec/status", CANCELLED_RUN_FINALLY),
-                    annotationOp))
-            + "]";
+    Map<String, Object> patch =
+        Map.of(
+            "metadata",
+            Map.of(
+                "uid", meta.getUid(),
+                "resourceVersion", meta.getResourceVersion(),
+                "annotations", Map.of(STOPPED_BY, resultName)),
+            "spec",
+            Map.of("status", CANCELLED_RUN_FINALLY));
     client
         .resources(PipelineRun.class)
         .inNamespace(meta.getNamespace())
         .withName(meta.getName())
-        .patch(PatchContext.of(PatchType.JSON), patch);
-  }
-
-  private static String op(String op, String path, Object value) {
-    try {
-      return "{\"op\":\""
-          + op
-          + "\",\"path\":\""
-          + path
-          + "\",\"value\":"
-          + io.fabric8.kubernetes.client.utils.Serialization.asJson(value)
-          + "}";
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot serialise JSON patch value for " + path, e);
-    }
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
   }
 
   private static String annotation(PipelineRun run, String key) {

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Never touches a PipelineRun that is done (condition Succeeded True or False), already
  * cancelled or stopped by someone else, in another namespace, or whose UID differs from the one the
- * scan recorded (a re-created run of the same name). The patch carries the UID and resourceVersion it
- * was decided on, so a run that finishes between the read and the write is not touched; the PipelineRun is annotated with the ScanResult that stopped it, which makes the
- * operation idempotent.
+ * scan recorded (a re-created run of the same name). The patch carries the UID and resourceVersion
+ * it was decided on, so a run that finishes between the read and the write is not touched; the
+ * PipelineRun is annotated with the ScanResult that stopped it, which makes the operation
+ * idempotent.
  */
 public final class PipelineRunGate {
   public static final String CANCELLED_RUN_FINALLY = "CancelledRunFinally";

@@ -1,0 +1,102 @@
+package dev.sekisho.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.api.v1alpha1.Severity;
+import dev.sekisho.operator.vulndb.VulnMatcher;
+import dev.sekisho.scanner.model.FixState;
+import dev.sekisho.scanner.model.OperatingSystem;
+import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.Vulnerability;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A {@link VulnMatcher} over a small advisory fixture that lists the exact affected versions of
+ * each package, for the operator's integration tests: they prove the operator's handling of
+ * findings (store, ScanResult, verdict, gate), not version matching, which the scanner's matcher
+ * tests prove.
+ */
+final class FixtureMatcher implements VulnMatcher {
+  private record Advisory(
+      String id,
+      List<String> aliases,
+      String osFamily,
+      String pkg,
+      List<String> versions,
+      String fixed,
+      Severity severity,
+      Double cvss,
+      Instant published) {}
+
+  private final List<Advisory> advisories = new ArrayList<>();
+  private final DatabaseInfo info;
+
+  FixtureMatcher(String resource) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    try (InputStream in = FixtureMatcher.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("missing test resource " + resource);
+      }
+      JsonNode root = json.readTree(in);
+      info =
+          new DatabaseInfo(root.get("version").asText(), Instant.parse(root.get("built").asText()));
+      for (JsonNode a : root.get("advisories")) {
+        List<String> aliases = new ArrayList<>();
+        a.path("aliases").forEach(x -> aliases.add(x.asText()));
+        List<String> versions = new ArrayList<>();
+        a.get("versions").forEach(x -> versions.add(x.asText()));
+        advisories.add(
+            new Advisory(
+                a.get("id").asText(),
+                aliases,
+                a.get("osFamily").asText(),
+                a.get("package").asText(),
+                versions,
+                a.hasNonNull("fixed") ? a.get("fixed").asText() : null,
+                Severity.valueOf(a.get("severity").asText()),
+                a.hasNonNull("cvss") ? a.get("cvss").asDouble() : null,
+                Instant.parse(a.get("published").asText())));
+      }
+    }
+  }
+
+  @Override
+  public Optional<DatabaseInfo> database() {
+    return Optional.of(info);
+  }
+
+  @Override
+  public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
+    List<Vulnerability> out = new ArrayList<>();
+    for (Package p : packages) {
+      for (Advisory a : advisories) {
+        if (os != null
+            && a.osFamily().equals(os.family())
+            && a.pkg().equals(p.sourceNameOrName())
+            && a.versions().contains(p.version())) {
+          out.add(
+              new Vulnerability(
+                  a.id(),
+                  a.aliases(),
+                  p,
+                  a.fixed() == null ? List.of() : List.of(a.fixed()),
+                  a.fixed() == null ? FixState.NOT_FIXED : FixState.FIXED,
+                  a.severity(),
+                  a.cvss(),
+                  null,
+                  a.published(),
+                  null,
+                  false,
+                  a.id() + " in " + a.pkg(),
+                  List.of()));
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,549 @@
+package dev.sekisho.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sekisho.api.v1alpha1.Constants;
+import dev.sekisho.api.v1alpha1.PolicyAction;
+import dev.sekisho.api.v1alpha1.PolicyException;
+import dev.sekisho.api.v1alpha1.ScanPolicy;
+import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.api.v1alpha1.ScanResult;
+import dev.sekisho.api.v1alpha1.Severity;
+import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.api.v1alpha1.VulnerabilityRules;
+import dev.sekisho.operator.decide.EngineDecider;
+import dev.sekisho.testkit.kube.Awaiting;
+import dev.sekisho.testkit.kube.KubeApiServer;
+import dev.sekisho.testkit.kube.WithKubeApiServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator against a real kube-apiserver with RBAC: the scan API authenticates real
+ * ServiceAccount tokens (TokenReview) and authorises them (SubjectAccessReview); the reconciler,
+ * the gate and the requeue run through JOSDK with real watches; Tekton's PipelineRun CRD is
+ * installed.
+ */
+@WithKubeApiServer(crds = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OperatorIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DIGEST = "sha256:" + "5e1f".repeat(16);
+  private static final String PIPELINE_SA = "pipeline";
+
+  private final KubeApiServer server;
+  private final KubernetesClient admin;
+  private SekishoOperator operator;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  OperatorIT(KubeApiServer server) {
+    this.server = server;
+    this.admin = server.adminClient();
+  }
+
+  @BeforeAll
+  void startOperator(@TempDir Path store) throws Exception {
+    try (InputStream crd = OperatorIT.class.getResourceAsStream("/tekton/pipelineruns.yaml")) {
+      admin.load(crd).serverSideApply();
+    }
+    Awaiting.until(
+        "the PipelineRun CRD is served",
+        () -> {
+          try {
+            admin
+                .genericKubernetesResources("tekton.dev/v1", "PipelineRun")
+                .inNamespace("default")
+                .list();
+            return true;
+          } catch (KubernetesClientException e) {
+            return false;
+          }
+        });
+    String leaseNs = server.createNamespace("sekisho-system");
+    OperatorConfig config =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "SEKISHO_NAMESPACE", leaseNs,
+                "SEKISHO_STORE_DIR", store.toString(),
+                "SEKISHO_API_PORT", "0",
+                "SEKISHO_API_INSECURE_HTTP", "true",
+                "SEKISHO_EXIT_ON_LOST_LEASE", "false"));
+    operator =
+        new SekishoOperator(
+            config,
+            admin,
+            new EngineDecider(),
+            new FixtureMatcher("/advisories.json"),
+            null,
+            new SimpleMeterRegistry(),
+            Clock.systemUTC(),
+            InetAddress.getLoopbackAddress(),
+            "test");
+    operator.start();
+    Awaiting.until(
+        "the operator holds its leader-election Lease",
+        () -> admin.leases().inNamespace(leaseNs).withName(config.leaseName()).get() != null);
+  }
+
+  @AfterAll
+  void stopOperator() {
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  /** A namespace with a `pipeline` ServiceAccount allowed to submit scans. */
+  private String namespaceWithSubmitter(String prefix) {
+    String ns = server.createNamespace(prefix);
+    server.ensureServiceAccount(ns, PIPELINE_SA);
+    admin
+        .resource(
+            new RoleBuilder()
+                .withNewMetadata()
+                .withName("sekisho-scan-submitter")
+                .withNamespace(ns)
+                .endMetadata()
+                .withRules(
+                    new PolicyRuleBuilder()
+                        .withApiGroups(Constants.GROUP)
+                        .withResources("scanresults/submit")
+                        .withVerbs("create")
+                        .build())
+                .build())
+        .create();
+    admin
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("pipeline-sekisho-scan-submitter")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "sekisho-scan-submitter")
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(PIPELINE_SA)
+                .withNamespace(ns)
+                .endSubject()
+                .build())
+        .create();
+    return ns;
+  }
+
+  private ScanPolicy policy(
+      String ns, String name, PolicyAction action, List<PolicyException> exceptions) {
+    ScanPolicySpec spec = new ScanPolicySpec();
+    spec.setAction(action);
+    VulnerabilityRules rules = new VulnerabilityRules();
+    rules.setFailOn(Severity.High);
+    spec.setVulnerabilities(rules);
+    spec.setExceptions(exceptions);
+    ScanPolicy p = new ScanPolicy();
+    p.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    p.setSpec(spec);
+    return admin.resource(p).create();
+  }
+
+  private ObjectNode body(String pipelineRun, String uid) throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("image", "registry.example.com/shop/app:1.4.2");
+    body.put("digest", DIGEST);
+    body.put("platform", "linux/amd64");
+    try (InputStream in = OperatorIT.class.getResourceAsStream("/inventory-vulnerable.json")) {
+      body.set("inventory", JSON.readTree(in));
+    }
+    if (pipelineRun != null) {
+      ObjectNode t = body.putObject("tekton");
+      t.put("pipelineRun", pipelineRun);
+      t.put("pipeline", "build-and-deploy");
+      t.put("taskRun", pipelineRun + "-scan");
+      if (uid != null) {
+        t.put("pipelineRunUid", uid);
+      }
+    }
+    return body;
+  }
+
+  private HttpResponse<String> post(String ns, String token, JsonNode body) throws Exception {
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + operator.apiAddress().getPort()
+                        + "/api/v1/namespaces/"
+                        + ns
+                        + "/scans"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    if (token != null) {
+      req.header("Authorization", "Bearer " + token);
+    }
+    return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String token(String ns, String sa) {
+    return server.serviceAccountToken(ns, sa, Duration.ofMinutes(10));
+  }
+
+  private GenericKubernetesResource pipelineRun(String ns, String name, String succeeded) {
+    GenericKubernetesResource pr = new GenericKubernetesResource();
+    pr.setApiVersion("tekton.dev/v1");
+    pr.setKind("PipelineRun");
+    pr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    pr.setAdditionalProperty(
+        "spec",
+        Map.of(
+            "pipelineRef",
+            Map.of("name", "build-and-deploy"),
+            "taskRunTemplate",
+            Map.of("serviceAccountName", PIPELINE_SA)));
+    var client = admin.genericKubernetesResources("tekton.dev/v1", "PipelineRun").inNamespace(ns);
+    GenericKubernetesResource created = client.resource(pr).create();
+    String reason =
+        "True".equals(succeeded) ? "Succeeded" : "False".equals(succeeded) ? "Failed" : "Running";
+    String status =
+        "{\"status\":{\"startTime\":\"2026-11-23T10:00:00Z\",\"conditions\":[{\"type\":\"Succeeded\",\"status\":\""
+            + succeeded
+            + "\",\"reason\":\""
+            + reason
+            + "\",\"lastTransitionTime\":\"2026-11-23T10:00:00Z\"}]}}";
+    client
+        .withName(name)
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), status);
+    return client.withName(name).get();
+  }
+
+  private GenericKubernetesResource getPipelineRun(String ns, String name) {
+    return admin
+        .genericKubernetesResources("tekton.dev/v1", "PipelineRun")
+        .inNamespace(ns)
+        .withName(name)
+        .get();
+  }
+
+  private static Object specStatus(GenericKubernetesResource pr) {
+    Object spec = pr.getAdditionalProperties().get("spec");
+    return spec instanceof Map<?, ?> m ? m.get("status") : null;
+  }
+
+  private ScanResult result(String ns, String name) {
+    return admin.resources(ScanResult.class).inNamespace(ns).withName(name).get();
+  }
+
+  private List<Event> events(String ns, String name) {
+    return admin.events().v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> e.getRegarding() != null && name.equals(e.getRegarding().getName()))
+        .toList();
+  }
+
+  // --- tests ---------------------------------------------------------------------------------
+
+  @Test
+  void aScanPostedAsTheTasksServiceAccountCreatesAFailingScanResult() throws Exception {
+    String ns = namespaceWithSubmitter("scan-fail");
+    policy(ns, "no-high", PolicyAction.Enforce, List.of());
+
+    HttpResponse<String> response = post(ns, token(ns, PIPELINE_SA), body(null, null));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(response.body());
+    assertThat(answer.get("verdict").asText()).isEqualTo("Fail");
+    assertThat(answer.get("decidingPolicy").asText()).isEqualTo("ScanPolicy/" + ns + "/no-high");
+    assertThat(answer.get("summary").get("high").asInt()).isEqualTo(1);
+    assertThat(answer.get("summary").get("medium").asInt()).isEqualTo(1);
+    assertThat(answer.get("summary").get("packages").asInt()).isEqualTo(3);
+    assertThat(answer.get("violations").findValuesAsText("findingId"))
+        .containsExactly("CVE-2024-5535");
+
+    String name = answer.get("scanResult").asText();
+    assertThat(name).isEqualTo("scan-5e1f5e1f5e1f");
+    ScanResult stored = result(ns, name);
+    assertThat(stored.getStatus().getVerdict()).isEqualTo(Verdict.Fail);
+    assertThat(stored.getStatus().getViolationCount()).isEqualTo(1);
+    assertThat(stored.getStatus().getViolations().getFirst().getPackageName()).isEqualTo("libssl3");
+    assertThat(stored.getStatus().getObservedGeneration())
+        .isEqualTo(stored.getMetadata().getGeneration());
+    assertThat(stored.getSpec().getSource().getServiceAccount()).isEqualTo(ns + "/" + PIPELINE_SA);
+    assertThat(stored.getMetadata().getLabels())
+        .containsEntry(Constants.LABEL_IMAGE_DIGEST, DIGEST.substring(7, 70));
+    assertThat(operator.store().get(stored.getSpec().getStoreKey())).isPresent();
+    Awaiting.until(
+        "a VerdictFail event",
+        () -> events(ns, name).stream().anyMatch(e -> "VerdictFail".equals(e.getReason())));
+
+    // kubectl get scanresults: the server-side table shows the verdict column.
+    HttpResponse<String> table =
+        server.get(
+            "/apis/sekisho.dev/v1alpha1/namespaces/" + ns + "/scanresults",
+            KubeApiServer.TABLE_ACCEPT);
+    JsonNode t = JSON.readTree(table.body());
+    List<String> columns = t.get("columnDefinitions").findValuesAsText("name");
+    JsonNode row = t.get("rows").get(0).get("cells");
+    assertThat(row.get(columns.indexOf("Verdict")).asText()).isEqualTo("Fail");
+
+    // Posting again (a retried step) updates the same result: no second object, no second event.
+    HttpResponse<String> again = post(ns, token(ns, PIPELINE_SA), body(null, null));
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).hasSize(1);
+    assertThat(events(ns, name).stream().filter(e -> "VerdictFail".equals(e.getReason())))
+        .hasSize(1);
+  }
+
+  @Test
+  void callersWithoutAValidTokenOrTheRoleBindingAreRefused() throws Exception {
+    String ns = namespaceWithSubmitter("scan-authz");
+    server.ensureServiceAccount(ns, "other");
+
+    HttpResponse<String> noToken = post(ns, null, body(null, null));
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    HttpResponse<String> badToken = post(ns, "not-a-token", body(null, null));
+    assertThat(badToken.statusCode()).isEqualTo(401);
+
+    HttpResponse<String> forbidden = post(ns, token(ns, "other"), body(null, null));
+    assertThat(forbidden.statusCode()).isEqualTo(403);
+    assertThat(JSON.readTree(forbidden.body()).get("error").asText())
+        .contains("system:serviceaccount:" + ns + ":other")
+        .contains("resources: [\"scanresults/submit\"], verbs: [\"create\"]");
+
+    // The submitter of one namespace cannot submit into another.
+    String elsewhere = server.createNamespace("scan-elsewhere");
+    assertThat(post(elsewhere, token(ns, PIPELINE_SA), body(null, null)).statusCode())
+        .isEqualTo(403);
+
+    HttpResponse<String> badBody =
+        post(ns, token(ns, PIPELINE_SA), JSON.createObjectNode().put("image", "x"));
+    assertThat(badBody.statusCode()).isEqualTo(400);
+    assertThat(badBody.body()).contains("field 'digest' is required");
+    assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aPipelineServiceAccountCannotWriteScanResults() throws Exception {
+    String ns = namespaceWithSubmitter("scan-rbac");
+    policy(ns, "no-high", PolicyAction.Enforce, List.of());
+    String name =
+        JSON.readTree(post(ns, token(ns, PIPELINE_SA), body(null, null)).body())
+            .get("scanResult")
+            .asText();
+    KubernetesClient asPipeline = server.serviceAccountClient(ns, PIPELINE_SA);
+
+    ScanResult forged = new ScanResult();
+    forged.setMetadata(new ObjectMetaBuilder().withName("forged").withNamespace(ns).build());
+    forged.getSpec().setImage("registry.example.com/shop/app:1.4.2");
+    assertThatThrownBy(() -> asPipeline.resource(forged).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    String pass = "{\"status\":{\"verdict\":\"Pass\"}}";
+    var existing = asPipeline.resources(ScanResult.class).inNamespace(ns).withName(name);
+    assertThatThrownBy(
+            () -> existing.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), pass))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    assertThatThrownBy(
+            () ->
+                existing.patch(
+                    PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}"))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    assertThatThrownBy(existing::delete)
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    assertThat(result(ns, name).getStatus().getVerdict()).isEqualTo(Verdict.Fail);
+  }
+
+  @Test
+  void aRunningPipelineRunOfAFailingResultIsCancelledAndADoneOneIsNot() throws Exception {
+    String ns = namespaceWithSubmitter("gate");
+    policy(ns, "no-high", PolicyAction.Enforce, List.of());
+    GenericKubernetesResource running = pipelineRun(ns, "build-1", "Unknown");
+    GenericKubernetesResource done = pipelineRun(ns, "build-2", "True");
+
+    JsonNode first =
+        JSON.readTree(
+            post(ns, token(ns, PIPELINE_SA), body("build-1", running.getMetadata().getUid()))
+                .body());
+    JsonNode second =
+        JSON.readTree(
+            post(ns, token(ns, PIPELINE_SA), body("build-2", done.getMetadata().getUid())).body());
+
+    assertThat(first.get("verdict").asText()).isEqualTo("Fail");
+    assertThat(first.get("stoppedPipelineRun").asText()).isEqualTo("build-1");
+    GenericKubernetesResource stopped = getPipelineRun(ns, "build-1");
+    assertThat(specStatus(stopped)).isEqualTo("CancelledRunFinally");
+    assertThat(stopped.getMetadata().getAnnotations())
+        .containsEntry("sekisho.dev/stopped-by", first.get("scanResult").asText());
+    ScanResult r1 = result(ns, first.get("scanResult").asText());
+    assertThat(r1.getStatus().getStoppedPipelineRun()).isEqualTo("build-1");
+    assertThat(r1.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo(Constants.CONDITION_PIPELINE_RUN_STOPPED);
+              assertThat(c.getStatus()).isEqualTo("True");
+            });
+    Awaiting.until(
+        "a PipelineRunStopped event",
+        () ->
+            events(ns, r1.getMetadata().getName()).stream()
+                .anyMatch(e -> "PipelineRunStopped".equals(e.getReason())));
+
+    assertThat(second.get("verdict").asText()).isEqualTo("Fail");
+    GenericKubernetesResource untouched = getPipelineRun(ns, "build-2");
+    assertThat(specStatus(untouched)).isNull();
+    assertThat(untouched.getMetadata().getResourceVersion())
+        .isEqualTo(done.getMetadata().getResourceVersion());
+    ScanResult r2 = result(ns, second.get("scanResult").asText());
+    assertThat(r2.getStatus().getStoppedPipelineRun()).isNull();
+    assertThat(r2.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo(Constants.CONDITION_PIPELINE_RUN_STOPPED);
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("PipelineRunDone");
+            });
+
+    // Idempotent: submitting again does not patch the cancelled run again.
+    String rv = stopped.getMetadata().getResourceVersion();
+    post(ns, token(ns, PIPELINE_SA), body("build-1", running.getMetadata().getUid()));
+    assertThat(getPipelineRun(ns, "build-1").getMetadata().getResourceVersion()).isEqualTo(rv);
+  }
+
+  @Test
+  void aRecreatedPipelineRunWithAnotherUidIsNotTouched() throws Exception {
+    String ns = namespaceWithSubmitter("gate-uid");
+    policy(ns, "no-high", PolicyAction.Enforce, List.of());
+    GenericKubernetesResource running = pipelineRun(ns, "build-1", "Unknown");
+
+    JsonNode answer =
+        JSON.readTree(
+            post(ns, token(ns, PIPELINE_SA), body("build-1", UUID.randomUUID().toString())).body());
+
+    assertThat(answer.get("verdict").asText()).isEqualTo("Fail");
+    assertThat(specStatus(getPipelineRun(ns, "build-1"))).isNull();
+    assertThat(getPipelineRun(ns, "build-1").getMetadata().getResourceVersion())
+        .isEqualTo(running.getMetadata().getResourceVersion());
+    assertThat(result(ns, answer.get("scanResult").asText()).getStatus().getConditions())
+        .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("UidMismatch"));
+  }
+
+  @Test
+  void aWarnPolicyStopsNothing() throws Exception {
+    String ns = namespaceWithSubmitter("gate-warn");
+    policy(ns, "warn-high", PolicyAction.Warn, List.of());
+    GenericKubernetesResource running = pipelineRun(ns, "build-1", "Unknown");
+
+    JsonNode answer =
+        JSON.readTree(
+            post(ns, token(ns, PIPELINE_SA), body("build-1", running.getMetadata().getUid()))
+                .body());
+
+    assertThat(answer.get("verdict").asText()).isEqualTo("Warn");
+    assertThat(answer.get("violations").findValuesAsText("findingId"))
+        .containsExactly("CVE-2024-5535");
+    assertThat(specStatus(getPipelineRun(ns, "build-1"))).isNull();
+    assertThat(result(ns, answer.get("scanResult").asText()).getStatus().getStoppedPipelineRun())
+        .isNull();
+  }
+
+  @Test
+  void anExceptionFlipsTheVerdictToPassAndBackToFailWhenItExpires() throws Exception {
+    String ns = namespaceWithSubmitter("exception");
+    policy(ns, "no-high", PolicyAction.Enforce, List.of());
+    String name =
+        JSON.readTree(post(ns, token(ns, PIPELINE_SA), body(null, null)).body())
+            .get("scanResult")
+            .asText();
+    assertThat(result(ns, name).getStatus().getVerdict()).isEqualTo(Verdict.Fail);
+
+    Instant expires = Instant.now().plusSeconds(12);
+    PolicyException exception = new PolicyException();
+    exception.setId("CVE-2024-5535");
+    exception.setReason("fix ships in the next release (test)");
+    exception.setExpires(expires.atOffset(ZoneOffset.UTC));
+    admin
+        .resources(ScanPolicy.class)
+        .inNamespace(ns)
+        .withName("no-high")
+        .edit(
+            p -> {
+              p.getSpec().setExceptions(List.of(exception));
+              return p;
+            });
+
+    Awaiting.until(
+        "the exception makes the verdict Pass",
+        () -> result(ns, name).getStatus().getVerdict() == Verdict.Pass);
+    ScanResult passing = result(ns, name);
+    assertThat(passing.getStatus().getNextEvaluation().toInstant()).isEqualTo(expires);
+    assertThat(Instant.now()).isBefore(expires);
+
+    // No further change to anything: the requeue at the expiry re-evaluates by itself.
+    Awaiting.until(
+        "the expired exception makes the verdict Fail again",
+        Duration.ofSeconds(60),
+        () -> result(ns, name).getStatus().getVerdict() == Verdict.Fail);
+    assertThat(Instant.now()).isAfterOrEqualTo(expires);
+    List<String> reasons = events(ns, name).stream().map(Event::getReason).toList();
+    assertThat(reasons).contains("VerdictFail", "VerdictPass");
+  }
+
+  @Test
+  void policyStatusReportsReadinessAndCounts() throws Exception {
+    String ns = namespaceWithSubmitter("policy-status");
+    policy(ns, "no-high", PolicyAction.Enforce, List.of());
+    post(ns, token(ns, PIPELINE_SA), body(null, null));
+    Awaiting.until(
+        "the policy counts one failing result",
+        () -> {
+          ScanPolicy p =
+              admin.resources(ScanPolicy.class).inNamespace(ns).withName("no-high").get();
+          return p.getStatus() != null
+              && Integer.valueOf(1).equals(p.getStatus().getMatchedResults())
+              && Integer.valueOf(1).equals(p.getStatus().getFailingResults());
+        });
+    ScanPolicy p = admin.resources(ScanPolicy.class).inNamespace(ns).withName("no-high").get();
+    assertThat(p.getStatus().getConditions())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getStatus()).isEqualTo("True");
+              assertThat(c.getObservedGeneration()).isEqualTo(p.getMetadata().getGeneration());
+            });
+  }
+}

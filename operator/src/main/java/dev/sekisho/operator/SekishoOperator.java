@@ -14,6 +14,7 @@ import dev.sekisho.operator.reconcile.ScanPolicyReconciler;
 import dev.sekisho.operator.reconcile.ScanResultReconciler;
 import dev.sekisho.operator.scanapi.Authorizer;
 import dev.sekisho.operator.scanapi.InventoryDecoder;
+import dev.sekisho.operator.scanapi.SbomFileDecoder;
 import dev.sekisho.operator.scanapi.ScanApiServer;
 import dev.sekisho.operator.scanapi.ScanService;
 import dev.sekisho.operator.scanapi.TlsContexts;
@@ -109,7 +110,11 @@ public final class SekishoOperator implements AutoCloseable {
             new Authorizer(client, config.tokenAudiences()),
             new ScanService(client, matcher, store, evaluator, clock, scannerVersion),
             json,
-            new InventoryDecoder(json, sbom),
+            new InventoryDecoder(
+                json,
+                sbom != null
+                    ? sbom
+                    : new SbomFileDecoder(json, Path.of(System.getProperty("java.io.tmpdir")))),
             config.maxBodyBytes(),
             config.apiThreads(),
             meters);

@@ -325,6 +325,30 @@ class OperatorIT {
   }
 
   @Test
+  void aCycloneDxSbomIsAcceptedAsTheInventory() throws Exception {
+    String ns = namespaceWithSubmitter("scan-sbom");
+    policy(ns, "no-high", PolicyAction.Enforce, List.of());
+    ObjectNode body = body(null, null);
+    try (InputStream in = OperatorIT.class.getResourceAsStream("/sbom-vulnerable.cdx.json")) {
+      body.set("inventory", JSON.readTree(in));
+    }
+
+    HttpResponse<String> response = post(ns, token(ns, PIPELINE_SA), body);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(response.body());
+    assertThat(answer.get("verdict").asText()).isEqualTo("Fail");
+    assertThat(answer.get("summary").get("packages").asInt()).isEqualTo(2);
+    assertThat(answer.get("violations").findValuesAsText("findingId"))
+        .containsExactly("CVE-2024-5535");
+
+    ((ObjectNode) body.get("inventory")).put("specVersion", "1.2");
+    HttpResponse<String> old = post(ns, token(ns, PIPELINE_SA), body);
+    assertThat(old.statusCode()).isEqualTo(400);
+    assertThat(old.body()).contains("field 'inventory' is not a valid SBOM").contains("1.2");
+  }
+
+  @Test
   void callersWithoutAValidTokenOrTheRoleBindingAreRefused() throws Exception {
     String ns = namespaceWithSubmitter("scan-authz");
     server.ensureServiceAccount(ns, "other");

@@ -26,8 +26,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Handles one authorised scan submission: match the inventory against the current database, store
@@ -77,8 +79,10 @@ public final class ScanService {
     List<Vulnerability> vulns = matcher.match(inventory.os(), inventory.packages());
     ImageFacts facts = request.imageFacts() != null ? request.imageFacts() : inventory.image();
     facts = withReference(facts, request);
-    List<SecretFinding> secrets = new ArrayList<>(inventory.secrets());
-    secrets.addAll(request.secrets());
+    // The step may send its secrets both in the inventory and beside it: count each once.
+    Set<SecretFinding> unique = new LinkedHashSet<>(inventory.secrets());
+    unique.addAll(request.secrets());
+    List<SecretFinding> secrets = new ArrayList<>(unique);
     ScanReport report =
         new ScanReport(
             facts,

@@ -83,7 +83,7 @@ public final class ImageSources {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String name = LayerWalker.normalize(e.getName());
-        if (!e.isFile() || name.isEmpty()) {
+        if (!LayerWalker.isRegularFile(e) || name.isEmpty()) {
           continue;
         }
         Path out = dir.resolve(name);

@@ -27,7 +27,7 @@ final class TarBlobStore implements BlobStore {
     this.tar = tar;
     try (TarFile file = new TarFile(tar)) {
       for (TarArchiveEntry e : file.getEntries()) {
-        if (e.isFile() && !e.isSparse()) {
+        if (dev.sekisho.scanner.layer.LayerWalker.isRegularFile(e) && !e.isSparse()) {
           entries.put(normalize(e.getName()), new Span(e.getDataOffset(), e.getSize()));
         }
       }

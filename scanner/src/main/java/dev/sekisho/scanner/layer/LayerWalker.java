@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,8 +95,66 @@ public final class LayerWalker {
     Map<String, FileInfo> regular = new HashMap<>();
     List<PendingLink> pending = new ArrayList<>();
 
-    try (InputStream raw = source.open();
-        InputStream tarBytes = Compression.decompress(raw)) {
+    try (InputStream raw = source.open()) {
+      try {
+        walkEntries(layerDigest, raw, results, whiteouts, opaque, files, dirs, regular, pending);
+      } catch (IOException e) {
+        throw rootCause(e, raw);
+      }
+    }
+    if (!pending.isEmpty()) {
+      analyzeHardLinks(layerDigest, source, pending, regular, results, warnings);
+    }
+    LOG.debug(
+        "layer walked digest={} files={} analysed={} whiteouts={} opaque={}",
+        layerDigest,
+        files.size(),
+        results.size(),
+        whiteouts.size(),
+        opaque.size());
+    return new LayerResult(
+        layerDigest,
+        results,
+        List.copyOf(whiteouts),
+        List.copyOf(opaque),
+        List.copyOf(files),
+        List.copyOf(dirs),
+        warnings);
+  }
+
+  /**
+   * When reading a layer fails (a corrupt tar or compressed stream), the blob may simply have been
+   * tampered with: read the raw stream to its end so that its digest check can name the real cause.
+   * Other failures (network) are returned unchanged.
+   */
+  private static IOException rootCause(IOException failure, InputStream raw) {
+    if (failure instanceof dev.sekisho.scanner.image.ImageAccessException) {
+      return failure;
+    }
+    try {
+      raw.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (dev.sekisho.scanner.image.ImageAccessException digest) {
+      digest.addSuppressed(failure);
+      return digest;
+    } catch (IOException | RuntimeException ignored) {
+      // the original failure says more
+    }
+    return failure;
+  }
+
+  private void walkEntries(
+      String layerDigest,
+      InputStream raw,
+      Map<String, AnalysisResult> results,
+      TreeSet<String> whiteouts,
+      TreeSet<String> opaque,
+      TreeSet<String> files,
+      TreeSet<String> dirs,
+      Map<String, FileInfo> regular,
+      List<PendingLink> pending)
+      throws IOException {
+    {
+      InputStream tarBytes = Compression.decompress(raw);
       TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes);
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
@@ -134,38 +193,20 @@ public final class LayerWalker {
           }
           continue;
         }
-        if (!entry.isFile()) {
+        if (!isRegularFile(entry)) {
           continue; // symlinks, devices, fifos: written, never read
         }
         FileInfo info = new FileInfo(entry.getSize(), entry.getMode() & 07777);
         regular.put(path, info);
         List<Analyzer> wanted = wanting(path, info);
         if (!wanted.isEmpty()) {
-          analyze(layerDigest, path, info, tar, wanted, results, warnings);
+          analyze(layerDigest, path, info, tar, wanted, results);
         }
       }
       // Read to the very end so that the decompressor and the digest check see every byte.
       tarBytes.transferTo(java.io.OutputStream.nullOutputStream());
       raw.transferTo(java.io.OutputStream.nullOutputStream());
     }
-    if (!pending.isEmpty()) {
-      analyzeHardLinks(layerDigest, source, pending, regular, results, warnings);
-    }
-    LOG.debug(
-        "layer walked digest={} files={} analysed={} whiteouts={} opaque={}",
-        layerDigest,
-        files.size(),
-        results.size(),
-        whiteouts.size(),
-        opaque.size());
-    return new LayerResult(
-        layerDigest,
-        results,
-        List.copyOf(whiteouts),
-        List.copyOf(opaque),
-        List.copyOf(files),
-        List.copyOf(dirs),
-        warnings);
   }
 
   private void analyzeHardLinks(
@@ -202,7 +243,7 @@ public final class LayerWalker {
       TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes);
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
-        if (!entry.isFile() || entry.isLink()) {
+        if (!isRegularFile(entry)) {
           continue;
         }
         List<PendingLink> links = byTarget.remove(normalize(entry.getName()));
@@ -212,7 +253,7 @@ public final class LayerWalker {
         FileInfo info = new FileInfo(entry.getSize(), entry.getMode() & 07777);
         if (links.size() == 1) {
           PendingLink link = links.get(0);
-          analyze(layerDigest, link.path(), info, tar, link.wanted(), results, warnings);
+          analyze(layerDigest, link.path(), info, tar, link.wanted(), results);
         } else {
           // Several links to one file: copy it once, then let each link's analyzers read the copy.
           try (FileContent content =
@@ -220,7 +261,7 @@ public final class LayerWalker {
             content.materialize();
             for (PendingLink link : links) {
               try (InputStream copy = content.asStream()) {
-                analyze(layerDigest, link.path(), info, copy, link.wanted(), results, warnings);
+                analyze(layerDigest, link.path(), info, copy, link.wanted(), results);
               }
             }
           }
@@ -261,8 +302,7 @@ public final class LayerWalker {
       FileInfo info,
       InputStream entryStream,
       List<Analyzer> wanted,
-      Map<String, AnalysisResult> results,
-      List<ScanWarning> warnings)
+      Map<String, AnalysisResult> results)
       throws IOException {
     ReadTracking tracked = new ReadTracking(entryStream);
     try (FileContent content =
@@ -314,6 +354,19 @@ public final class LayerWalker {
     warnings.addAll(b.warnings());
     OperatingSystem os = a.os() != null ? a.os() : b.os();
     return new AnalysisResult(packages, os, secrets, warnings);
+  }
+
+  /**
+   * True for a regular file entry. ({@link TarArchiveEntry#isFile()} is also true for symbolic
+   * links and other non-directory entries, so the type flag is checked instead.)
+   */
+  public static boolean isRegularFile(TarArchiveEntry entry) {
+    byte flag = entry.getLinkFlag();
+    return (flag == TarConstants.LF_NORMAL
+            || flag == TarConstants.LF_OLDNORM
+            || flag == TarConstants.LF_CONTIG
+            || entry.isGNUSparse())
+        && !entry.getName().endsWith("/");
   }
 
   /**

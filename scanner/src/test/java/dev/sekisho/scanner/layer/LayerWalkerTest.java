@@ -42,6 +42,7 @@ class LayerWalkerTest {
         .whiteout("gone")
         .opaque("var/cache")
         .symlink("usr/bin/tool", "../lib/tool")
+        .symlink("app/link.pkgs", "deps.pkgs")
         .tar();
   }
 
@@ -83,7 +84,8 @@ class LayerWalkerTest {
     assertThat(r.whiteouts()).containsExactly("gone", "usr/share/old.pkgs");
     assertThat(r.opaqueDirs()).containsExactly("var/cache");
     assertThat(r.writtenFiles())
-        .containsExactly("app/deps.pkgs", "app/readme.txt", "etc/os-release", "usr/bin/tool");
+        .containsExactly(
+            "app/deps.pkgs", "app/link.pkgs", "app/readme.txt", "etc/os-release", "usr/bin/tool");
     assertThat(r.writtenDirs()).containsExactly("app");
   }
 

@@ -38,17 +38,20 @@ public final class VulnDatabase implements AutoCloseable {
   private final Connection db;
   private final PreparedStatement affected;
   private final PreparedStatement advisory;
-  private final PreparedStatement kev;
   private final PreparedStatement cvss;
   private final Map<Long, Advisory> advisoryCache = new HashMap<>();
+  private final Map<Long, String[]> rawAdvisories = new HashMap<>();
+  private java.util.Set<String> knownExploitedIds;
 
   private VulnDatabase(Path file, Connection db) throws SQLException {
     this.file = file;
     this.db = db;
     affected =
-        db.prepareStatement("SELECT advisory, data FROM affected WHERE ecosystem=? AND name=?");
+        db.prepareStatement(
+            // the advisory row comes along so that a hit needs no second query
+            "SELECT a.advisory, a.data, v.id, v.data FROM affected a"
+                + " JOIN advisory v ON v.k = a.advisory WHERE a.ecosystem=? AND a.name=?");
     advisory = db.prepareStatement("SELECT id, data FROM advisory WHERE k=?");
-    kev = db.prepareStatement("SELECT 1 FROM kev WHERE cve=?");
     cvss = db.prepareStatement("SELECT vector, score FROM cvss WHERE cve=?");
   }
 
@@ -189,6 +192,12 @@ public final class VulnDatabase implements AutoCloseable {
           Schema.StoredAffected a =
               Schema.JSON.readValue(rs.getString(2), Schema.StoredAffected.class);
           out.add(new AffectedEntry(rs.getLong(1), ecosystem, name, a.r(), a.v(), a.s(), a.w()));
+          if (!advisoryCache.containsKey(rs.getLong(1))) {
+            if (rawAdvisories.size() > 10_000) {
+              rawAdvisories.clear();
+            }
+            rawAdvisories.put(rs.getLong(1), new String[] {rs.getString(3), rs.getString(4)});
+          }
         }
       }
       return out;
@@ -213,30 +222,33 @@ public final class VulnDatabase implements AutoCloseable {
       return cached;
     }
     try {
-      advisory.setLong(1, key);
-      try (ResultSet rs = advisory.executeQuery()) {
-        if (!rs.next()) {
-          throw new IOException("advisory #" + key + " missing from " + file);
+      String[] raw = rawAdvisories.remove(key);
+      if (raw == null) {
+        advisory.setLong(1, key);
+        try (ResultSet rs = advisory.executeQuery()) {
+          if (!rs.next()) {
+            throw new IOException("advisory #" + key + " missing from " + file);
+          }
+          raw = new String[] {rs.getString(1), rs.getString(2)};
         }
-        Schema.StoredAdvisory a =
-            Schema.JSON.readValue(rs.getString(2), Schema.StoredAdvisory.class);
-        Advisory result =
-            new Advisory(
-                rs.getString(1),
-                a.aliases(),
-                a.summary(),
-                instant(a.published()),
-                instant(a.modified()),
-                a.cvssVector(),
-                a.cvssScore(),
-                a.rated(),
-                a.refs());
-        if (advisoryCache.size() > 10_000) {
-          advisoryCache.clear();
-        }
-        advisoryCache.put(key, result);
-        return result;
       }
+      Schema.StoredAdvisory a = Schema.JSON.readValue(raw[1], Schema.StoredAdvisory.class);
+      Advisory result =
+          new Advisory(
+              raw[0],
+              a.aliases(),
+              a.summary(),
+              instant(a.published()),
+              instant(a.modified()),
+              a.cvssVector(),
+              a.cvssScore(),
+              a.rated(),
+              a.refs());
+      if (advisoryCache.size() > 10_000) {
+        advisoryCache.clear();
+      }
+      advisoryCache.put(key, result);
+      return result;
     } catch (SQLException | JsonProcessingException e) {
       throw new IOException(
           "cannot read advisory #" + key + " from " + file + ": " + e.getMessage(), e);
@@ -257,10 +269,18 @@ public final class VulnDatabase implements AutoCloseable {
   /** True when the id is in the known-exploited catalogue. */
   public synchronized boolean knownExploited(String id) throws IOException {
     try {
-      kev.setString(1, id);
-      try (ResultSet rs = kev.executeQuery()) {
-        return rs.next();
+      if (knownExploitedIds == null) {
+        // the catalogue is small (about a thousand CVEs): one read, then set lookups
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        try (Statement s = db.createStatement();
+            ResultSet rs = s.executeQuery("SELECT cve FROM kev")) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
+        }
+        knownExploitedIds = ids;
       }
+      return knownExploitedIds.contains(id);
     } catch (SQLException e) {
       throw new IOException(
           "cannot read known-exploited data from " + file + ": " + e.getMessage(), e);

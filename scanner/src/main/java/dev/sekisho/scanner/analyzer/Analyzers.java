@@ -1,14 +1,18 @@
 package dev.sekisho.scanner.analyzer;
 
 import dev.sekisho.scanner.analyzer.apk.ApkAnalyzer;
+import dev.sekisho.scanner.analyzer.dotnet.DotnetDepsAnalyzer;
 import dev.sekisho.scanner.analyzer.dpkg.DpkgAnalyzer;
 import dev.sekisho.scanner.analyzer.golang.GoBinaryAnalyzer;
 import dev.sekisho.scanner.analyzer.java.JavaArchiveAnalyzer;
 import dev.sekisho.scanner.analyzer.npm.NpmLockfileAnalyzer;
 import dev.sekisho.scanner.analyzer.npm.NpmPackageJsonAnalyzer;
 import dev.sekisho.scanner.analyzer.os.OsReleaseAnalyzer;
+import dev.sekisho.scanner.analyzer.php.ComposerInstalledAnalyzer;
 import dev.sekisho.scanner.analyzer.python.PythonMetadataAnalyzer;
 import dev.sekisho.scanner.analyzer.rpm.RpmAnalyzer;
+import dev.sekisho.scanner.analyzer.ruby.GemspecAnalyzer;
+import dev.sekisho.scanner.analyzer.rust.CargoAuditableAnalyzer;
 import java.util.List;
 
 /**
@@ -29,6 +33,10 @@ public final class Analyzers {
         new NpmPackageJsonAnalyzer(),
         new NpmLockfileAnalyzer(),
         new PythonMetadataAnalyzer(),
-        new GoBinaryAnalyzer());
+        new GemspecAnalyzer(),
+        new GoBinaryAnalyzer(),
+        new CargoAuditableAnalyzer(),
+        new DotnetDepsAnalyzer(),
+        new ComposerInstalledAnalyzer());
   }
 }

@@ -65,6 +65,7 @@ class Gen:
     def __init__(self):
         self.cve = 20000
         self.records = {}
+        self.ids = set()
         self.expected = {}
 
     def next_cve(self):
@@ -74,9 +75,8 @@ class Gen:
     def record(self, eco, r, name, ranges, range_type, affecting):
         cve = self.next_cve()
         if eco == "Debian:12":
-            kind = r.randrange(3)
-            rid = [f"DSA-{5000 + self.cve % 900}-{1 + self.cve % 3}", f"DLA-{3000 + self.cve % 900}-1",
-                   f"DEBIAN-{cve}"][kind]
+            n = self.cve - 20000
+            rid = [f"DSA-{5000 + n}-1", f"DLA-{3000 + n}-1", f"DEBIAN-{cve}"][r.randrange(3)]
             aliases = [cve]
         elif eco == "Go":
             rid, aliases = f"GO-2024-{self.cve - 17000:04d}", [cve, ghsa(r)]
@@ -101,8 +101,9 @@ class Gen:
             "references": [{"type": "ADVISORY", "url": f"https://example.org/advisories/{rid}"}],
             "database_specific": {"severity": sev},
         }
-        if rid in self.records:  # ids derived from counters may collide (DSA/DLA): keep unique
-            rec["id"] = rid = f"{rid}-{self.cve}"
+        while rid in self.ids:  # a random GHSA id may repeat
+            rid = rec["id"] = ghsa(r)
+        self.ids.add(rid)
         self.records.setdefault(eco, []).append(rec)
         if affecting:
             self.expected[eco] = self.expected.get(eco, 0) + 1

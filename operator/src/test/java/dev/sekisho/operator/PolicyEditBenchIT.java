@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Editing a policy re-evaluates every ScanResult it selects: N results (100 by default, 1,000 for
- * the recorded run: -Dsekisho.bench.results=1000) flip from Fail to Pass after one edit. Prints the time from the edit
- * to the last flip; bench/RESULTS.md records it. No timing threshold: the test proves the
- * behaviour, the number is for the record.
+ * the recorded run: -Dsekisho.bench.results=1000) flip from Fail to Pass after one edit. Prints the
+ * time from the edit to the last flip; bench/RESULTS.md records it. No timing threshold: the test
+ * proves the behaviour, the number is for the record.
  */
 @WithKubeApiServer(crds = true)
 class PolicyEditBenchIT {

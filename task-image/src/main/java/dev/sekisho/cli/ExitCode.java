@@ -1,6 +1,10 @@
 package dev.sekisho.cli;
 
 import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.scanner.image.ImageAccessException;
+import dev.sekisho.scanner.image.InvalidReferenceException;
+import dev.sekisho.scanner.policy.PolicyFileException;
+import dev.sekisho.scanner.sbom.SbomFormatException;
 import picocli.CommandLine;
 
 /**
@@ -53,8 +57,20 @@ public enum ExitCode {
 
   /** The exit code for an exception that ended a command. */
   public static ExitCode of(Throwable e) {
-    if (e instanceof UserInputException || e instanceof CommandLine.ParameterException) {
+    if (e instanceof UserInputException
+        || e instanceof CommandLine.ParameterException
+        || e instanceof InvalidReferenceException
+        || e instanceof PolicyFileException
+        || e instanceof SbomFormatException) {
       return USAGE;
+    }
+    if (e instanceof ImageAccessException access) {
+      return switch (access.reason()) {
+        // the image, tag, file or platform the user named does not exist
+        case NOT_FOUND, PLATFORM_NOT_FOUND -> USAGE;
+        // credentials, registry availability, corrupt or unsupported content, I/O
+        default -> SCANNER_ERROR;
+      };
     }
     return SCANNER_ERROR;
   }
@@ -63,6 +79,10 @@ public enum ExitCode {
   static boolean expected(Throwable e) {
     return e instanceof UserInputException
         || e instanceof CommandLine.ParameterException
-        || e instanceof InfrastructureException;
+        || e instanceof InfrastructureException
+        || e instanceof InvalidReferenceException
+        || e instanceof PolicyFileException
+        || e instanceof SbomFormatException
+        || e instanceof ImageAccessException;
   }
 }

@@ -14,7 +14,13 @@ import picocli.CommandLine.Spec;
     description =
         "Scan container images for vulnerabilities, secrets and risky configuration,"
             + " and gate them on policies.",
-    subcommands = {VersionCommand.class},
+    subcommands = {
+      ScanCommand.class,
+      SbomCommand.class,
+      DbCommand.class,
+      PolicyCommand.class,
+      VersionCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {ExitCode.HELP_0, ExitCode.HELP_1, ExitCode.HELP_2, ExitCode.HELP_3},
     footerHeading = "%nEnvironment:%n",

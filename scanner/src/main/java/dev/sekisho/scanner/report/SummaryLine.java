@@ -25,6 +25,9 @@ public final class SummaryLine implements ReportWriter {
     ScanReport report = input.report();
     FindingCounts c = FindingCounts.of(report);
     StringBuilder b = new StringBuilder("sekisho: ").append(subject(report.image()));
+    if (input.evaluation() != null) {
+      b.append(' ').append(input.evaluation().verdict().name().toUpperCase(java.util.Locale.ROOT));
+    }
     for (Severity s : Severity.values()) {
       b.append(' ')
           .append(s.name().toLowerCase(java.util.Locale.ROOT))
@@ -37,6 +40,13 @@ public final class SummaryLine implements ReportWriter {
     }
     b.append(" secrets=").append(c.secrets());
     b.append(" misconfigurations=").append(c.misconfigurations());
+    if (input.evaluation() != null) {
+      b.append(" violations=").append(input.evaluation().violations().size());
+      String policy = input.decidingPolicyName();
+      if (policy != null) {
+        b.append(" policy=").append(policy);
+      }
+    }
     return b.toString();
   }
 

@@ -10,6 +10,10 @@ import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.policy.Evaluation;
+import dev.sekisho.scanner.policy.ExceptionUse;
+import dev.sekisho.scanner.policy.PolicyResult;
+import dev.sekisho.scanner.policy.PolicyViolation;
 import dev.sekisho.scanner.report.FindingCounts;
 import dev.sekisho.scanner.report.FindingOrder;
 import dev.sekisho.scanner.report.ReportInput;
@@ -71,6 +75,7 @@ public final class HtmlReportWriter implements ReportWriter {
         .append(CSS)
         .append("</style>\n</head>\n<body>\n");
     header(report, title, b);
+    policy(input, b);
     chart(FindingCounts.of(report), b);
     vulnerabilities(report, b);
     secrets(report, b);
@@ -114,6 +119,77 @@ public final class HtmlReportWriter implements ReportWriter {
       }
     }
     b.append(String.join(" · ", facts)).append("</p>\n");
+  }
+
+  private static void policy(ReportInput input, StringBuilder b) {
+    Evaluation e = input.evaluation();
+    if (e == null) {
+      return;
+    }
+    b.append("<h2>Policy verdict</h2>\n<p><span class=\"verdict ")
+        .append(e.verdict().name())
+        .append("\">")
+        .append(e.verdict().name())
+        .append("</span>");
+    if (e.decidingPolicy() != null) {
+      b.append(" decided by <code>").append(esc(e.decidingPolicy())).append("</code>");
+    }
+    b.append("</p>\n");
+    if (!e.policies().isEmpty()) {
+      b.append(
+          "<table><thead><tr><th>Policy</th><th>Verdict</th><th>Violations</th><th>Excepted</th>"
+              + "</tr></thead><tbody>\n");
+      for (PolicyResult r : e.policies()) {
+        b.append("<tr><td><code>")
+            .append(esc(r.policy().displayName()))
+            .append("</code></td><td>")
+            .append(r.verdict())
+            .append("</td><td>")
+            .append(r.violations())
+            .append("</td><td>")
+            .append(r.excepted())
+            .append("</td></tr>\n");
+      }
+      b.append("</tbody></table>\n");
+    }
+    if (!e.violations().isEmpty()) {
+      b.append("<h3>Violations (").append(e.violations().size()).append(")</h3>\n");
+      b.append(
+          "<table><thead><tr><th>Policy</th><th>Rule</th><th>Finding</th><th>Package</th>"
+              + "<th>Message</th></tr></thead><tbody>\n");
+      for (PolicyViolation v : e.violations()) {
+        b.append("<tr><td><code>")
+            .append(esc(v.policy()))
+            .append("</code>")
+            .append(v.action() == null ? "" : " (" + v.action() + ")")
+            .append("</td><td><code>")
+            .append(esc(v.rule()))
+            .append("</code></td><td>")
+            .append(esc(v.findingId()))
+            .append("</td><td>")
+            .append(esc(v.packageName()))
+            .append("</td><td>")
+            .append(esc(v.message()))
+            .append("</td></tr>\n");
+      }
+      b.append("</tbody></table>\n");
+    }
+    if (!e.exceptions().isEmpty()) {
+      b.append("<h3>Exceptions</h3>\n<ul>\n");
+      for (ExceptionUse x : e.exceptions()) {
+        b.append("<li class=\"excepted\">")
+            .append(x.expired() ? "expired: " : "")
+            .append("<code>")
+            .append(esc(x.exceptionId()))
+            .append("</code> (")
+            .append(esc(x.policy()))
+            .append(x.expires() == null ? "" : ", expires " + esc(x.expires().toString()))
+            .append("): ")
+            .append(esc(x.reason()))
+            .append("</li>\n");
+      }
+      b.append("</ul>\n");
+    }
   }
 
   /** A horizontal bar per severity, widths relative to the largest count. */

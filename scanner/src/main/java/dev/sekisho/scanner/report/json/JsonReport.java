@@ -162,11 +162,23 @@ public record JsonReport(
       String decidingPolicy,
       List<PolicyOutcome> policies,
       List<Violation> violations,
-      Instant evaluatedAt) {}
+      List<ExceptionEntry> exceptions,
+      Instant nextEvaluation) {}
 
   /** One policy's outcome. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record PolicyOutcome(String name, String action, String verdict, int violations) {}
+  public record PolicyOutcome(
+      String name, String action, String verdict, int violations, int excepted) {}
+
+  /** An exception that excused findings, or an expired one that no longer does. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ExceptionEntry(
+      String policy,
+      String id,
+      boolean expired,
+      Instant expires,
+      String reason,
+      List<String> findings) {}
 
   /** One broken rule. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -11,6 +11,7 @@ import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.ScannerMetadata;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.policy.Evaluation;
 import dev.sekisho.scanner.report.FindingCounts;
 import dev.sekisho.scanner.report.FindingOrder;
 import dev.sekisho.scanner.report.ReportInput;
@@ -42,7 +43,7 @@ public final class JsonReportMapper {
             counts.packages(),
             counts.secrets(),
             counts.misconfigurations()),
-        null,
+        policy(input.evaluation()),
         layers(report.image()),
         report.packages().stream()
             .sorted(
@@ -53,12 +54,12 @@ public final class JsonReportMapper {
             .toList(),
         report.vulnerabilities().stream()
             .sorted(FindingOrder.VULNERABILITIES)
-            .map(v -> vulnerability(v))
+            .map(v -> vulnerability(v, input))
             .toList(),
-        report.secrets().stream().sorted(FindingOrder.SECRETS).map(s -> secret(s)).toList(),
+        report.secrets().stream().sorted(FindingOrder.SECRETS).map(s -> secret(s, input)).toList(),
         report.misconfigurations().stream()
             .sorted(FindingOrder.MISCONFIGURATIONS)
-            .map(m -> misconfiguration(m))
+            .map(m -> misconfiguration(m, input))
             .toList(),
         report.warnings().stream()
             .map(w -> new JsonReport.Warning(location(w.location()), w.message()))
@@ -127,7 +128,59 @@ public final class JsonReportMapper {
         location(p.location()));
   }
 
-  private static JsonReport.VulnerabilityEntry vulnerability(Vulnerability v) {
+  private static JsonReport.Policy policy(Evaluation e) {
+    if (e == null) {
+      return null;
+    }
+    return new JsonReport.Policy(
+        e.verdict().name(),
+        e.decidingPolicy(),
+        e.policies().stream()
+            .map(
+                r ->
+                    new JsonReport.PolicyOutcome(
+                        r.policy().displayName(),
+                        r.policy().spec() == null || r.policy().spec().getAction() == null
+                            ? null
+                            : r.policy().spec().getAction().name(),
+                        r.verdict().name(),
+                        r.violations(),
+                        r.excepted()))
+            .toList(),
+        e.violations().stream()
+            .map(
+                v ->
+                    new JsonReport.Violation(
+                        v.policy(),
+                        v.action() == null ? null : v.action().name(),
+                        v.rule(),
+                        v.findingId(),
+                        v.packageName(),
+                        v.message()))
+            .toList(),
+        e.exceptions().stream()
+            .map(
+                x ->
+                    new JsonReport.ExceptionEntry(
+                        x.policy(),
+                        x.exceptionId(),
+                        x.expired(),
+                        x.expires(),
+                        x.reason(),
+                        x.coveredFindings()))
+            .toList(),
+        e.nextEvaluation());
+  }
+
+  private static JsonReport.Exception exception(
+      ReportInput input, String id, List<String> aliases) {
+    return input
+        .exceptionFor(id, aliases)
+        .map(x -> new JsonReport.Exception(x.policy(), x.reason(), x.expires()))
+        .orElse(null);
+  }
+
+  private static JsonReport.VulnerabilityEntry vulnerability(Vulnerability v, ReportInput input) {
     Package p = v.pkg();
     return new JsonReport.VulnerabilityEntry(
         v.id(),
@@ -145,10 +198,10 @@ public final class JsonReportMapper {
         v.summary(),
         v.references(),
         location(p.location()),
-        null);
+        exception(input, v.id(), v.aliases()));
   }
 
-  private static JsonReport.SecretEntry secret(SecretFinding s) {
+  private static JsonReport.SecretEntry secret(SecretFinding s, ReportInput input) {
     return new JsonReport.SecretEntry(
         s.ruleId(),
         s.title(),
@@ -156,12 +209,17 @@ public final class JsonReportMapper {
         location(s.location()),
         s.line(),
         s.redacted(),
-        null);
+        exception(input, s.ruleId(), List.of()));
   }
 
-  private static JsonReport.MisconfigurationEntry misconfiguration(Misconfiguration m) {
+  private static JsonReport.MisconfigurationEntry misconfiguration(
+      Misconfiguration m, ReportInput input) {
     return new JsonReport.MisconfigurationEntry(
-        m.checkId(), m.severity().name(), m.title(), m.detail(), null);
+        m.checkId(),
+        m.severity().name(),
+        m.title(),
+        m.detail(),
+        exception(input, m.checkId(), List.of()));
   }
 
   private static JsonReport.LocationEntry location(Location l) {

@@ -29,15 +29,18 @@ public final class SarifReportMapper {
   private final List<SarifLog.ReportingDescriptor> rules = new ArrayList<>();
   private final Map<String, Integer> ruleIndex = new LinkedHashMap<>();
   private final List<SarifLog.Result> results = new ArrayList<>();
+  private final ReportInput input;
 
-  private SarifReportMapper() {}
+  private SarifReportMapper(ReportInput input) {
+    this.input = input;
+  }
 
   /** The SARIF log of {@code input}. */
   public static SarifLog toModel(ReportInput input) {
-    return new SarifReportMapper().map(input);
+    return new SarifReportMapper(input).map();
   }
 
-  private SarifLog map(ReportInput input) {
+  private SarifLog map() {
     ScanReport report = input.report();
     String target = targetUri(report.image());
     for (Vulnerability v :
@@ -53,6 +56,11 @@ public final class SarifReportMapper {
     }
     String version = report.metadata() == null ? null : report.metadata().scannerVersion();
     Map<String, Object> runProperties = new LinkedHashMap<>();
+    if (input.evaluation() != null) {
+      runProperties.put("policyVerdict", input.evaluation().verdict().name());
+      putIfNotNull(runProperties, "decidingPolicy", input.evaluation().decidingPolicy());
+      runProperties.put("policyViolations", input.evaluation().violations().size());
+    }
     if (report.image() != null) {
       putIfNotNull(runProperties, "imageReference", report.image().reference());
       putIfNotNull(runProperties, "imageDigest", report.image().digest());
@@ -117,7 +125,7 @@ public final class SarifReportMapper {
             new SarifLog.Message(text.toString()),
             List.of(location(p.location(), target, 0)),
             Map.of("packageId", v.id() + "/" + p.name() + "@" + p.version()),
-            List.of(),
+            suppressions(v.id(), v.aliases()),
             props));
   }
 
@@ -154,7 +162,7 @@ public final class SarifReportMapper {
             new SarifLog.Message(text),
             List.of(location(s.location(), null, s.line())),
             Map.of(),
-            List.of(),
+            suppressions(s.ruleId(), List.of()),
             Map.of()));
   }
 
@@ -177,8 +185,26 @@ public final class SarifReportMapper {
             new SarifLog.Message(m.title() + ": " + m.detail()),
             List.of(location(null, target, 0)),
             Map.of(),
-            List.of(),
+            suppressions(m.checkId(), List.of()),
             Map.of()));
+  }
+
+  /** An unexpired policy exception becomes an accepted external suppression. */
+  private List<SarifLog.Suppression> suppressions(String id, List<String> aliases) {
+    return input
+        .exceptionFor(id, aliases)
+        .map(
+            x ->
+                List.of(
+                    new SarifLog.Suppression(
+                        "external",
+                        "accepted",
+                        x.reason()
+                            + " ("
+                            + x.policy()
+                            + (x.expires() == null ? "" : ", expires " + x.expires())
+                            + ")")))
+        .orElse(List.of());
   }
 
   private int rule(

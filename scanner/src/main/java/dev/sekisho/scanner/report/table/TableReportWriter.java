@@ -1,5 +1,6 @@
 package dev.sekisho.scanner.report.table;
 
+import dev.sekisho.api.v1alpha1.PolicyAction;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Misconfiguration;
@@ -7,6 +8,10 @@ import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.policy.Evaluation;
+import dev.sekisho.scanner.policy.ExceptionUse;
+import dev.sekisho.scanner.policy.PolicyResult;
+import dev.sekisho.scanner.policy.PolicyViolation;
 import dev.sekisho.scanner.report.FindingCounts;
 import dev.sekisho.scanner.report.FindingOrder;
 import dev.sekisho.scanner.report.ReportInput;
@@ -42,10 +47,11 @@ public final class TableReportWriter implements ReportWriter {
     ScanReport report = input.report();
     StringBuilder b = new StringBuilder();
     header(report, b);
-    vulnerabilities(report, b);
+    vulnerabilities(input, b);
     secrets(report, b);
     misconfigurations(report, b);
     warnings(report, b);
+    policy(input, b);
     return b.toString();
   }
 
@@ -114,7 +120,8 @@ public final class TableReportWriter implements ReportWriter {
     }
   }
 
-  private void vulnerabilities(ScanReport report, StringBuilder b) {
+  private void vulnerabilities(ReportInput input, StringBuilder b) {
+    ScanReport report = input.report();
     List<Vulnerability> sorted =
         report.vulnerabilities().stream().sorted(FindingOrder.VULNERABILITIES).toList();
     for (Severity s : Severity.values()) {
@@ -131,7 +138,9 @@ public final class TableReportWriter implements ReportWriter {
       for (Vulnerability v : group) {
         t.row(
             "",
-            v.id() + (v.knownExploited() ? " [KEV]" : ""),
+            v.id()
+                + (v.knownExploited() ? " [KEV]" : "")
+                + (input.exceptionFor(v.id(), v.aliases()).isPresent() ? " [excepted]" : ""),
             v.pkg().name(),
             v.pkg().version(),
             v.fixable() ? String.join(", ", v.fixedVersions()) : fixStateText(v),
@@ -182,6 +191,58 @@ public final class TableReportWriter implements ReportWriter {
     b.append('\n').append(ansi.bold("WARNINGS (" + report.warnings().size() + ")")).append('\n');
     for (ScanWarning w : report.warnings()) {
       b.append("  ").append(ansi.wrap(Ansi.YELLOW, "! ")).append(w).append('\n');
+    }
+  }
+
+  private void policy(ReportInput input, StringBuilder b) {
+    Evaluation e = input.evaluation();
+    if (e == null) {
+      return;
+    }
+    b.append('\n')
+        .append(ansi.bold("POLICY: "))
+        .append(ansi.wrap(ansi.colour(e.verdict()), e.verdict().name().toUpperCase(Locale.ROOT)));
+    if (e.decidingPolicy() != null) {
+      b.append(" (").append(e.decidingPolicy()).append(")");
+    }
+    b.append('\n');
+    for (PolicyResult r : e.policies()) {
+      b.append("  ")
+          .append(r.policy().displayName())
+          .append(": ")
+          .append(r.verdict())
+          .append(", ")
+          .append(r.violations())
+          .append(r.violations() == 1 ? " violation" : " violations");
+      if (r.excepted() > 0) {
+        b.append(", ").append(r.excepted()).append(" excepted");
+      }
+      b.append('\n');
+    }
+    if (!e.violations().isEmpty()) {
+      TextTable t = new TextTable("POLICY", "RULE", "FINDING", "PACKAGE", "MESSAGE");
+      for (PolicyViolation v : e.violations()) {
+        t.row(
+            v.action() == PolicyAction.Warn ? Ansi.YELLOW : "",
+            v.policy(),
+            v.rule(),
+            v.findingId(),
+            v.packageName(),
+            v.message());
+      }
+      b.append('\n');
+      t.render(b, "  ", ansi);
+    }
+    for (ExceptionUse x : e.exceptions()) {
+      b.append("  ")
+          .append(x.expired() ? ansi.wrap(Ansi.YELLOW, "expired exception ") : "exception ")
+          .append(x.exceptionId())
+          .append(" (")
+          .append(x.policy())
+          .append(x.expires() == null ? "" : ", expires " + x.expires())
+          .append("): ")
+          .append(x.reason())
+          .append('\n');
     }
   }
 

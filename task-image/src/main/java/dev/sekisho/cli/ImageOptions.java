@@ -1,0 +1,101 @@
+package dev.sekisho.cli;
+
+import dev.sekisho.scanner.artifact.InspectOptions;
+import dev.sekisho.scanner.image.InvalidReferenceException;
+import dev.sekisho.scanner.image.Platform;
+import dev.sekisho.scanner.image.RegistryOptions;
+import dev.sekisho.scanner.image.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How to reach the image: platform, registries, credentials, CAs. */
+final class ImageOptions {
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH[/VARIANT]",
+      description = "Platform to pick from a multi-platform image (default linux/amd64).")
+  String platform;
+
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST[:PORT]",
+      split = ",",
+      description = "Registry to reach over plain HTTP instead of HTTPS; repeatable.")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(
+      names = "--docker-config",
+      paramLabel = "FILE",
+      split = ",",
+      description =
+          "Docker config.json to read registry credentials from; repeatable. Default:"
+              + " $DOCKER_CONFIG/config.json, else ~/.docker/config.json.")
+  List<Path> dockerConfigs = new ArrayList<>();
+
+  @Option(
+      names = "--ca-file",
+      paramLabel = "PEM",
+      split = ",",
+      description = "Extra CA certificates (PEM) to trust for registries; repeatable.")
+  List<Path> caFiles = new ArrayList<>();
+
+  /**
+   * Parses the target and checks that a local file exists.
+   *
+   * @throws UserInputException naming the input when it is malformed or missing
+   */
+  static Target target(String input) {
+    Target target;
+    try {
+      target = Target.parse(input);
+    } catch (InvalidReferenceException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
+    if (target.path() != null && !Files.exists(target.path())) {
+      throw new UserInputException(
+          "cannot read " + input + ": " + target.path() + " does not exist");
+    }
+    return target;
+  }
+
+  /** Inspection options: these flags over the defaults, the layer cache in the XDG cache. */
+  InspectOptions inspectOptions(CliContext context, Progress progress) {
+    RegistryOptions registry =
+        RegistryOptions.defaults()
+            .withDockerConfigs(
+                dockerConfigs.isEmpty()
+                    ? RegistryOptions.defaultDockerConfigs(context.env(), context.home().toString())
+                    : dockerConfigs)
+            .withCaBundles(existing(caFiles, "CA file"))
+            .withPlainHttpRegistries(new LinkedHashSet<>(insecureRegistries));
+    for (Path p : dockerConfigs) {
+      if (!Files.isRegularFile(p)) {
+        throw new UserInputException("docker config " + p + " does not exist");
+      }
+    }
+    Platform p;
+    try {
+      p = platform == null || platform.isBlank() ? Platform.DEFAULT : Platform.parse(platform);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("invalid --platform '" + platform + "': " + e.getMessage(), e);
+    }
+    return InspectOptions.defaults()
+        .withPlatform(p)
+        .withRegistry(registry)
+        .withCacheDir(context.cacheHome().resolve("sekisho").resolve("layers"))
+        .withProgress(progress);
+  }
+
+  private static List<Path> existing(List<Path> files, String what) {
+    for (Path p : files) {
+      if (!Files.isRegularFile(p)) {
+        throw new UserInputException(what + " " + p + " does not exist");
+      }
+    }
+    return files;
+  }
+}

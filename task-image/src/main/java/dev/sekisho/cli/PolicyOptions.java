@@ -1,0 +1,99 @@
+package dev.sekisho.cli;
+
+import dev.sekisho.api.v1alpha1.PolicyAction;
+import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.api.v1alpha1.Severity;
+import dev.sekisho.api.v1alpha1.VulnerabilityRules;
+import dev.sekisho.scanner.policy.NamedPolicy;
+import dev.sekisho.scanner.policy.PolicyFileException;
+import dev.sekisho.scanner.policy.PolicyFiles;
+import dev.sekisho.scanner.policy.PolicyValidator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** The policies a scan is judged by: policy files and the --fail-on shortcut. */
+final class PolicyOptions {
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      split = ",",
+      description =
+          "Policy file (ScanPolicy/ClusterScanPolicy YAML, several documents allowed); repeatable."
+              + " Every policy applies, the strictest verdict wins.")
+  List<Path> policyFiles = new ArrayList<>();
+
+  @Option(
+      names = "--fail-on",
+      paramLabel = "SEVERITY",
+      description =
+          "Shortcut for an Enforce policy failing on vulnerabilities of this severity or worse"
+              + " (critical, high, medium, low). Without --policy or --fail-on, scan exits 0"
+              + " whatever it finds.")
+  String failOn;
+
+  /**
+   * Loads and validates the policies.
+   *
+   * @throws UserInputException naming the file and the problem when a file is missing, unreadable
+   *     or invalid, or --fail-on is not a severity
+   */
+  List<NamedPolicy> load() {
+    List<NamedPolicy> policies = new ArrayList<>();
+    for (Path file : policyFiles) {
+      policies.addAll(loadFile(file));
+    }
+    if (failOn != null && !failOn.isBlank()) {
+      policies.add(failOnPolicy(failOn));
+    }
+    return policies;
+  }
+
+  /** Loads one file and validates every policy in it. */
+  static List<NamedPolicy> loadFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UserInputException("policy file " + file + " does not exist");
+    }
+    List<NamedPolicy> loaded;
+    try {
+      loaded = PolicyFiles.load(file);
+    } catch (PolicyFileException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
+    List<String> problems = new ArrayList<>();
+    for (NamedPolicy p : loaded) {
+      for (String problem : PolicyValidator.validate(p.spec())) {
+        problems.add(p.displayName() + ": " + problem);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new UserInputException(
+          "invalid policy file " + file + ": " + String.join("; ", problems));
+    }
+    return loaded;
+  }
+
+  static NamedPolicy failOnPolicy(String severity) {
+    Severity s = severity(severity);
+    ScanPolicySpec spec = new ScanPolicySpec();
+    spec.setAction(PolicyAction.Enforce);
+    VulnerabilityRules rules = new VulnerabilityRules();
+    rules.setFailOn(s);
+    spec.setVulnerabilities(rules);
+    return new NamedPolicy(
+        NamedPolicy.FILE, null, "fail-on-" + s.name().toLowerCase(Locale.ROOT), spec);
+  }
+
+  static Severity severity(String text) {
+    for (Severity s : Severity.values()) {
+      if (s != Severity.Unknown && s.name().equalsIgnoreCase(text.strip())) {
+        return s;
+      }
+    }
+    throw new UserInputException(
+        "invalid severity '" + text + "' (valid: critical, high, medium, low)");
+  }
+}

@@ -1,6 +1,7 @@
 package dev.sekisho.scanner.artifact;
 
 import dev.sekisho.scanner.analyzer.AnalysisResult;
+import dev.sekisho.scanner.analyzer.PackagePostProcessor;
 import dev.sekisho.scanner.applier.LayerMerger;
 import dev.sekisho.scanner.applier.LayerMerger.MergedFile;
 import dev.sekisho.scanner.cache.FileLayerCache;
@@ -256,7 +257,10 @@ public final class ArtifactInspector {
         }
       }
     }
-    return new Inventory(facts, os, packages, secrets, allWarnings);
+    // Analyzers see one file each: the distribution (for OS package purls) and npm lockfile
+    // duplicates of installed packages are settled here, on the merged file system.
+    return new Inventory(
+        facts, os, PackagePostProcessor.finish(packages, os), secrets, allWarnings);
   }
 
   /** Counts raw bytes for progress reports. */

@@ -91,6 +91,38 @@ class ArtifactInspectorTest {
   }
 
   @Test
+  void osPackagePurlsNameTheDistributionOfTheMergedImage() throws IOException {
+    OciLayoutBuilder oci = new OciLayoutBuilder(temp.resolve("debian"));
+    LayerBlob rootfs =
+        oci.layer(
+            new TarBuilder()
+                .file(
+                    "usr/lib/os-release",
+                    "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n"
+                        + "VERSION_CODENAME=bookworm\n")
+                .file(
+                    "var/lib/dpkg/status",
+                    "Package: bash\nStatus: install ok installed\nArchitecture: amd64\n"
+                        + "Version: 5.2.15-2+b2\n\n")
+                .tar(),
+            "ADD rootfs /");
+    Blob image = oci.image(OciLayoutBuilder.object(), List.of(rootfs), null, "amd64");
+    oci.tag(image, "12");
+    Path debian = oci.finish();
+
+    Inventory inv =
+        new ArtifactInspector()
+            .inspect(
+                Target.parse("oci:" + debian + ":12"),
+                InspectOptions.defaults().withCacheDir(null));
+
+    assertThat(inv.os().family()).isEqualTo("debian");
+    Package bash =
+        inv.packages().stream().filter(p -> p.name().equals("bash")).findFirst().orElseThrow();
+    assertThat(bash.purl()).startsWith("pkg:deb/debian/bash@5.2.15-2").contains("distro=debian-12");
+  }
+
+  @Test
   void ociLayoutImageBecomesAnInventoryWithFacts() throws IOException {
     Inventory inv =
         new ArtifactInspector().inspect(Target.parse("oci:" + layout + ":a"), options(null, null));

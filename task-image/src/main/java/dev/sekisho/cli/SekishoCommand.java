@@ -4,12 +4,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The root command: prints usage when called without a subcommand. */
 @Command(
     name = "sekisho",
     mixinStandardHelpOptions = true,
+    // --help and --version on every subcommand too
+    scope = ScopeType.INHERIT,
     versionProvider = VersionCommand.Provider.class,
     description =
         "Scan container images for vulnerabilities, secrets and risky configuration,"

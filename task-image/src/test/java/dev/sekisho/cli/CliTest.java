@@ -38,6 +38,27 @@ class CliTest {
   }
 
   @Test
+  void everyCommandHasHelp() {
+    for (String[] command :
+        new String[][] {
+          {"scan"},
+          {"sbom"},
+          {"db", "update"},
+          {"db", "import"},
+          {"db", "info"},
+          {"policy", "check"}
+        }) {
+      String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+      args[command.length] = "--help";
+      CliRun r = CliRun.run(args);
+      assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isZero();
+      assertThat(r.out()).startsWith("Usage: sekisho " + String.join(" ", command));
+    }
+    assertThat(CliRun.run("scan", "--help").out())
+        .contains("Exit codes:", "--fail-on", "--report", "--offline");
+  }
+
+  @Test
   void missingExplicitConfigFileIsAUsageError() {
     CliRun r = CliRun.run("--config", "/nonexistent/sekisho.yaml", "version");
     assertThat(r.exitCode()).isEqualTo(2);

@@ -13,6 +13,7 @@ import dev.sekisho.scanner.analyzer.python.PythonMetadataAnalyzer;
 import dev.sekisho.scanner.analyzer.rpm.RpmAnalyzer;
 import dev.sekisho.scanner.analyzer.ruby.GemspecAnalyzer;
 import dev.sekisho.scanner.analyzer.rust.CargoAuditableAnalyzer;
+import dev.sekisho.scanner.secret.SecretAnalyzer;
 import java.util.List;
 
 /**
@@ -37,6 +38,7 @@ public final class Analyzers {
         new GoBinaryAnalyzer(),
         new CargoAuditableAnalyzer(),
         new DotnetDepsAnalyzer(),
-        new ComposerInstalledAnalyzer());
+        new ComposerInstalledAnalyzer(),
+        new SecretAnalyzer());
   }
 }

@@ -1,0 +1,48 @@
+package dev.sekisho.scanner.secret;
+
+import dev.sekisho.api.v1alpha1.Severity;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One kind of secret.
+ *
+ * @param id stable id (reported, and usable as an exception id), e.g. aws-access-key-id
+ * @param title human-readable name
+ * @param severity severity of a finding
+ * @param keywords ASCII strings, matched case-insensitively, one of which must occur in a file for
+ *     the regex to run at all
+ * @param pattern the regex; group {@code secretGroup} is the secret itself
+ * @param secretGroup the group holding the secret (0 for the whole match)
+ * @param minEntropy minimum Shannon entropy (bits per character) of the secret, or 0 for none
+ */
+public record SecretRule(
+    String id,
+    String title,
+    Severity severity,
+    List<String> keywords,
+    Pattern pattern,
+    int secretGroup,
+    double minEntropy) {
+
+  public SecretRule {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(pattern, "pattern");
+    keywords = keywords.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+    if (keywords.isEmpty()) {
+      throw new IllegalArgumentException("rule " + id + " needs at least one keyword");
+    }
+    for (String k : keywords) {
+      if (!k.chars().allMatch(c -> c > 0 && c < 128)) {
+        throw new IllegalArgumentException("rule " + id + ": keyword '" + k + "' is not ASCII");
+      }
+    }
+  }
+
+  static SecretRule of(
+      String id, String title, Severity severity, String regex, int group, String... keywords) {
+    return new SecretRule(id, title, severity, List.of(keywords), Pattern.compile(regex), group, 0);
+  }
+}

@@ -1,0 +1,295 @@
+package dev.sekisho.scanner.secret;
+
+import dev.sekisho.scanner.check.Glob;
+import dev.sekisho.scanner.model.Location;
+import dev.sekisho.scanner.model.SecretFinding;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds secrets in file contents.
+ *
+ * <p>Per file: files over the size limit, on a skipped path, or with a binary or media extension
+ * are not read at all ({@link #wants}); a file with a NUL byte in its first 8 KiB is binary and
+ * skipped (regexes over machine code only produce noise, and it keeps the scan at disk speed); a
+ * single keyword pass over the bytes selects the rules whose keywords occur, and only those rules'
+ * regexes run. Matches whose secret is on the allow-list (documented example values, placeholders)
+ * or whose entropy is below the rule's minimum are dropped. The secret is never kept: a finding
+ * holds at most its first four characters followed by {@code ****}.
+ */
+public final class SecretScanner {
+  /** Files larger than this are not scanned unless configured otherwise: 10 MiB. */
+  public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
+
+  /** Bytes inspected for NUL to recognise a binary file. */
+  static final int BINARY_PROBE = 8192;
+
+  /**
+   * Paths (without leading slash) never scanned by default: documentation and package databases.
+   */
+  public static final List<String> DEFAULT_SKIP_PATHS =
+      List.of(
+          "usr/share/doc/**",
+          "usr/share/man/**",
+          "usr/share/info/**",
+          "usr/share/locale/**",
+          "usr/share/i18n/**",
+          "usr/share/zoneinfo/**",
+          "usr/share/mime/**",
+          "usr/include/**",
+          "var/lib/dpkg/**",
+          "var/lib/rpm/**",
+          "var/lib/apk/**",
+          "lib/apk/db/**",
+          "var/cache/**",
+          "proc/**",
+          "sys/**");
+
+  /** File names that are binary or media formats, by extension (checked before reading). */
+  private static final Pattern BINARY_NAME =
+      Pattern.compile(
+          "(?i).*\\.(?:so(?:\\.\\d+)*|a|o|ko|class|pyc|pyo|jar|war|ear|whl|egg|zip|gz|tgz|xz|bz2|zst"
+              + "|lz4|7z|rar|png|jpe?g|gif|bmp|ico|webp|tiff?|svgz|woff2?|ttf|otf|eot|mp3|mp4|ogg"
+              + "|wav|avi|mov|pdf|mo|db|sqlite|bin|dat|iso|img|qcow2)$");
+
+  /**
+   * Values that are documented examples or placeholders, not secrets: matched case-insensitively as
+   * substrings of the secret.
+   */
+  public static final List<String> DEFAULT_ALLOWED_SUBSTRINGS =
+      List.of(
+          "example",
+          "placeholder",
+          "changeme",
+          "change_me",
+          "xxxxxxxx",
+          "dummy",
+          "sample",
+          "your_",
+          "your-",
+          "<your",
+          "${",
+          "{{",
+          "%s",
+          "redacted",
+          "****");
+
+  /** Exact values published as examples by their issuers (the jwt.io sample token, …). */
+  public static final Set<String> DEFAULT_ALLOWED_VALUES =
+      Set.of(
+          "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c");
+
+  private final List<SecretRule> rules;
+  private final KeywordIndex keywords;
+  private final long maxFileSize;
+  private final List<Glob> skipPaths;
+  private final List<String> allowedSubstrings;
+  private final Set<String> allowedValues;
+
+  /**
+   * @param rules the rules (at most 64)
+   * @param maxFileSize files larger than this are skipped
+   * @param skipPaths globs over paths without a leading slash
+   * @param allowedSubstrings lower-case substrings that mark a value as an example
+   * @param allowedValues exact values that are examples
+   */
+  public SecretScanner(
+      List<SecretRule> rules,
+      long maxFileSize,
+      List<String> skipPaths,
+      List<String> allowedSubstrings,
+      Set<String> allowedValues) {
+    this.rules = List.copyOf(rules);
+    this.keywords = new KeywordIndex(this.rules.stream().map(SecretRule::keywords).toList());
+    this.maxFileSize = maxFileSize;
+    this.skipPaths = skipPaths.stream().map(Glob::compile).toList();
+    this.allowedSubstrings =
+        allowedSubstrings.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+    this.allowedValues = Set.copyOf(allowedValues);
+  }
+
+  /** The built-in rules with the default limits, skip list and allow-list. */
+  public static SecretScanner withDefaults() {
+    return new SecretScanner(
+        SecretRules.defaults(),
+        DEFAULT_MAX_FILE_SIZE,
+        DEFAULT_SKIP_PATHS,
+        DEFAULT_ALLOWED_SUBSTRINGS,
+        DEFAULT_ALLOWED_VALUES);
+  }
+
+  /** The size limit in bytes. */
+  public long maxFileSize() {
+    return maxFileSize;
+  }
+
+  /**
+   * Whether a file is worth reading: not empty, within the size limit, not on a skipped path, not a
+   * binary or media format by its name. Pure and cheap.
+   *
+   * @param path path without a leading slash
+   */
+  public boolean wants(String path, long size) {
+    if (size <= 0 || size > maxFileSize) {
+      return false;
+    }
+    if (BINARY_NAME.matcher(path).matches()) {
+      return false;
+    }
+    for (Glob g : skipPaths) {
+      if (g.matches(path)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the first {@value #BINARY_PROBE} bytes contain a NUL. */
+  static boolean isBinary(byte[] data, int length) {
+    int n = Math.min(length, BINARY_PROBE);
+    for (int i = 0; i < n; i++) {
+      if (data[i] == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Scans one file's contents.
+   *
+   * @param data the bytes (only {@code [0, length)} is read)
+   * @param location where the file is, for the findings
+   */
+  public List<SecretFinding> scan(byte[] data, int length, Location location) {
+    if (length == 0 || isBinary(data, length)) {
+      return List.of();
+    }
+    long candidates = keywords.match(data, length);
+    if (candidates == 0) {
+      return List.of();
+    }
+    // ISO-8859-1 maps each byte to one char, so string offsets are byte offsets.
+    String text = new String(data, 0, length, StandardCharsets.ISO_8859_1);
+    List<SecretFinding> found = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    LineCounter lines = new LineCounter(text);
+    for (int r = 0; r < rules.size(); r++) {
+      if ((candidates & (1L << r)) == 0) {
+        continue;
+      }
+      SecretRule rule = rules.get(r);
+      Matcher m = rule.pattern().matcher(text);
+      while (m.find()) {
+        String secret = m.group(rule.secretGroup());
+        if (secret == null || isAllowed(secret)) {
+          continue;
+        }
+        if (rule.minEntropy() > 0 && shannonEntropy(secret) < rule.minEntropy()) {
+          continue;
+        }
+        int line = lines.lineOf(m.start());
+        if (seen.add(rule.id() + ":" + line)) {
+          found.add(
+              new SecretFinding(
+                  rule.id(), rule.title(), rule.severity(), location, line, redact(secret)));
+        }
+      }
+    }
+    return found;
+  }
+
+  private boolean isAllowed(String secret) {
+    if (allowedValues.contains(secret)) {
+      return true;
+    }
+    String lower = secret.toLowerCase(Locale.ROOT);
+    for (String s : allowedSubstrings) {
+      if (lower.contains(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The secret with all but its first four characters masked: {@code AKIA****}. Leading whitespace
+   * and escaped newlines (a PEM body in JSON) are dropped first; a secret of eight characters or
+   * fewer shows nothing.
+   */
+  public static String redact(String secret) {
+    String s = secret.strip();
+    while (s.startsWith("\\n")) {
+      s = s.substring(2).strip();
+    }
+    return s.length() <= 8 ? "****" : s.substring(0, 4) + "****";
+  }
+
+  /** Shannon entropy of the characters of {@code s}, in bits per character. */
+  public static double shannonEntropy(String s) {
+    if (s.isEmpty()) {
+      return 0;
+    }
+    int[] counts = new int[128];
+    int other = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 128) {
+        counts[c]++;
+      } else {
+        other++;
+      }
+    }
+    double entropy = 0;
+    double n = s.length();
+    for (int c : counts) {
+      if (c > 0) {
+        double p = c / n;
+        entropy -= p * (Math.log(p) / Math.log(2));
+      }
+    }
+    if (other > 0) {
+      double p = other / n;
+      entropy -= p * (Math.log(p) / Math.log(2));
+    }
+    return entropy;
+  }
+
+  /** Line numbers of offsets, counted once per file. */
+  private static final class LineCounter {
+    private final String text;
+    private int[] starts;
+
+    LineCounter(String text) {
+      this.text = text;
+    }
+
+    int lineOf(int offset) {
+      if (starts == null) {
+        List<Integer> s = new ArrayList<>();
+        s.add(0);
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+          s.add(i + 1);
+        }
+        starts = s.stream().mapToInt(Integer::intValue).toArray();
+      }
+      int lo = 0;
+      int hi = starts.length - 1;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (starts[mid] <= offset) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return lo + 1;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.sekisho.scanner.secret;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.sekisho.scanner.model.Location;
+import dev.sekisho.scanner.model.SecretFinding;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SecretScannerTest {
+  record Case(String name, String path, String content, List<String> expect) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static final ObjectMapper MAPPER = new YAMLMapper();
+  private static final Pattern GENERATOR = Pattern.compile("@(alnum|b32|hex|b64|lower)_(\\d+)@");
+  private static final SecretScanner SCANNER = SecretScanner.withDefaults();
+
+  static Stream<Case> cases() throws IOException {
+    try (InputStream in = SecretScannerTest.class.getResourceAsStream("cases.yaml")) {
+      return Stream.of(MAPPER.readValue(in, Case[].class));
+    }
+  }
+
+  /** Replaces the @KIND_n@ generators with seeded random characters. */
+  static String generate(String template, long seed) {
+    Random random = new Random(seed);
+    Matcher m = GENERATOR.matcher(template);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String alphabet =
+          switch (m.group(1)) {
+            case "alnum" -> "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+            case "b32" -> "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+            case "hex" -> "0123456789abcdef";
+            case "b64" -> "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            default -> "abcdefghijklmnopqrstuvwxyz0123456789";
+          };
+      StringBuilder value = new StringBuilder();
+      for (int i = 0; i < Integer.parseInt(m.group(2)); i++) {
+        value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value.toString()));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void findsWhatTheRulesDescribe(Case c) {
+    String content = generate(c.content(), c.name().hashCode());
+    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+
+    List<SecretFinding> found =
+        SCANNER.scan(data, data.length, new Location("sha256:layer", "/" + c.path()));
+
+    assertThat(found.stream().map(f -> f.ruleId() + " " + f.line()))
+        .containsExactlyInAnyOrderElementsOf(
+            c.expect().stream().map(e -> e.split(" ")[0] + " " + e.split(" ")[1]).toList());
+    for (String e : c.expect()) {
+      String[] parts = e.split(" ");
+      if (parts.length > 2) {
+        String prefix = parts[2].replace("****", "");
+        assertThat(found)
+            .filteredOn(f -> f.ruleId().equals(parts[0]))
+            .allSatisfy(f -> assertThat(f.redacted()).startsWith(prefix));
+      }
+    }
+    for (SecretFinding f : found) {
+      assertThat(f.location().path()).isEqualTo("/" + c.path());
+      assertThat(f.location().layerDigest()).isEqualTo("sha256:layer");
+      String shown = f.redacted().replace("****", "");
+      assertThat(shown.length()).as("at most four characters shown").isLessThanOrEqualTo(4);
+      assertThat(content).contains(shown);
+    }
+  }
+
+  @Test
+  void neverKeepsMoreThanFourCharactersOfAnySecret() {
+    String content = generate("AWS_SECRET_ACCESS_KEY=@b64_40@\nghp_@alnum_36@\n", 7);
+    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+    for (SecretFinding f : SCANNER.scan(data, data.length, new Location(null, "/x"))) {
+      assertThat(f.toString()).doesNotContain(content.substring(22, 62));
+      assertThat(f.redacted()).matches("^.{0,4}\\*\\*\\*\\*$");
+    }
+  }
+
+  @ParameterizedTest(name = "{0} size {1} wanted={2}")
+  @CsvSource({
+    "app/config.yaml, 100, true",
+    "app/config.yaml, 0, false",
+    "app/big.log, 10485761, false",
+    "app/big.log, 10485760, true",
+    "usr/share/doc/openssl/README, 100, false",
+    "usr/lib/x86_64-linux-gnu/libssl.so.3, 100, false",
+    "usr/lib/libfoo.so, 100, false",
+    "usr/lib/python3/site.sort.py, 100, true",
+    "app/socket.sock.conf, 100, true",
+    "var/lib/dpkg/status, 100, false",
+    "app/logo.PNG, 100, false",
+    "app/app.jar, 100, false",
+  })
+  void wantsOnlyFilesWorthReading(String path, long size, boolean wanted) {
+    assertThat(SCANNER.wants(path, size)).isEqualTo(wanted);
+  }
+
+  @ParameterizedTest(name = "entropy({0}) = {1}")
+  @CsvSource({"aaaa, 0.0", "abab, 1.0", "abcd, 2.0", "abcdefgh, 3.0"})
+  void shannonEntropy(String s, double bits) {
+    assertThat(SecretScanner.shannonEntropy(s))
+        .isCloseTo(bits, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void aKeywordAcrossTheWholeFileIsFoundWhereverItIs() {
+    byte[] data = new byte[100_000];
+    java.util.Arrays.fill(data, (byte) 'x');
+    byte[] tail = generate("\nGHP_@alnum_2@ ghp_@alnum_36@\n", 3).getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(tail, 0, data, data.length - tail.length, tail.length);
+    assertThat(SCANNER.scan(data, data.length, new Location(null, "/x")))
+        .singleElement()
+        .satisfies(f -> assertThat(f.line()).isEqualTo(2));
+  }
+}

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param pattern the regex; group {@code secretGroup} is the secret itself
  * @param secretGroup the group holding the secret (0 for the whole match)
  * @param minEntropy minimum Shannon entropy (bits per character) of the secret, or 0 for none
+ * @param multiLine true when a match can span lines or lie on another line than the keyword (the
+ *     regex then runs over the whole file); false to run it only on the lines holding a keyword
  */
 public record SecretRule(
     String id,
@@ -25,7 +27,8 @@ public record SecretRule(
     List<String> keywords,
     Pattern pattern,
     int secretGroup,
-    double minEntropy) {
+    double minEntropy,
+    boolean multiLine) {
 
   public SecretRule {
     Objects.requireNonNull(id, "id");
@@ -43,6 +46,12 @@ public record SecretRule(
 
   static SecretRule of(
       String id, String title, Severity severity, String regex, int group, String... keywords) {
-    return new SecretRule(id, title, severity, List.of(keywords), Pattern.compile(regex), group, 0);
+    return new SecretRule(
+        id, title, severity, List.of(keywords), Pattern.compile(regex), group, 0, false);
+  }
+
+  /** This rule, with matches spanning lines or away from the keyword's line. */
+  SecretRule spanningLines() {
+    return new SecretRule(id, title, severity, keywords, pattern, secretGroup, minEntropy, true);
   }
 }

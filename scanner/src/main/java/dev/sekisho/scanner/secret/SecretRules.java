@@ -19,13 +19,14 @@ public final class SecretRules {
   public static List<SecretRule> defaults() {
     return List.of(
         SecretRule.of(
-            "private-key",
-            "Private key",
-            Critical,
-            "-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----([\\s\\S]{64,20000}?)"
-                + "-----END[ A-Z0-9_-]{0,100}PRIVATE KEY",
-            1,
-            "private key"),
+                "private-key",
+                "Private key",
+                Critical,
+                "-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----([\\s\\S]{64,20000}?)"
+                    + "-----END[ A-Z0-9_-]{0,100}PRIVATE KEY",
+                1,
+                "private key")
+            .spanningLines(),
         SecretRule.of(
             "aws-access-key-id",
             "AWS access key id",
@@ -170,12 +171,13 @@ public final class SecretRules {
             1,
             "eyj"),
         SecretRule.of(
-            "docker-config-auth",
-            "Registry credentials in a Docker config",
-            Critical,
-            "\"auth\"\\s*:\\s*\"([A-Za-z0-9+/]{8,}={0,2})\"",
-            1,
-            "\"auths\""),
+                "docker-config-auth",
+                "Registry credentials in a Docker config",
+                Critical,
+                "\"auth\"\\s*:\\s*\"([A-Za-z0-9+/]{8,}={0,2})\"",
+                1,
+                "\"auths\"")
+            .spanningLines(),
         new SecretRule(
             "generic-secret-assignment",
             "Secret assigned in a file",
@@ -194,6 +196,7 @@ public final class SecretRules {
                 "(?i)(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)[A-Za-z0-9_-]{0,20}"
                     + "[\"']?\\s{0,5}(?::=|=>|=|:)\\s{0,5}[\"']([^\"'\\s]{8,100})[\"']"),
             1,
-            3.5));
+            3.5,
+            false));
   }
 }

@@ -180,29 +180,71 @@ public final class SecretScanner {
     List<SecretFinding> found = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     LineCounter lines = new LineCounter(text);
+    String lower = null;
     for (int r = 0; r < rules.size(); r++) {
       if ((candidates & (1L << r)) == 0) {
         continue;
       }
       SecretRule rule = rules.get(r);
       Matcher m = rule.pattern().matcher(text);
-      while (m.find()) {
-        String secret = m.group(rule.secretGroup());
-        if (secret == null || isAllowed(secret)) {
+      if (rule.multiLine()) {
+        collect(rule, m, location, found, seen, lines);
+        continue;
+      }
+      // Run the regex only on the lines that hold one of the rule's keywords: most of a file
+      // that mentions "token" once is not worth a regex pass.
+      if (lower == null) {
+        lower = text.toLowerCase(Locale.ROOT);
+      }
+      int regionEnd = -1;
+      for (int[] line : keywordLines(lower, rule.keywords())) {
+        if (line[0] < regionEnd) {
           continue;
         }
-        if (rule.minEntropy() > 0 && shannonEntropy(secret) < rule.minEntropy()) {
-          continue;
-        }
-        int line = lines.lineOf(m.start());
-        if (seen.add(rule.id() + ":" + line)) {
-          found.add(
-              new SecretFinding(
-                  rule.id(), rule.title(), rule.severity(), location, line, redact(secret)));
-        }
+        m.region(line[0], line[1]);
+        collect(rule, m, location, found, seen, lines);
+        regionEnd = line[1];
       }
     }
     return found;
+  }
+
+  private void collect(
+      SecretRule rule,
+      Matcher m,
+      Location location,
+      List<SecretFinding> found,
+      Set<String> seen,
+      LineCounter lines) {
+    while (m.find()) {
+      String secret = m.group(rule.secretGroup());
+      if (secret == null || isAllowed(secret)) {
+        continue;
+      }
+      if (rule.minEntropy() > 0 && shannonEntropy(secret) < rule.minEntropy()) {
+        continue;
+      }
+      int line = lines.lineOf(m.start());
+      if (seen.add(rule.id() + ":" + line)) {
+        found.add(
+            new SecretFinding(
+                rule.id(), rule.title(), rule.severity(), location, line, redact(secret)));
+      }
+    }
+  }
+
+  /** [start, end) of every line holding a keyword, sorted by start, possibly repeated. */
+  private static List<int[]> keywordLines(String lower, List<String> keywords) {
+    List<int[]> result = new ArrayList<>();
+    for (String k : keywords) {
+      for (int i = lower.indexOf(k); i >= 0; i = lower.indexOf(k, i + k.length())) {
+        int start = lower.lastIndexOf('\n', i) + 1;
+        int end = lower.indexOf('\n', i);
+        result.add(new int[] {start, end < 0 ? lower.length() : end});
+      }
+    }
+    result.sort((a, b) -> Integer.compare(a[0], b[0]));
+    return result;
   }
 
   private boolean isAllowed(String secret) {

@@ -96,6 +96,16 @@ class PolicyFilesTest {
         .hasMessageContaining("requireNonRoot");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"clusterscanpolicy-production.yaml", "scanpolicy-dev.yaml"})
+  void theShippedExamplesAreValidPolicies(String name) throws Exception {
+    // Maven runs the tests in the module directory; the examples live at the repository root.
+    Path example = Path.of("..", "manifests", "examples", name);
+    List<NamedPolicy> policies = PolicyFiles.load(example);
+    assertThat(policies).isNotEmpty();
+    assertThat(policies).allSatisfy(p -> assertThat(PolicyValidator.validate(p.spec())).isEmpty());
+  }
+
   @Test
   void aMissingFileIsAClearError() {
     assertThatThrownBy(() -> PolicyFiles.load(Path.of("does-not-exist.yaml")))

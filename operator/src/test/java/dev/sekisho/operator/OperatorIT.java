@@ -519,15 +519,24 @@ class OperatorIT {
     exception.setId("CVE-2024-5535");
     exception.setReason("fix ships in the next release (test)");
     exception.setExpires(expires.atOffset(ZoneOffset.UTC));
+    // A merge patch without a resourceVersion: the operator writes the policy's status
+    // meanwhile, which would make an optimistic-locking edit conflict.
     admin
         .resources(ScanPolicy.class)
         .inNamespace(ns)
         .withName("no-high")
-        .edit(
-            p -> {
-              p.getSpec().setExceptions(List.of(exception));
-              return p;
-            });
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            JSON.writeValueAsString(
+                Map.of(
+                    "spec",
+                    Map.of(
+                        "exceptions",
+                        List.of(
+                            Map.of(
+                                "id", exception.getId(),
+                                "reason", exception.getReason(),
+                                "expires", expires.toString()))))));
 
     Awaiting.until(
         "the exception makes the verdict Pass",

@@ -23,7 +23,7 @@
 #   --runs N      repetitions of each measurement (default 3; the table shows the median)
 #   --parallel N  floor parallelism (default min(4, nproc), as the scanner's default)
 #   --floor-only  build, push and measure the floor only (no sekisho scan)
-#   --profile     one more cold scan with Java Flight Recorder; prints the hottest methods
+#   --profile     also a cold and a warm scan under Java Flight Recorder: where the time goes
 #   --no-record   print the table, write nothing under bench/
 #   --rebuild     rebuild the image and the OSV data even when cached
 # Environment: SEKISHO_BENCH_CACHE (default ~/.cache/sekisho-bench) holds the built image and the
@@ -156,9 +156,9 @@ export blob_url parallel fetch_one
 layers_str="${layers_a[*]}"
 export layers_str
 
-scan() { # scan TAG
-  "$root/sekisho" scan "docker://$registry/bench/large:$1" --insecure-registry "$registry" \
-    --db "$image/db" --offline --format json --output "$tmp/report-$1.json"
+scan_cmd() { # scan_cmd TAG: sets cmd to the sekisho command line that scans bench/large:TAG
+  cmd=("$root/sekisho" scan "docker://$registry/bench/large:$1" --insecure-registry "$registry" \
+    --db "$image/db" --offline --format json --output "$tmp/report-$1.json")
 }
 export XDG_CACHE_HOME="$tmp/xdg"
 
@@ -172,9 +172,11 @@ for run in $(seq "$runs"); do
   measure "$run" floor-top-b bash -c "$fetch_one" "$blob_url/$top_b"
   if ((!floor_only)); then
     rm -rf "$XDG_CACHE_HOME"
-    measure "$run" scan-cold scan a
-    measure "$run" scan-warm scan a
-    measure "$run" scan-b-warm scan b
+    scan_cmd a
+    measure "$run" scan-cold "${cmd[@]}"
+    measure "$run" scan-warm "${cmd[@]}"
+    scan_cmd b
+    measure "$run" scan-b-warm "${cmd[@]}"
     measure "$run" jvm-version "$root/sekisho" version
   fi
 done
@@ -182,31 +184,39 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 summary_json="$tmp/summary.json"
 if ((!floor_only)) && [[ -f "$tmp/report-a.json" ]]; then
-  jq '{packages: ([.. | objects | select(has("purl"))] | length)}' "$tmp/report-a.json" \
-    >"$summary_json" 2>/dev/null || echo '{}' >"$summary_json"
+  # what the scan found, beside the number of generated advisories that affect the image (more
+  # findings than that are expected: one Debian source advisory applies to each of its binaries)
+  jq --slurpfile osv "$image/osv/expected.json" \
+    '.summary + {vulnerabilities: (.vulnerabilities | length), warnings: (.warnings | length),
+     generated_affecting_advisories: ($osv[0].affecting_records_by_ecosystem | add)}' \
+    "$tmp/report-a.json" >"$summary_json" 2>/dev/null || echo '{}' >"$summary_json"
 else
   echo '{}' >"$summary_json"
 fi
 
 profile_txt=""
 if ((profile && !floor_only)); then
-  echo "profiling one cold scan with Java Flight Recorder ..." >&2
-  rm -rf "$XDG_CACHE_HOME"
-  jfr_file="$tmp/scan-cold.jfr"
-  SEKISHO_JAVA_OPTS="$SEKISHO_JAVA_OPTS -XX:StartFlightRecording=filename=$jfr_file,settings=profile" \
-    scan a >/dev/null 2>"$tmp/profile.err" || true
+  # one cold scan of :a and one warm scan of :b under Java Flight Recorder (not measured)
   jdk="$("$root/hack/jdk.sh")"
   profile_txt="$tmp/profile.txt"
-  {
-    "$jdk/bin/jfr" view --width 160 hot-methods "$jfr_file" || true
-    "$jdk/bin/jfr" view --width 160 allocation-by-class "$jfr_file" || true
-    "$jdk/bin/jfr" view --width 160 gc "$jfr_file" | head -30 || true
-  } >"$profile_txt" 2>&1
+  rm -rf "$XDG_CACHE_HOME"
+  for what in cold:a warm:b; do
+    echo "profiling a ${what%%:*} scan of :${what#*:} with Java Flight Recorder ..." >&2
+    jfr_file="$tmp/scan-${what%%:*}.jfr"
+    scan_cmd "${what#*:}"
+    SEKISHO_JAVA_OPTS="$SEKISHO_JAVA_OPTS -XX:StartFlightRecording=filename=$jfr_file,settings=profile" \
+      "${cmd[@]}" >/dev/null 2>"$tmp/profile.err" || true
+    [[ -f "$jfr_file" ]] || die "no flight recording was written: $(tail -5 "$tmp/profile.err")"
+    "$jdk/bin/jfr" print --json --stack-depth 64 \
+      --events jdk.ExecutionSample,jdk.NativeMethodSample "$jfr_file" >"$tmp/jfr.json"
+    {
+      echo "### ${what%%:*} scan of :${what#*:}"
+      python3 "$root/bench/lib/jfr_summary.py" "$tmp/jfr.json"
+      "$jdk/bin/jfr" view --width 120 gc-pauses "$jfr_file" | grep -E 'Total|Number' || true
+      echo
+    } >>"$profile_txt"
+  done
   cat "$profile_txt" >&2
-  if ((record)); then
-    mkdir -p "$root/bench/results"
-    cp "$jfr_file" "$root/bench/results/scan-cold-$(date -u +%Y%m%dT%H%MZ).jfr" 2>/dev/null || true
-  fi
 fi
 
 # ---------------------------------------------------------------- machine, versions, report

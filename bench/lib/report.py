@@ -155,7 +155,7 @@ def main():
                f"Raw numbers: [results/{raw_name}](results/{raw_name}). Chart:", "",
                f"![wall and CPU time per measurement](results/{svg_name})", ""]
     if args.profile:
-        section += ["<details><summary>JFR profile of one cold scan</summary>", "", "```",
+        section += ["<details><summary>JFR profiles: a cold scan of :a, then a warm scan of :b</summary>", "", "```",
                     Path(args.profile).read_text().rstrip(), "```", "", "</details>", ""]
     with open(md, "a") as f:
         f.write("\n".join(section))

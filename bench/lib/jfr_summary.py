@@ -35,8 +35,19 @@ RULES = [
     ("reports", ["scanner/report"]),
     ("policy / checks", ["scanner/policy", "scanner/check"]),
     ("JSON (Jackson, other callers)", ["com/fasterxml/jackson"]),
-    ("class loading / start-up", ["ClassLoader", "java/lang/invoke", "jdk/internal/loader", "picocli"]),
+    ("class loading / start-up", ["ClassLoader", "jdk/internal/loader", "picocli"]),
 ]
+
+
+def classify(names):
+    """The first rule matching a frame, innermost frame first; generic rules (JSON) only when no
+    specific one matches, so that Jackson called by the layer cache counts as the layer cache."""
+    for rules in (RULES[:-2] + RULES[-1:], RULES[-2:-1]):
+        for n in names:
+            hit = next((label for label, pats in rules if any(p in n for p in pats)), None)
+            if hit:
+                return hit
+    return "other"
 
 
 def frame_name(f):
@@ -62,12 +73,7 @@ def main():
         thread = e["values"].get("sampledThread", {}).get("javaName") or "?"
         thread = "sekisho-layer-*" if thread.startswith("sekisho-layer") else thread
         names = [frame_name(f) for f in st["frames"]]
-        part = "other"
-        for n in names:
-            hit = next((label for label, pats in RULES if any(p in n for p in pats)), None)
-            if hit:
-                part = hit
-                break
+        part = classify(names)
         totals[kind] += 1
         by_thread[(kind, thread)] += 1
         by_part[(kind, part)] += 1

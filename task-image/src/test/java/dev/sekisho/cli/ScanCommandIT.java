@@ -10,6 +10,8 @@ import dev.sekisho.scanner.vulndb.OsvFixtures;
 import dev.sekisho.testkit.fixtures.FixtureBuild;
 import dev.sekisho.testkit.fixtures.FixtureImage;
 import dev.sekisho.testkit.fixtures.Fixtures;
+import dev.sekisho.testkit.fixtures.MisconfiguredFixture;
+import dev.sekisho.testkit.registry.PushedImage;
 import dev.sekisho.testkit.registry.RegistryTest;
 import dev.sekisho.testkit.registry.TestRegistry;
 import java.net.ServerSocket;
@@ -264,5 +266,43 @@ class ScanCommandIT {
             "127.0.0.1:" + closedPort + "/nothing/here:1");
     assertThat(unreachable.exitCode()).as(unreachable.err()).isEqualTo(3);
     assertThat(unreachable.err()).startsWith("sekisho: error: ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void plantedSecretIsFoundAndRedactedInEveryFormat(Fixtures fixtures, TestRegistry registry)
+      throws Exception {
+    FixtureBuild fixture = fixtures.get(FixtureImage.MISCONFIGURED);
+    PushedImage pushed = registry.push(fixture);
+    Path dir = Files.createDirectories(work.resolve("secrets"));
+    List<String> outputs = new ArrayList<>();
+    for (String format : List.of("table", "json", "sarif", "cyclonedx", "html", "summary")) {
+      CliRun r =
+          scan(
+              "--insecure-registry",
+              registry.hostPort(),
+              "--format",
+              format,
+              "--report",
+              format + "=" + dir.resolve("report." + format),
+              pushed.tagReference());
+      assertThat(r.exitCode()).as(r.all()).isZero();
+      outputs.add(r.out());
+      outputs.add(r.err());
+      outputs.add(Files.readString(dir.resolve("report." + format)));
+    }
+    JsonNode json = JSON.readTree(Files.readString(dir.resolve("report.json")));
+    List<String> secretFiles = new ArrayList<>();
+    for (JsonNode s : json.path("secrets")) {
+      secretFiles.add(s.path("location").path("path").asText());
+    }
+    assertThat(secretFiles).contains("/" + MisconfiguredFixture.AWS_CREDENTIALS_PATH);
+    assertThat(json.path("misconfigurations").toString())
+        .contains("config/root-user", "config/latest-tag");
+    for (String out : outputs) {
+      assertThat(out)
+          .doesNotContain(MisconfiguredFixture.AWS_ACCESS_KEY_ID)
+          .doesNotContain("changeme-fixture");
+    }
+    assertThat(SarifSchema.validate(Files.readString(dir.resolve("report.sarif")))).isEmpty();
   }
 }

@@ -1,5 +1,10 @@
 package dev.sekisho.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sekisho.scanner.image.ImageReference;
 import dev.sekisho.scanner.image.Target;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;
@@ -13,6 +18,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,11 +34,18 @@ import picocli.CommandLine.Parameters;
           + " (oci:DIR[:TAG]), an OCI archive (oci-archive:FILE[:TAG]), a docker save tarball"
           + " (docker-archive:FILE[:REF]) or an SBOM (sbom:FILE, CycloneDX or SPDX JSON).",
       "",
-      "Without --policy or --fail-on the scan exits 0 whatever it finds."
+      "Without --policy or --fail-on the scan exits 0 whatever it finds.",
+      "",
+      "With --server URL (the scan-image Tekton Task's mode) the local database and policies are"
+          + " not used: the inventory goes to the Sekisho operator's scan API, which records a"
+          + " ScanResult, applies the cluster's policies and decides the verdict."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {ExitCode.HELP_0, ExitCode.HELP_1, ExitCode.HELP_2, ExitCode.HELP_3})
 final class ScanCommand implements Callable<Integer> {
+  private static final Pattern DIGEST =
+      Pattern.compile("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-f0-9]{32,}$");
+
   private final CliContext context;
 
   @Parameters(paramLabel = "TARGET", description = "What to scan (see above).")
@@ -42,6 +55,24 @@ final class ScanCommand implements Callable<Integer> {
   @Mixin OutputOptions output;
   @Mixin ImageOptions image;
   @Mixin DbOptions db;
+  @Mixin ServerOptions server;
+
+  @Option(
+      names = "--digest",
+      paramLabel = "SHA",
+      description =
+          "Manifest digest of the image (sha256:…): a registry image is pulled as REF@SHA, so a"
+              + " tag moved since the build cannot change what is scanned; the tag stays the"
+              + " recorded name. Empty means none (the Task passes --digest= when the build gave"
+              + " no digest).")
+  String digest;
+
+  @Option(
+      names = "--fail-open",
+      description =
+          "With --server: exit 0 (VERDICT=Error) instead of 3 when the scan API cannot be reached,"
+              + " is not ready or refuses the step's token. The image is then NOT checked.")
+  boolean failOpen;
 
   @Option(
       names = "--offline",
@@ -61,7 +92,10 @@ final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     // validate every input before the slow part
-    Target parsed = ImageOptions.target(target);
+    Target parsed = pinned(ImageOptions.target(target), digest());
+    if (server.enabled(context)) {
+      return serverScan(parsed);
+    }
     List<NamedPolicy> policies = policy.load();
     List<OutputOptions.Destination> destinations = output.destinations();
     Progress progress = new Progress(context);
@@ -82,5 +116,85 @@ final class ScanCommand implements Callable<Integer> {
     } finally {
       progress.done();
     }
+  }
+
+  /**
+   * The Tekton step's mode: read the inventory as the local path does, but let the operator's scan
+   * API match, record and decide. No local database is opened.
+   */
+  private int serverScan(Target parsed) throws IOException {
+    Progress progress = new Progress(context);
+    try {
+      Inventory inventory = Inventories.read(parsed, image.inspectOptions(context, progress));
+      progress.done();
+      String recorded = digest();
+      if (recorded != null
+          && parsed.kind() != Target.Kind.REGISTRY
+          && inventory.image() != null
+          && inventory.image().digest() != null
+          && !recorded.equals(inventory.image().digest())) {
+        throw new UserInputException(
+            "--digest "
+                + recorded
+                + " does not match "
+                + target
+                + ", whose manifest digest is "
+                + inventory.image().digest());
+      }
+      return new ServerScan(context, server, json())
+          .run(imageName(parsed), recorded, platform(), inventory, failOpen);
+    } finally {
+      progress.done();
+    }
+  }
+
+  /** The digest from --digest, null when not given or empty. */
+  private String digest() {
+    if (digest == null || digest.isBlank()) {
+      return null;
+    }
+    String d = digest.strip();
+    if (!DIGEST.matcher(d).matches()) {
+      throw new UserInputException(
+          "invalid --digest '" + digest + "': expected ALGORITHM:HEX, e.g. sha256:<64 hex digits>");
+    }
+    return d;
+  }
+
+  /**
+   * A registry target pinned to {@code digest}. A reference that already names another digest is a
+   * contradiction the user must resolve; local targets are read as they are.
+   */
+  static Target pinned(Target parsed, String digest) {
+    if (digest == null || parsed.kind() != Target.Kind.REGISTRY) {
+      return parsed;
+    }
+    ImageReference ref = parsed.reference();
+    if (ref.digest() != null && !ref.digest().equals(digest)) {
+      throw new UserInputException(
+          "--digest " + digest + " contradicts the digest in " + parsed.input());
+    }
+    return new Target(parsed.kind(), ref.withDigest(digest), null, null, parsed.input());
+  }
+
+  /** The image as the pipeline named it: the tag for registry images, never the pinned digest. */
+  private String imageName(Target parsed) {
+    if (parsed.kind() == Target.Kind.REGISTRY) {
+      ImageReference ref = parsed.reference();
+      String tag = ref.effectiveTag();
+      return tag != null ? ref.name() + ":" + tag : ref.toString();
+    }
+    return parsed.input();
+  }
+
+  private String platform() {
+    return image.platform == null || image.platform.isBlank() ? null : image.platform.strip();
+  }
+
+  private static ObjectMapper json() {
+    return JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .build();
   }
 }

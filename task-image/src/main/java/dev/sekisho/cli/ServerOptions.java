@@ -110,7 +110,9 @@ public final class ServerOptions {
   }
 
   Path reportsDir(CliContext context) {
-    if (reportsDir != null) {
+    // the Task passes SEKISHO_REPORTS_DIR="" when the reports workspace is not bound, which
+    // reaches this option as an empty path
+    if (reportsDir != null && !reportsDir.toString().isBlank()) {
       return reportsDir;
     }
     String env = context.env().get("SEKISHO_REPORTS_DIR");

@@ -1,0 +1,607 @@
+package dev.sekisho.cli;
+
+import static dev.sekisho.scanner.vulndb.OsvFixtures.rec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sekisho.api.v1alpha1.Constants;
+import dev.sekisho.api.v1alpha1.PolicyAction;
+import dev.sekisho.api.v1alpha1.ScanPolicy;
+import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.api.v1alpha1.ScanResult;
+import dev.sekisho.api.v1alpha1.Severity;
+import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.api.v1alpha1.Violation;
+import dev.sekisho.api.v1alpha1.VulnerabilityRules;
+import dev.sekisho.operator.OperatorConfig;
+import dev.sekisho.operator.SekishoOperator;
+import dev.sekisho.operator.decide.EngineDecider;
+import dev.sekisho.operator.vulndb.VulnMatcher;
+import dev.sekisho.scanner.match.VulnerabilityMatcher;
+import dev.sekisho.scanner.model.OperatingSystem;
+import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.vulndb.DatabaseInfo;
+import dev.sekisho.scanner.vulndb.DatabaseUpdater;
+import dev.sekisho.scanner.vulndb.OsvFixtures;
+import dev.sekisho.scanner.vulndb.VulnDatabase;
+import dev.sekisho.testkit.SekishoIntegrationTest;
+import dev.sekisho.testkit.fixtures.AlpineFixture;
+import dev.sekisho.testkit.fixtures.FixtureImage;
+import dev.sekisho.testkit.fixtures.Fixtures;
+import dev.sekisho.testkit.kube.Awaiting;
+import dev.sekisho.testkit.kube.KubeApiServer;
+import dev.sekisho.testkit.kube.SekishoCrds;
+import dev.sekisho.testkit.registry.PushedImage;
+import dev.sekisho.testkit.registry.TestRegistry;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Tekton step against the real operator: {@code sekisho scan IMAGE --digest=… --platform=…
+ * --server=URL --tekton-results-dir=DIR} runs in-process with the Task's environment, reads a
+ * fixture image from the real test registry and submits it as the pipeline ServiceAccount (a real
+ * TokenRequest token) to the real operator (scan API over plain HTTP on 127.0.0.1, TokenReview and
+ * SubjectAccessReview on the real kube-apiserver, controllers under leader election), which matches
+ * it against a real vulnerability database compiled by the scanner's importer from a generated OSV
+ * archive, records the ScanResult and decides. One operator serves the whole class; each test has
+ * its own namespace.
+ */
+@SekishoIntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StepToOperatorIT {
+  private static final String PIPELINE_SA = "pipeline";
+  private static final String CVE_OPENSSL = "CVE-2099-2001";
+  private static final String CVE_ZLIB = "CVE-2099-2002";
+
+  private final KubeApiServer kube;
+  private final KubernetesClient admin;
+  private final TestRegistry registry;
+  private final Fixtures fixtures;
+  private SekishoOperator operator;
+  private VulnDatabase database;
+
+  @TempDir Path work;
+
+  StepToOperatorIT(KubeApiServer kube, TestRegistry registry, Fixtures fixtures) {
+    this.kube = kube;
+    this.admin = kube.adminClient();
+    this.registry = registry;
+    this.fixtures = fixtures;
+  }
+
+  /**
+   * Alpine 3.20 advisories for the ALPINE fixture: openssl (the origin of libcrypto3 and libssl3
+   * 3.3.0-r2) critical, fixed in 3.3.1-r0; zlib high, fixed in 1.3.1-r2; musl fixed at its
+   * installed version (not affected).
+   */
+  private static List<OsvFixtures.Rec> advisories() {
+    return List.of(
+        rec("ALPINE-" + CVE_OPENSSL)
+            .upstream(CVE_OPENSSL)
+            .cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")
+            .affected("Alpine:v3.20", "openssl", List.of("i:0", "f:3.3.1-r0"), null),
+        rec("ALPINE-" + CVE_ZLIB)
+            .upstream(CVE_ZLIB)
+            .cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N")
+            .affected("Alpine:v3.20", "zlib", List.of("i:0", "f:1.3.1-r2"), null),
+        rec("ALPINE-CVE-2099-2003")
+            .upstream("CVE-2099-2003")
+            .affected("Alpine:v3.20", "musl", List.of("i:0", "f:1.2.5-r0"), null));
+  }
+
+  @BeforeAll
+  void startOperator(@TempDir Path setup) throws Exception {
+    Path archive = setup.resolve("Alpine-all.zip");
+    Files.write(archive, OsvFixtures.zip(advisories(), Map.of()));
+    Path dbDir = setup.resolve("db");
+    DatabaseInfo built = new DatabaseUpdater().importFrom(List.of(archive), dbDir, line -> {});
+    assertThat(built.advisories()).isEqualTo(3);
+    database = VulnDatabase.open(dbDir);
+
+    try (InputStream crd =
+        Files.newInputStream(
+            SekishoCrds.repositoryRoot()
+                .resolve("operator/src/test/resources/tekton/pipelineruns.yaml"))) {
+      admin.load(crd).serverSideApply();
+    }
+    Awaiting.until(
+        "the PipelineRun CRD is served",
+        () -> {
+          try {
+            admin
+                .genericKubernetesResources("tekton.dev/v1", "PipelineRun")
+                .inNamespace("default")
+                .list();
+            return true;
+          } catch (KubernetesClientException e) {
+            return false;
+          }
+        });
+
+    String leaseNs = kube.createNamespace("sekisho-system");
+    OperatorConfig config =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "SEKISHO_NAMESPACE", leaseNs,
+                "SEKISHO_STORE_DIR", setup.resolve("store").toString(),
+                "SEKISHO_API_PORT", "0",
+                "SEKISHO_API_INSECURE_HTTP", "true",
+                "SEKISHO_EXIT_ON_LOST_LEASE", "false"));
+    operator =
+        new SekishoOperator(
+            config,
+            admin,
+            new EngineDecider(),
+            new DatabaseMatcher(database),
+            null,
+            new SimpleMeterRegistry(),
+            Clock.systemUTC(),
+            InetAddress.getLoopbackAddress(),
+            "test");
+    operator.start();
+    Awaiting.until(
+        "the operator holds its leader-election Lease",
+        () -> admin.leases().inNamespace(leaseNs).withName(config.leaseName()).get() != null);
+  }
+
+  @AfterAll
+  void stopOperator() throws IOException {
+    if (operator != null) {
+      operator.close();
+    }
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  /**
+   * The operator's matcher over a database the scanner's importer compiled: what the operator's
+   * DatabaseHolder holds in a cluster once a database is loaded.
+   */
+  private record DatabaseMatcher(VulnDatabase db, VulnerabilityMatcher matcher)
+      implements VulnMatcher {
+    DatabaseMatcher(VulnDatabase db) {
+      this(db, new VulnerabilityMatcher(db));
+    }
+
+    @Override
+    public Optional<VulnMatcher.DatabaseInfo> database() {
+      try {
+        dev.sekisho.scanner.vulndb.DatabaseInfo info = db.info();
+        return Optional.of(
+            new VulnMatcher.DatabaseInfo("v" + info.schemaVersion(), info.builtAt()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
+      try {
+        return matcher.match(os, packages);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  /** A namespace whose `pipeline` ServiceAccount may submit scans (one Role, one RoleBinding). */
+  private String namespaceWithSubmitter(String prefix) {
+    String ns = kube.createNamespace(prefix);
+    kube.ensureServiceAccount(ns, PIPELINE_SA);
+    admin
+        .resource(
+            new RoleBuilder()
+                .withNewMetadata()
+                .withName("sekisho-scan-submitter")
+                .withNamespace(ns)
+                .endMetadata()
+                .withRules(
+                    new PolicyRuleBuilder()
+                        .withApiGroups(Constants.GROUP)
+                        .withResources("scanresults/submit")
+                        .withVerbs("create")
+                        .build())
+                .build())
+        .create();
+    admin
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("pipeline-sekisho-scan-submitter")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "sekisho-scan-submitter")
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(PIPELINE_SA)
+                .withNamespace(ns)
+                .endSubject()
+                .build())
+        .create();
+    return ns;
+  }
+
+  private void policy(String ns, String name, PolicyAction action) {
+    ScanPolicySpec spec = new ScanPolicySpec();
+    spec.setAction(action);
+    VulnerabilityRules rules = new VulnerabilityRules();
+    rules.setFailOn(Severity.High);
+    spec.setVulnerabilities(rules);
+    ScanPolicy p = new ScanPolicy();
+    p.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    p.setSpec(spec);
+    admin.resource(p).create();
+  }
+
+  /** A running PipelineRun, as Tekton's controller would have it while the scan step runs. */
+  private GenericKubernetesResource runningPipelineRun(String ns, String name) {
+    GenericKubernetesResource pr = new GenericKubernetesResource();
+    pr.setApiVersion("tekton.dev/v1");
+    pr.setKind("PipelineRun");
+    pr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    pr.setAdditionalProperty(
+        "spec",
+        Map.of(
+            "pipelineRef",
+            Map.of("name", "build-scan-deploy"),
+            "taskRunTemplate",
+            Map.of("serviceAccountName", PIPELINE_SA)));
+    var client = admin.genericKubernetesResources("tekton.dev/v1", "PipelineRun").inNamespace(ns);
+    client.resource(pr).create();
+    client
+        .withName(name)
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"status\":{\"startTime\":\"2026-11-23T10:00:00Z\",\"conditions\":[{\"type\":"
+                + "\"Succeeded\",\"status\":\"Unknown\",\"reason\":\"Running\","
+                + "\"lastTransitionTime\":\"2026-11-23T10:00:00Z\"}]}}");
+    return client.withName(name).get();
+  }
+
+  private Object specStatus(String ns, String name) {
+    GenericKubernetesResource pr =
+        admin
+            .genericKubernetesResources("tekton.dev/v1", "PipelineRun")
+            .inNamespace(ns)
+            .withName(name)
+            .get();
+    Object spec = pr.getAdditionalProperties().get("spec");
+    return spec instanceof Map<?, ?> m ? m.get("status") : null;
+  }
+
+  /** The ServiceAccount's token in a file, as the kubelet mounts it. */
+  private Path tokenFile(String ns, String sa) throws IOException {
+    Path file = Files.createTempFile(work, sa + "-", ".token");
+    Files.writeString(file, kube.serviceAccountToken(ns, sa, Duration.ofMinutes(10)));
+    return file;
+  }
+
+  private String serverUrl() {
+    return "http://127.0.0.1:" + operator.apiAddress().getPort();
+  }
+
+  /** The step: the Task's arguments and environment, the real CLI in-process. */
+  private CliRun step(
+      String ns,
+      Path token,
+      String server,
+      String image,
+      String digest,
+      Path results,
+      Map<String, String> tekton,
+      String... extra) {
+    Map<String, String> env = new HashMap<>(tekton);
+    env.put("HOME", work.resolve("home").toString());
+    env.put("SEKISHO_NAMESPACE", ns);
+    env.put("SEKISHO_REPORTS_DIR", "");
+    env.put("DOCKER_CONFIG", "");
+    List<String> args = new ArrayList<>();
+    args.add("scan");
+    args.add(image);
+    args.add("--digest=" + digest);
+    args.add("--platform=linux/amd64");
+    args.add("--server=" + server);
+    args.add("--tekton-results-dir=" + results);
+    // EXTRA_ARGS of the Task, and what a pod has mounted
+    args.addAll(List.of("--insecure-registry", registry.hostPort()));
+    args.add("--token-file=" + token);
+    args.add("--namespace=" + ns);
+    args.addAll(List.of(extra));
+    return CliRun.run(env, args.toArray(String[]::new));
+  }
+
+  private static Map<String, String> tekton(String pipelineRun, String uid) {
+    return Map.of(
+        "SEKISHO_TEKTON_PIPELINE_RUN",
+        pipelineRun,
+        "SEKISHO_TEKTON_PIPELINE_RUN_UID",
+        uid,
+        "SEKISHO_TEKTON_TASK_RUN",
+        pipelineRun + "-scan",
+        "SEKISHO_TEKTON_PIPELINE",
+        "build-scan-deploy");
+  }
+
+  private static String digestOf(PushedImage pushed) {
+    return pushed.digestReference().substring(pushed.digestReference().indexOf('@') + 1);
+  }
+
+  private static String result(Path dir, String name) throws IOException {
+    return Files.readString(dir.resolve(name));
+  }
+
+  // --- tests ---------------------------------------------------------------------------------
+
+  @Test
+  void aVulnerableImageUnderAnEnforcePolicyFailsTheStepAndStopsThePipelineRun() throws Exception {
+    String ns = namespaceWithSubmitter("step-fail");
+    policy(ns, "no-high", PolicyAction.Enforce);
+    GenericKubernetesResource run = runningPipelineRun(ns, "release-1");
+    PushedImage alpine = registry.push(fixtures.get(FixtureImage.ALPINE));
+    String digest = digestOf(alpine);
+    Path results = work.resolve("results-fail");
+
+    CliRun r =
+        step(
+            ns,
+            tokenFile(ns, PIPELINE_SA),
+            serverUrl(),
+            alpine.tagReference(),
+            digest,
+            results,
+            tekton("release-1", run.getMetadata().getUid()));
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+    long opensslPackages =
+        AlpineFixture.PACKAGES.stream().filter(p -> p.origin().equals("openssl")).count();
+    assertThat(result(results, "VERDICT")).isEqualTo("Fail");
+    assertThat(result(results, "CRITICAL")).isEqualTo(String.valueOf(opensslPackages));
+    assertThat(result(results, "HIGH")).isEqualTo("1");
+    assertThat(result(results, "FIXABLE")).isEqualTo(String.valueOf(opensslPackages + 1));
+    assertThat(result(results, "IMAGE_DIGEST")).isEqualTo(digest);
+    assertThat(r.out()).contains("Fail", "ScanPolicy/" + ns + "/no-high", CVE_OPENSSL);
+    assertThat(r.err()).contains(" FAIL ");
+
+    String name = result(results, "SCAN_RESULT");
+    ScanResult stored = admin.resources(ScanResult.class).inNamespace(ns).withName(name).get();
+    assertThat(stored).as("ScanResult " + ns + "/" + name).isNotNull();
+    assertThat(stored.getSpec().getImage()).isEqualTo(alpine.tagReference());
+    assertThat(stored.getSpec().getDigest()).isEqualTo(digest);
+    assertThat(stored.getSpec().getSource().getServiceAccount()).isEqualTo(ns + "/" + PIPELINE_SA);
+    assertThat(stored.getSpec().getSource().getPipelineRun()).isEqualTo("release-1");
+    assertThat(stored.getStatus().getVerdict()).isEqualTo(Verdict.Fail);
+    assertThat(stored.getStatus().getViolations())
+        .extracting(Violation::getFindingId)
+        .containsOnly(CVE_OPENSSL, CVE_ZLIB);
+    assertThat(stored.getStatus().getViolations())
+        .extracting(Violation::getPackageName)
+        .contains("libssl3", "libcrypto3", "zlib")
+        .doesNotContain("musl");
+    assertThat(stored.getStatus().getViolations())
+        .allSatisfy(v -> assertThat(v.getAction()).isEqualTo(PolicyAction.Enforce));
+
+    // The operator also stops the run itself, so an ignored exit code would not deploy either.
+    assertThat(specStatus(ns, "release-1")).isEqualTo("CancelledRunFinally");
+    assertThat(stored.getStatus().getStoppedPipelineRun()).isEqualTo("release-1");
+  }
+
+  @Test
+  void aCleanImagePasses() throws Exception {
+    String ns = namespaceWithSubmitter("step-pass");
+    policy(ns, "no-high", PolicyAction.Enforce);
+    GenericKubernetesResource run = runningPipelineRun(ns, "release-2");
+    PushedImage clean = registry.push(fixtures.get(FixtureImage.CLEAN));
+    Path results = work.resolve("results-pass");
+
+    // --digest= empty: the build gave no digest, the step records the one it resolved
+    CliRun r =
+        step(
+            ns,
+            tokenFile(ns, PIPELINE_SA),
+            serverUrl(),
+            clean.tagReference(),
+            "",
+            results,
+            tekton("release-2", run.getMetadata().getUid()));
+
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(result(results, "VERDICT")).isEqualTo("Pass");
+    assertThat(result(results, "CRITICAL")).isEqualTo("0");
+    assertThat(result(results, "IMAGE_DIGEST")).isEqualTo(digestOf(clean));
+    ScanResult stored =
+        admin
+            .resources(ScanResult.class)
+            .inNamespace(ns)
+            .withName(result(results, "SCAN_RESULT"))
+            .get();
+    assertThat(stored.getStatus().getVerdict()).isEqualTo(Verdict.Pass);
+    assertThat(stored.getSpec().getDigest()).isEqualTo(digestOf(clean));
+    assertThat(specStatus(ns, "release-2")).isNull();
+  }
+
+  @Test
+  void aWarnPolicyWarnsAndLetsThePipelineGoOn() throws Exception {
+    String ns = namespaceWithSubmitter("step-warn");
+    policy(ns, "warn-high", PolicyAction.Warn);
+    GenericKubernetesResource run = runningPipelineRun(ns, "release-3");
+    PushedImage alpine = registry.push(fixtures.get(FixtureImage.ALPINE));
+    Path results = work.resolve("results-warn");
+
+    CliRun r =
+        step(
+            ns,
+            tokenFile(ns, PIPELINE_SA),
+            serverUrl(),
+            alpine.tagReference(),
+            digestOf(alpine),
+            results,
+            tekton("release-3", run.getMetadata().getUid()));
+
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(result(results, "VERDICT")).isEqualTo("Warn");
+    assertThat(result(results, "HIGH")).isEqualTo("1");
+    ScanResult stored =
+        admin
+            .resources(ScanResult.class)
+            .inNamespace(ns)
+            .withName(result(results, "SCAN_RESULT"))
+            .get();
+    assertThat(stored.getStatus().getVerdict()).isEqualTo(Verdict.Warn);
+    assertThat(stored.getStatus().getViolations())
+        .extracting(Violation::getFindingId)
+        .containsOnly(CVE_OPENSSL, CVE_ZLIB);
+    assertThat(specStatus(ns, "release-3")).isNull();
+  }
+
+  @Test
+  void aServiceAccountWithoutTheRoleBindingIsRefused() throws Exception {
+    String ns = namespaceWithSubmitter("step-forbidden");
+    policy(ns, "no-high", PolicyAction.Enforce);
+    kube.ensureServiceAccount(ns, "builder");
+    PushedImage alpine = registry.push(fixtures.get(FixtureImage.ALPINE));
+    Path results = work.resolve("results-forbidden");
+
+    CliRun r =
+        step(
+            ns,
+            tokenFile(ns, "builder"),
+            serverUrl(),
+            alpine.tagReference(),
+            digestOf(alpine),
+            results,
+            Map.of());
+
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+    assertThat(r.err())
+        .contains("refused this ServiceAccount")
+        .contains("system:serviceaccount:" + ns + ":builder")
+        .contains("scanresults/submit");
+    assertThat(result(results, "VERDICT")).isEqualTo("Error");
+    assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void anUnreachableOperatorFailsClosedUnlessFailOpen() throws Exception {
+    String ns = namespaceWithSubmitter("step-down");
+    PushedImage alpine = registry.push(fixtures.get(FixtureImage.ALPINE));
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String down = "http://127.0.0.1:" + port;
+    Path token = tokenFile(ns, PIPELINE_SA);
+    Path results = work.resolve("results-down");
+
+    CliRun closed =
+        step(ns, token, down, alpine.tagReference(), digestOf(alpine), results, Map.of());
+
+    assertThat(closed.exitCode()).as(closed.all()).isEqualTo(3);
+    assertThat(closed.err())
+        .contains("cannot reach the Sekisho scan API at " + down)
+        .contains("is the operator running?");
+    assertThat(result(results, "VERDICT")).isEqualTo("Error");
+
+    Path openResults = work.resolve("results-down-open");
+    CliRun open =
+        step(
+            ns,
+            token,
+            down,
+            alpine.tagReference(),
+            digestOf(alpine),
+            openResults,
+            Map.of(),
+            "--fail-open");
+
+    assertThat(open.exitCode()).as(open.all()).isZero();
+    assertThat(open.err()).contains("the image was NOT checked");
+    assertThat(result(openResults, "VERDICT")).isEqualTo("Error");
+    assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void thePipelineServiceAccountCannotWriteScanResultsDirectly() throws Exception {
+    String ns = namespaceWithSubmitter("step-rbac");
+    policy(ns, "no-high", PolicyAction.Enforce);
+    PushedImage alpine = registry.push(fixtures.get(FixtureImage.ALPINE));
+    Path results = work.resolve("results-rbac");
+    CliRun r =
+        step(
+            ns,
+            tokenFile(ns, PIPELINE_SA),
+            serverUrl(),
+            alpine.tagReference(),
+            digestOf(alpine),
+            results,
+            Map.of());
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+    String name = result(results, "SCAN_RESULT");
+
+    try (KubernetesClient asPipeline = kube.serviceAccountClient(ns, PIPELINE_SA)) {
+      ScanResult forged = new ScanResult();
+      forged.setMetadata(new ObjectMetaBuilder().withName("forged").withNamespace(ns).build());
+      forged.getSpec().setImage(alpine.tagReference());
+      assertThatThrownBy(() -> asPipeline.resource(forged).create())
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+      var existing = asPipeline.resources(ScanResult.class).inNamespace(ns).withName(name);
+      assertThatThrownBy(
+              () ->
+                  existing
+                      .subresource("status")
+                      .patch(
+                          PatchContext.of(PatchType.JSON_MERGE),
+                          "{\"status\":{\"verdict\":\"Pass\"}}"))
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+      assertThatThrownBy(
+              () ->
+                  existing.patch(
+                      PatchContext.of(PatchType.JSON_MERGE),
+                      "{\"metadata\":{\"labels\":{\"sekisho.dev/forged\":\"true\"}}}"))
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+    assertThat(
+            admin
+                .resources(ScanResult.class)
+                .inNamespace(ns)
+                .withName(name)
+                .get()
+                .getStatus()
+                .getVerdict())
+        .isEqualTo(Verdict.Fail);
+  }
+}

@@ -155,8 +155,9 @@ def main():
         g.noise(eco, 3000, rt)
     for eco, recs in g.records.items():
         with zipfile.ZipFile(out / f"{eco.split(':')[0]}-all.zip", "w", zipfile.ZIP_DEFLATED) as z:
-            for rec in recs:
-                z.writestr(rec["id"] + ".json", json.dumps(rec, indent=1))
+            for rec in recs:  # fixed entry times: the same inventory gives the same archive
+                info = zipfile.ZipInfo(rec["id"] + ".json", date_time=(2024, 1, 1, 0, 0, 0))
+                z.writestr(info, json.dumps(rec, indent=1), zipfile.ZIP_DEFLATED)
     total = sum(len(v) for v in g.records.values())
     (out / "expected.json").write_text(json.dumps(
         {"records": total, "affecting_records_by_ecosystem": g.expected}, indent=1))

@@ -147,7 +147,7 @@ def main():
                f"Linux {meta.get('kernel')}\n"
                f"- load average (1/5/15 min) before: {meta.get('load_before')}, after: {meta.get('load_after')}"
                f" — a shared machine: the numbers are noisy\n"
-               f"- {meta.get('jdk')}, `SEKISHO_JAVA_OPTS={meta.get('java_opts')}`; sekisho {meta.get('sekisho')}"
+               f"- {meta.get('jdk')}, `SEKISHO_JAVA_OPTS={meta.get('java_opts')}`; {meta.get('sekisho')}"
                f" (commit {meta.get('commit')})\n"
                f"- {meta.get('registry')}; {meta.get('skopeo')}; {meta.get('curl')}; {meta.get('gzip')}\n"
                f"- {meta.get('runs')} runs of each measurement, interleaved; floor parallelism {meta.get('parallel')}\n")

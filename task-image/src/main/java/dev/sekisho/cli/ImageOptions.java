@@ -72,6 +72,10 @@ final class ImageOptions {
                     : dockerConfigs)
             .withCaBundles(existing(caFiles, "CA file"))
             .withPlainHttpRegistries(new LinkedHashSet<>(insecureRegistries));
+    Path pullSecret = pullSecret(context);
+    if (pullSecret != null) {
+      registry = registry.withKubernetesDockerConfig(pullSecret);
+    }
     for (Path p : dockerConfigs) {
       if (!Files.isRegularFile(p)) {
         throw new UserInputException("docker config " + p + " does not exist");
@@ -88,6 +92,26 @@ final class ImageOptions {
         .withRegistry(registry)
         .withCacheDir(context.cacheHome().resolve("sekisho").resolve("layers"))
         .withProgress(progress);
+  }
+
+  /**
+   * The scan-image Task binds its {@code dockerconfig} workspace at $DOCKER_CONFIG: a Secret of
+   * type {@code kubernetes.io/dockerconfigjson} mounts {@code .dockerconfigjson} there (legacy
+   * {@code kubernetes.io/dockercfg}: {@code .dockercfg}), a Docker config directory has {@code
+   * config.json} (read with the other Docker configs).
+   */
+  static Path pullSecret(CliContext context) {
+    String dir = context.env().get("DOCKER_CONFIG");
+    if (dir == null || dir.isBlank()) {
+      return null;
+    }
+    for (String name : List.of(".dockerconfigjson", ".dockercfg")) {
+      Path file = Path.of(dir, name);
+      if (Files.isRegularFile(file)) {
+        return file;
+      }
+    }
+    return null;
   }
 
   private static List<Path> existing(List<Path> files, String what) {

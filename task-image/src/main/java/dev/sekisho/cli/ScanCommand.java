@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sekisho.scanner.artifact.InspectOptions;
+import dev.sekisho.scanner.check.BaseImageResolver;
 import dev.sekisho.scanner.image.ImageReference;
+import dev.sekisho.scanner.image.RegistryClient;
 import dev.sekisho.scanner.image.Target;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;
@@ -102,9 +105,14 @@ final class ScanCommand implements Callable<Integer> {
     Instant now = context.clock().instant();
     Databases databases = new Databases(context, db, progress);
     try (VulnDatabase vdb = databases.openForScan(offline, skipDbUpdate)) {
-      Inventory inventory = Inventories.read(parsed, image.inspectOptions(context, progress));
+      InspectOptions inspect = image.inspectOptions(context, progress);
+      Inventory inventory = Inventories.read(parsed, inspect);
       progress.step("matching " + inventory.packages().size() + " packages");
       ScanReport report = ImageScan.report(inventory, vdb, now);
+      if (!policies.isEmpty()) {
+        // no OCI base-image annotation: compare leading layers with the allowed base images
+        report = ImageScan.identifyBaseImage(report, policies, baseImages(inspect));
+      }
       Evaluation evaluation = policies.isEmpty() ? null : ImageScan.evaluate(report, policies, now);
       progress.done();
       ReportInput input = new ReportInput(report, evaluation);
@@ -196,5 +204,13 @@ final class ScanCommand implements Callable<Integer> {
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .build();
+  }
+
+  /** Resolves allowed base images through the same registry settings as the scanned image. */
+  private static BaseImageResolver baseImages(InspectOptions inspect) {
+    return ref -> {
+      RegistryClient client = new RegistryClient(inspect.registry());
+      return ImageScan.registryResolver(client, inspect.platform()).layerDiffIds(ref);
+    };
   }
 }

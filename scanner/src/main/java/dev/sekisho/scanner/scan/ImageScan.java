@@ -3,7 +3,11 @@ package dev.sekisho.scanner.scan;
 import dev.sekisho.scanner.artifact.ArtifactInspector;
 import dev.sekisho.scanner.artifact.InspectOptions;
 import dev.sekisho.scanner.check.BaseImageIdentifier;
+import dev.sekisho.scanner.check.BaseImageResolver;
 import dev.sekisho.scanner.check.ImageChecks;
+import dev.sekisho.scanner.image.ImageReference;
+import dev.sekisho.scanner.image.Platform;
+import dev.sekisho.scanner.image.RegistryClient;
 import dev.sekisho.scanner.image.Target;
 import dev.sekisho.scanner.match.VulnerabilityMatcher;
 import dev.sekisho.scanner.model.Inventory;
@@ -117,6 +121,51 @@ public final class ImageScan {
     return base == null || base.baseImage() == null
         ? report
         : report.withBaseImage(base.baseImage());
+  }
+
+  /**
+   * Stage 2b: identifies the base image by shared leading layers when the image carries no OCI
+   * base-image annotation: every literal reference among the selected policies' {@code
+   * allowedBaseImages} is resolved (manifest and config only, no layer is fetched) and the longest
+   * chain of leading layers the image shares with one of them names the base image.
+   *
+   * @param resolver fetches a candidate's layer diff ids, e.g. {@link #registryResolver}
+   */
+  public static ScanReport identifyBaseImage(
+      ScanReport report, List<NamedPolicy> policies, BaseImageResolver resolver) {
+    if (report.image() == null || report.baseImage() != null) {
+      return report;
+    }
+    List<String> candidates = new ArrayList<>();
+    for (NamedPolicy policy : policies) {
+      candidates.addAll(policy.spec().getAllowedBaseImages());
+    }
+    if (candidates.isEmpty()) {
+      return report;
+    }
+    BaseImageIdentifier.Result base =
+        BaseImageIdentifier.identify(report.image(), candidates, resolver);
+    ScanReport withWarnings = report;
+    if (!base.warnings().isEmpty()) {
+      List<ScanWarning> warnings = new ArrayList<>(report.warnings());
+      warnings.addAll(base.warnings());
+      withWarnings =
+          new ScanReport(
+              report.image(),
+              report.os(),
+              report.packages(),
+              report.vulnerabilities(),
+              report.secrets(),
+              report.misconfigurations(),
+              warnings,
+              report.metadata());
+    }
+    return base.baseImage() == null ? withWarnings : withWarnings.withBaseImage(base.baseImage());
+  }
+
+  /** Resolves candidate base images through a registry client for the given platform. */
+  public static BaseImageResolver registryResolver(RegistryClient client, Platform platform) {
+    return ref -> client.fetchImage(ImageReference.parse(ref), platform).diffIds();
   }
 
   /** Stage 3: the policies' verdict (a pure function of its arguments). */

@@ -4,6 +4,9 @@ import dev.sekisho.operator.decide.EngineDecider;
 import dev.sekisho.operator.ops.OpsServer;
 import dev.sekisho.operator.ops.OpsServer.Reply;
 import dev.sekisho.operator.vulndb.DatabaseHolder;
+import dev.sekisho.operator.vulndb.DatabaseManager;
+import dev.sekisho.operator.vulndb.Rematcher;
+import dev.sekisho.scanner.vulndb.DatabaseUpdater;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.Gauge;
@@ -14,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +65,14 @@ public final class Main {
             clock,
             InetAddress.getByName("0.0.0.0"),
             version == null ? "dev" : version);
+    DatabaseManager databases =
+        new DatabaseManager(
+            config,
+            database,
+            new DatabaseUpdater(),
+            () ->
+                Optional.of(
+                    new Rematcher(client, operator.store(), database, operator.evaluator())));
     InetAddress any = InetAddress.getByName("0.0.0.0");
     OpsServer health =
         new OpsServer(
@@ -91,6 +103,7 @@ public final class Main {
                 .unstarted(
                     () -> {
                       LOG.info("stopping");
+                      databases.close();
                       operator.close();
                       health.close();
                       metrics.close();
@@ -99,6 +112,7 @@ public final class Main {
     health.start();
     metrics.start();
     operator.start();
+    databases.start();
     LOG.info(
         "started api={} health={} metrics={} leaderElection={} store={}",
         operator.apiAddress(),
@@ -108,8 +122,8 @@ public final class Main {
         config.storeDir());
     if (database.database().isEmpty()) {
       LOG.warn(
-          "no vulnerability database is loaded: the scan API answers 503 and /readyz fails until"
-              + " one is");
+          "no vulnerability database is loaded yet: the scan API answers 503 and /readyz fails"
+              + " until the first update finishes");
     }
   }
 }

@@ -1,0 +1,122 @@
+package dev.sekisho.operator.vulndb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sekisho.operator.OperatorConfig;
+import dev.sekisho.scanner.model.Location;
+import dev.sekisho.scanner.model.OperatingSystem;
+import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.PackageType;
+import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.vulndb.DatabaseUpdater;
+import dev.sekisho.scanner.vulndb.SourcesConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator loads, refreshes and reopens its database from an air-gapped bundle directory. */
+class DatabaseManagerTest {
+  @TempDir Path tmp;
+
+  private static void osvZip(Path zip, String id, String fixed) throws IOException {
+    String record =
+        """
+        {"schema_version":"1.6.0","id":"%s","modified":"2026-11-01T00:00:00Z",
+         "published":"2026-10-01T00:00:00Z","aliases":["CVE-2099-1111"],"summary":"zlib test",
+         "affected":[{"package":{"ecosystem":"Alpine:v3.20","name":"zlib"},
+           "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"%s"}]}]}]}
+        """
+            .formatted(id, fixed);
+    try (OutputStream out = Files.newOutputStream(zip);
+        ZipOutputStream z = new ZipOutputStream(out)) {
+      z.putNextEntry(new ZipEntry(id + ".json"));
+      z.write(record.getBytes(StandardCharsets.UTF_8));
+      z.closeEntry();
+    }
+  }
+
+  private static final Package ZLIB =
+      new Package(
+          PackageType.APK,
+          "zlib",
+          "1.3.1-r0",
+          "zlib",
+          null,
+          List.of(),
+          "pkg:apk/alpine/zlib@1.3.1-r0",
+          new Location(null, "/lib/apk/db/installed"),
+          null);
+  private static final OperatingSystem ALPINE =
+      new OperatingSystem("alpine", "3.20.3", null, "Alpine Linux v3.20");
+
+  @Test
+  void importsTheBundleSwapsItInAndReopensItAfterARestart() throws Exception {
+    Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+    osvZip(bundle.resolve("all.zip"), "ALPINE-CVE-2099-1111", "1.3.2-r0");
+    OperatorConfig config =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "SEKISHO_STORE_DIR", tmp.resolve("store").toString(),
+                "SEKISHO_DB_BUNDLE", bundle.toString()));
+    DatabaseHolder holder = new DatabaseHolder();
+    try (DatabaseManager manager =
+        new DatabaseManager(config, holder, new DatabaseUpdater(), Optional::empty)) {
+      assertThat(holder.database()).isEmpty();
+      manager.refresh();
+      assertThat(holder.database()).isPresent();
+      List<Vulnerability> found = holder.match(ALPINE, List.of(ZLIB));
+      assertThat(found).extracting(Vulnerability::id).containsExactly("CVE-2099-1111");
+
+      // a new bundle: the advisory now says 1.3.1-r0 is fixed
+      osvZip(bundle.resolve("all.zip"), "ALPINE-CVE-2099-1111", "1.3.1-r0");
+      manager.refresh();
+      assertThat(holder.match(ALPINE, List.of(ZLIB))).isEmpty();
+    }
+    // a restarted operator opens the stored database before any update
+    DatabaseHolder restarted = new DatabaseHolder();
+    try (DatabaseManager manager =
+        new DatabaseManager(config, restarted, new DatabaseUpdater(), Optional::empty)) {
+      manager.start();
+      assertThat(restarted.database()).isPresent();
+    }
+  }
+
+  @Test
+  void emptyBundleKeepsThePreviousDatabase() throws Exception {
+    Path bundle = Files.createDirectories(tmp.resolve("empty"));
+    OperatorConfig config =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "SEKISHO_STORE_DIR", tmp.resolve("store2").toString(),
+                "SEKISHO_DB_BUNDLE", bundle.toString()));
+    DatabaseHolder holder = new DatabaseHolder();
+    try (DatabaseManager manager =
+        new DatabaseManager(config, holder, new DatabaseUpdater(), Optional::empty)) {
+      assertThatThrownBy(manager::refresh).hasMessageContaining("holds no files");
+      assertThat(holder.database()).isEmpty();
+    }
+  }
+
+  @Test
+  void sourcesAreAnArchiveBaseUrlAndLocalPaths() {
+    SourcesConfig defaults = DatabaseManager.sources(List.of());
+    assertThat(defaults.osvBaseUrl()).isEqualTo(SourcesConfig.DEFAULT_OSV_BASE_URL);
+    SourcesConfig mixed =
+        DatabaseManager.sources(List.of("https://mirror.example.com/osv", "/data/extra.zip"));
+    assertThat(mixed.osvBaseUrl().toString()).isEqualTo("https://mirror.example.com/osv");
+    assertThat(mixed.ecosystems()).isNotEmpty();
+    assertThat(mixed.osvPaths()).containsExactly(Path.of("/data/extra.zip"));
+    assertThatThrownBy(() -> DatabaseManager.sources(List.of("https://a", "https://b")))
+        .hasMessageContaining("only one OSV base URL");
+  }
+}

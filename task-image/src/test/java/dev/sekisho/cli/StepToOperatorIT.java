@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sekisho.api.v1alpha1.Constants;
 import dev.sekisho.api.v1alpha1.PolicyAction;
+import dev.sekisho.api.v1alpha1.PolicyException;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
 import dev.sekisho.api.v1alpha1.ScanResult;
@@ -16,15 +17,11 @@ import dev.sekisho.api.v1alpha1.VulnerabilityRules;
 import dev.sekisho.operator.OperatorConfig;
 import dev.sekisho.operator.SekishoOperator;
 import dev.sekisho.operator.decide.EngineDecider;
-import dev.sekisho.operator.vulndb.VulnMatcher;
-import dev.sekisho.scanner.match.VulnerabilityMatcher;
-import dev.sekisho.scanner.model.OperatingSystem;
-import dev.sekisho.scanner.model.Package;
-import dev.sekisho.scanner.model.Vulnerability;
-import dev.sekisho.scanner.vulndb.DatabaseInfo;
+import dev.sekisho.operator.vulndb.DatabaseHolder;
+import dev.sekisho.operator.vulndb.DatabaseManager;
+import dev.sekisho.operator.vulndb.Rematcher;
 import dev.sekisho.scanner.vulndb.DatabaseUpdater;
 import dev.sekisho.scanner.vulndb.OsvFixtures;
-import dev.sekisho.scanner.vulndb.VulnDatabase;
 import dev.sekisho.testkit.SekishoIntegrationTest;
 import dev.sekisho.testkit.fixtures.AlpineFixture;
 import dev.sekisho.testkit.fixtures.FixtureImage;
@@ -46,13 +43,14 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -86,7 +84,8 @@ class StepToOperatorIT {
   private final TestRegistry registry;
   private final Fixtures fixtures;
   private SekishoOperator operator;
-  private VulnDatabase database;
+  private DatabaseManager databases;
+  private Path bundle;
 
   @TempDir Path work;
 
@@ -119,12 +118,9 @@ class StepToOperatorIT {
 
   @BeforeAll
   void startOperator(@TempDir Path setup) throws Exception {
-    Path archive = setup.resolve("Alpine-all.zip");
-    Files.write(archive, OsvFixtures.zip(advisories(), Map.of()));
-    Path dbDir = setup.resolve("db");
-    DatabaseInfo built = new DatabaseUpdater().importFrom(List.of(archive), dbDir, line -> {});
-    assertThat(built.advisories()).isEqualTo(3);
-    database = VulnDatabase.open(dbDir);
+    // The operator's own database management, fed from an air-gapped bundle directory.
+    bundle = Files.createDirectories(setup.resolve("bundle"));
+    Files.write(bundle.resolve("Alpine-all.zip"), OsvFixtures.zip(advisories(), Map.of()));
 
     try (InputStream crd =
         Files.newInputStream(
@@ -150,23 +146,40 @@ class StepToOperatorIT {
     OperatorConfig config =
         OperatorConfig.fromEnv(
             Map.of(
-                "SEKISHO_NAMESPACE", leaseNs,
-                "SEKISHO_STORE_DIR", setup.resolve("store").toString(),
-                "SEKISHO_API_PORT", "0",
-                "SEKISHO_API_INSECURE_HTTP", "true",
-                "SEKISHO_EXIT_ON_LOST_LEASE", "false"));
+                "SEKISHO_NAMESPACE",
+                leaseNs,
+                "SEKISHO_STORE_DIR",
+                setup.resolve("store").toString(),
+                "SEKISHO_API_PORT",
+                "0",
+                "SEKISHO_API_INSECURE_HTTP",
+                "true",
+                "SEKISHO_EXIT_ON_LOST_LEASE",
+                "false",
+                "SEKISHO_DB_BUNDLE",
+                bundle.toString()));
+    DatabaseHolder holder = new DatabaseHolder();
     operator =
         new SekishoOperator(
             config,
             admin,
             new EngineDecider(),
-            new DatabaseMatcher(database),
+            holder,
             null,
             new SimpleMeterRegistry(),
             Clock.systemUTC(),
             InetAddress.getLoopbackAddress(),
             "test");
     operator.start();
+    databases =
+        new DatabaseManager(
+            config,
+            holder,
+            new DatabaseUpdater(),
+            () ->
+                Optional.of(new Rematcher(admin, operator.store(), holder, operator.evaluator())));
+    databases.refresh();
+    assertThat(holder.database()).isPresent();
     Awaiting.until(
         "the operator holds its leader-election Lease",
         () -> admin.leases().inNamespace(leaseNs).withName(config.leaseName()).get() != null);
@@ -177,39 +190,8 @@ class StepToOperatorIT {
     if (operator != null) {
       operator.close();
     }
-    if (database != null) {
-      database.close();
-    }
-  }
-
-  /**
-   * The operator's matcher over a database the scanner's importer compiled: what the operator's
-   * DatabaseHolder holds in a cluster once a database is loaded.
-   */
-  private record DatabaseMatcher(VulnDatabase db, VulnerabilityMatcher matcher)
-      implements VulnMatcher {
-    DatabaseMatcher(VulnDatabase db) {
-      this(db, new VulnerabilityMatcher(db));
-    }
-
-    @Override
-    public Optional<VulnMatcher.DatabaseInfo> database() {
-      try {
-        dev.sekisho.scanner.vulndb.DatabaseInfo info = db.info();
-        return Optional.of(
-            new VulnMatcher.DatabaseInfo("v" + info.schemaVersion(), info.builtAt()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
-      try {
-        return matcher.match(os, packages);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    if (databases != null) {
+      databases.close();
     }
   }
 
@@ -449,6 +431,69 @@ class StepToOperatorIT {
     assertThat(stored.getStatus().getVerdict()).isEqualTo(Verdict.Pass);
     assertThat(stored.getSpec().getDigest()).isEqualTo(digestOf(clean));
     assertThat(specStatus(ns, "release-2")).isNull();
+  }
+
+  @Test
+  void aDatabaseRefreshReEvaluatesStoredResultsWithoutARescan() throws Exception {
+    String ns = namespaceWithSubmitter("step-refresh");
+    // the two known advisories are accepted risks here, so the image passes at first
+    ScanPolicySpec spec = new ScanPolicySpec();
+    VulnerabilityRules rules = new VulnerabilityRules();
+    rules.setFailOn(Severity.High);
+    spec.setVulnerabilities(rules);
+    List<PolicyException> accepted = new ArrayList<>();
+    for (String id : List.of(CVE_OPENSSL, CVE_ZLIB)) {
+      PolicyException e = new PolicyException();
+      e.setId(id);
+      e.setExpires(OffsetDateTime.now(ZoneOffset.UTC).plusDays(30));
+      e.setReason("accepted for the database refresh test");
+      accepted.add(e);
+    }
+    spec.setExceptions(accepted);
+    ScanPolicy p = new ScanPolicy();
+    p.setMetadata(new ObjectMetaBuilder().withName("accepted").withNamespace(ns).build());
+    p.setSpec(spec);
+    admin.resource(p).create();
+    PushedImage alpine = registry.push(fixtures.get(FixtureImage.ALPINE));
+    Path results = work.resolve("results-refresh");
+    CliRun r =
+        step(
+            ns,
+            tokenFile(ns, PIPELINE_SA),
+            serverUrl(),
+            alpine.tagReference(),
+            digestOf(alpine),
+            results,
+            Map.of());
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(result(results, "VERDICT")).isEqualTo("Pass");
+    String name = result(results, "SCAN_RESULT");
+
+    // a new advisory for busybox arrives with the next database update
+    List<OsvFixtures.Rec> updated = new ArrayList<>(advisories());
+    updated.add(
+        rec("ALPINE-CVE-2099-2004")
+            .upstream("CVE-2099-2004")
+            .cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N")
+            .affected("Alpine:v3.20", "busybox", List.of("i:0", "f:1.36.1-r30"), null));
+    try {
+      Files.write(bundle.resolve("Alpine-all.zip"), OsvFixtures.zip(updated, Map.of()));
+      databases.refresh();
+      Awaiting.until(
+          "the stored result is re-matched and fails",
+          () -> {
+            ScanResult sr = admin.resources(ScanResult.class).inNamespace(ns).withName(name).get();
+            return sr.getStatus() != null && sr.getStatus().getVerdict() == Verdict.Fail;
+          });
+      ScanResult stored = admin.resources(ScanResult.class).inNamespace(ns).withName(name).get();
+      assertThat(stored.getStatus().getViolations())
+          .extracting(Violation::getFindingId)
+          .containsExactly("CVE-2099-2004");
+    } finally {
+      // the other tests count findings: give them the original database back
+      Files.write(bundle.resolve("Alpine-all.zip"), OsvFixtures.zip(advisories(), Map.of()));
+      databases.refresh();
+    }
   }
 
   @Test

@@ -229,39 +229,31 @@ public final class RegistryClient {
     return new VerifyingInputStream(resp.body(), digest, size, what);
   }
 
+  private static ImageAccessException tooLarge(
+      ImageReference ref, Descriptor blob, int maxBytes, String kind) {
+    return new ImageAccessException(
+        Reason.INVALID,
+        "the "
+            + kind
+            + " blob "
+            + blob.digest()
+            + " of "
+            + ref.name()
+            + " is larger than "
+            + maxBytes
+            + " bytes");
+  }
+
   /** Reads a small blob whole (configs), verified. */
   public byte[] fetchBlob(ImageReference ref, Descriptor blob, int maxBytes, String kind)
       throws ImageAccessException {
     if (blob.size() > maxBytes) {
-      throw new ImageAccessException(
-          Reason.INVALID,
-          "the "
-              + kind
-              + " blob "
-              + blob.digest()
-              + " of "
-              + ref.name()
-              + " is larger than "
-              + maxBytes
-              + " bytes");
+      throw tooLarge(ref, blob, maxBytes, kind);
     }
     try (InputStream in = openBlob(ref, blob)) {
       byte[] bytes = in.readNBytes(maxBytes + 1);
       if (bytes.length > maxBytes) {
-        throw new ImageAccessException(
-            Reason.INVALID,
-            "the "
-                + kind
-                + " blob "
-                + blob.digest()
-                + " of "
-                + ref.name()
-                + " is larger than "
-                + maxBytes
-                + " bytes");
-      }
-      if (in.read() != -1) {
-        throw new IllegalStateException("unreachable");
+        throw tooLarge(ref, blob, maxBytes, kind);
       }
       return bytes;
     } catch (ImageAccessException e) {

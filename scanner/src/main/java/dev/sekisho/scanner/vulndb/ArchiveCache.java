@@ -66,7 +66,9 @@ final class ArchiveCache {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while fetching " + url, e);
     } catch (IOException e) {
-      throw new IOException("cannot fetch " + url + ": " + e.getMessage(), e);
+      // the JDK client's connect failures often carry no message: name the exception instead
+      String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      throw new IOException("cannot fetch " + url + ": " + why, e);
     }
     if (resp.statusCode() == 304 && etag != null) {
       resp.body().close();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sekisho.scanner.image.ImageAccessException.Reason;
 import dev.sekisho.scanner.layer.Compression;
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -31,10 +32,10 @@ final class DockerArchiveSource implements ImageSource {
 
   private final BlobStore store;
   private final ImageReference selector;
-  private final AutoCloseable onClose;
+  private final Closeable onClose;
   private List<String> layerPaths = List.of();
 
-  DockerArchiveSource(BlobStore store, ImageReference selector, AutoCloseable onClose) {
+  DockerArchiveSource(BlobStore store, ImageReference selector, Closeable onClose) {
     this.store = store;
     this.selector = selector;
     this.onClose = onClose;
@@ -216,13 +217,7 @@ final class DockerArchiveSource implements ImageSource {
   @Override
   public void close() throws IOException {
     if (onClose != null) {
-      try {
-        onClose.close();
-      } catch (IOException | RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IOException(e);
-      }
+      onClose.close();
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.sekisho.scanner.image.ImageAccessException.Reason;
 import dev.sekisho.scanner.layer.Compression;
 import dev.sekisho.scanner.layer.LayerWalker;
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ public final class ImageSources {
     };
   }
 
-  private record Archive(BlobStore store, AutoCloseable cleanup) {}
+  private record Archive(BlobStore store, Closeable cleanup) {}
 
   /**
    * An archive read in place when it is a plain tar. A compressed archive ({@code docker save |

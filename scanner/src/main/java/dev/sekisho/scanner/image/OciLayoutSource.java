@@ -1,6 +1,7 @@
 package dev.sekisho.scanner.image;
 
 import dev.sekisho.scanner.image.ImageAccessException.Reason;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -19,9 +20,9 @@ final class OciLayoutSource implements ImageSource {
 
   private final BlobStore store;
   private final String tag;
-  private final AutoCloseable onClose;
+  private final Closeable onClose;
 
-  OciLayoutSource(BlobStore store, String tag, AutoCloseable onClose) {
+  OciLayoutSource(BlobStore store, String tag, Closeable onClose) {
     this.store = store;
     this.tag = tag;
     this.onClose = onClose;
@@ -203,13 +204,7 @@ final class OciLayoutSource implements ImageSource {
   @Override
   public void close() throws IOException {
     if (onClose != null) {
-      try {
-        onClose.close();
-      } catch (IOException | RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IOException(e);
-      }
+      onClose.close();
     }
   }
 }

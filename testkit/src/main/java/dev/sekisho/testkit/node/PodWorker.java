@@ -59,12 +59,13 @@ final class PodWorker implements Runnable {
   // status model, guarded by this
   private final Map<String, CState> initStates = new LinkedHashMap<>();
   private final Map<String, CState> states = new LinkedHashMap<>();
-  private String phase = "Pending";
+  private String phase; // set only to force Failed; otherwise computed as the kubelet does
   private String reason;
   private String message;
   private Instant startTime;
   private boolean initialized;
   private boolean sandboxReady;
+  private final Map<String, String[]> transitions = new LinkedHashMap<>(); // type -> status, time
 
   private static final class CState {
     final String name;
@@ -236,7 +237,6 @@ final class PodWorker implements Runnable {
             && pod.getMetadata().getLabels().containsKey("tekton.dev/taskRun");
     synchronized (this) {
       initialized = true;
-      phase = "Running";
       Instant now = Instant.now();
       for (Map.Entry<String, CState> e : states.entrySet()) {
         CState s = e.getValue();
@@ -273,14 +273,25 @@ final class PodWorker implements Runnable {
         return;
       }
     }
-    synchronized (this) {
-      boolean allOk = states.values().stream().allMatch(s -> s.exitCode != null && s.exitCode == 0);
-      boolean allDone = states.values().stream().allMatch(s -> s.exitCode != null);
-      if (allDone) {
-        phase = allOk && reason == null ? "Succeeded" : "Failed";
-      }
-    }
     publish();
+  }
+
+  // the kubelet's getPhase for restartPolicy Never
+  private String phase() {
+    if (phase != null) {
+      return phase;
+    }
+    if (!initialized) {
+      return "Pending";
+    }
+    if (states.values().stream().anyMatch(s -> s.startedAt == null)) {
+      return "Pending";
+    }
+    if (states.values().stream().anyMatch(s -> s.exitCode == null)) {
+      return "Running";
+    }
+    boolean allOk = states.values().stream().allMatch(s -> s.exitCode == 0);
+    return allOk && reason == null ? "Succeeded" : "Failed";
   }
 
   /** Runs one container; its exit code, or -1 when it could not start (config error). */
@@ -466,6 +477,7 @@ final class PodWorker implements Runnable {
     String now = time(Instant.now());
     boolean allInitDone =
         initStates.values().stream().allMatch(s -> s.exitCode != null && s.exitCode == 0);
+    String phase = phase();
     boolean containersReady =
         "Running".equals(phase)
             && states.values().stream().allMatch(s -> s.startedAt != null && s.exitCode == null);
@@ -560,12 +572,19 @@ final class PodWorker implements Runnable {
     return "sekisho-node-agent://" + uid + "/" + s.name;
   }
 
-  private static PodCondition condition(String type, boolean ok, String reason, String now) {
+  // lastTransitionTime changes only when the condition's status does
+  private PodCondition condition(String type, boolean ok, String reason, String now) {
+    String status = ok ? "True" : "False";
+    String[] last = transitions.get(type);
+    if (last == null || !last[0].equals(status)) {
+      last = new String[] {status, now};
+      transitions.put(type, last);
+    }
     return new PodConditionBuilder()
         .withType(type)
-        .withStatus(ok ? "True" : "False")
+        .withStatus(status)
         .withReason(reason)
-        .withLastTransitionTime(now)
+        .withLastTransitionTime(last[1])
         .build();
   }
 

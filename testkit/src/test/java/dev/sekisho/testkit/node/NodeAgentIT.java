@@ -233,6 +233,75 @@ class NodeAgentIT {
   }
 
   @Test
+  void aStepTimeoutKillsTheCommandAndReportsTimeoutExceeded() throws IOException {
+    String ns = kube.createNamespace("agent-timeout");
+    try (NodeAgent agent = agent(ns)) {
+      Pod pod = admin.pods().inNamespace(ns).resource(fixture("tekton-timeout-pod.yaml")).create();
+      String name = pod.getMetadata().getName();
+
+      Pod done = awaitPhase(ns, name, "Failed");
+      assertThat(terminated(done, "step-slow").getExitCode()).isEqualTo(1);
+      assertThat(message(done, "step-slow"))
+          .contains(
+              new Entry("Reason", "TimeoutExceeded", TerminationMessage.INTERNAL_TEKTON_RESULT));
+      Path sandbox = agent.sandbox(done);
+      assertThat(sandbox.resolve("volumes/tekton-internal-run-0/out.err")).exists();
+      long pid =
+          Long.parseLong(
+              Files.readString(sandbox.resolve("volumes/tekton-internal-workspace/pid")).strip());
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+  }
+
+  @Test
+  void aMissingSecretKeepsTheContainerWaitingWithCreateContainerConfigError() {
+    String ns = kube.createNamespace("agent-config");
+    try (NodeAgent agent = agent(ns)) {
+      Pod pod =
+          new PodBuilder()
+              .withNewMetadata()
+              .withName("needs-secret")
+              .endMetadata()
+              .withNewSpec()
+              .withRestartPolicy("Never")
+              .addNewContainer()
+              .withName("main")
+              .withImage("busybox")
+              .withCommand("/bin/sh", "-c", "echo $(TOKEN)")
+              .addNewEnv()
+              .withName("TOKEN")
+              .withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName("absent")
+              .withKey("token")
+              .endSecretKeyRef()
+              .endValueFrom()
+              .endEnv()
+              .endContainer()
+              .endSpec()
+              .build();
+      admin.pods().inNamespace(ns).resource(pod).create();
+
+      Awaiting.until(
+          "the container waits with CreateContainerConfigError",
+          () -> {
+            Pod p = admin.pods().inNamespace(ns).withName("needs-secret").get();
+            return p.getStatus().getContainerStatuses() != null
+                && p.getStatus().getContainerStatuses().stream()
+                    .anyMatch(
+                        s ->
+                            s.getState().getWaiting() != null
+                                && "CreateContainerConfigError"
+                                    .equals(s.getState().getWaiting().getReason()));
+          });
+      Pod p = admin.pods().inNamespace(ns).withName("needs-secret").get();
+      assertThat(p.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
+          .isEqualTo("secret \"absent\" not found");
+      assertThat(agent.ranContainers(ns, "needs-secret")).isEmpty();
+    }
+  }
+
+  @Test
   void aPodWithAnUnsupportedVolumeFailsWithTheReason() {
     String ns = kube.createNamespace("agent-unsupported");
     try (NodeAgent agent = agent(ns)) {

@@ -639,7 +639,7 @@ final class ContainerRun {
     Thread t =
         Thread.ofPlatform()
             .daemon()
-            .name("node-agent-pump-" + container.getName())
+            .name("node-agent-" + settings.nodeName() + " output " + container.getName())
             .start(
                 () -> {
                   byte[] buf = new byte[8192];

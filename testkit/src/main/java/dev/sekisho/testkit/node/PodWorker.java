@@ -141,7 +141,8 @@ final class PodWorker implements Runnable {
 
   @Override
   public void run() {
-    Thread.currentThread().setName("node-agent-" + namespace + "/" + name);
+    Thread.currentThread()
+        .setName("node-agent-" + settings.nodeName() + " pod " + namespace + "/" + name);
     try {
       runPod();
     } catch (RuntimeException | IOException e) {

@@ -233,6 +233,33 @@ class NodeAgentIT {
   }
 
   @Test
+  void closingTheAgentKillsItsProcessesAndEndsItsThreads() throws IOException {
+    String ns = kube.createNamespace("agent-close");
+    NodeAgent agent = agent(ns);
+    long pid;
+    try {
+      Pod pod = admin.pods().inNamespace(ns).resource(fixture("tekton-sleeping-pod.yaml")).create();
+      Path pidFile = agent.sandbox(pod).resolve("volumes/tekton-internal-workspace/pid");
+      Awaiting.until(
+          "the step wrote its PID", () -> Files.isRegularFile(pidFile) && size(pidFile) > 0);
+      pid = Long.parseLong(Files.readString(pidFile).strip());
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+    } finally {
+      agent.close();
+    }
+    Awaiting.until(
+        "the step's process is gone",
+        () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    Awaiting.until(
+        "no thread of the agent is left",
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .noneMatch(t -> t.getName().startsWith("node-agent-" + agent.nodeName())));
+    assertThat(admin.nodes().withName(agent.nodeName()).get()).isNull();
+  }
+
+  @Test
   void aStepTimeoutKillsTheCommandAndReportsTimeoutExceeded() throws IOException {
     String ns = kube.createNamespace("agent-timeout");
     try (NodeAgent agent = agent(ns)) {

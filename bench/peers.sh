@@ -30,19 +30,23 @@
 # them with machine and versions to bench/RESULTS.md; raw numbers, the comparison and an SVG
 # chart go to bench/results/.
 #
-# Usage: bench/peers.sh [--inputs debian,large,set] [--set-size N] [--parallel N] [--no-record]
+# Usage: bench/peers.sh [--inputs debian,large,set] [--tools sekisho,syft,osv-scanner,trivy,grype]
+#                      [--set-size N] [--parallel N] [--no-record]
+#   (the floor is always measured; --tools limits the rest)
 # Environment: SEKISHO_BENCH_CACHE, SEKISHO_TEST_CACHE, SEKISHO_JAVA_OPTS (default -Xmx256m),
 #   SEKISHO_CLI (default ./sekisho of this checkout).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 inputs="debian,large,set"
+tools="sekisho,syft,osv-scanner,trivy,grype"
 set_size=30
 parallel=$(($(nproc) < 4 ? $(nproc) : 4))
 record=1
 while (($#)); do
   case "$1" in
     --inputs) inputs="$2"; shift 2 ;;
+    --tools) tools="$2"; shift 2 ;;
     --set-size) set_size="$2"; shift 2 ;;
     --parallel) parallel="$2"; shift 2 ;;
     --no-record) record=0; shift ;;
@@ -72,9 +76,10 @@ set_dir="$work/set-v$set_size"
 declare -A peer
 for p in "$work"/tools/*/; do
   name="$(basename "$p")"
-  [[ -x "$p${name%-v*}" ]] && peer[${name%-v*}]="$p${name%-v*}"
+  if [[ -x "$p${name%-v*}" && ",$tools," == *",${name%-v*},"* ]]; then peer[${name%-v*}]="$p${name%-v*}"; fi
 done
-echo "peers found: ${!peer[*]:-none} (bench/peer-binaries.sh builds them)" >&2
+found="${!peer[*]}"
+echo "peers found: ${found:-none} (bench/peer-binaries.sh builds them)" >&2
 
 # ---------------------------------------------------------------- inputs (cached between runs)
 [[ -f "$fixture/fixture.json" ]] || die "the Debian fixture image is not built ($fixture); build it once with:
@@ -219,7 +224,7 @@ for ref in "$@"; do
       rm -f "$TMPD/archive-$name.tar"
       skopeo copy -q --src-tls-verify=false "docker://$REGISTRY/$ref" "docker-archive:$TMPD/archive-$name.tar:$ref" || rc=$? ;;
     osv-scanner)
-      "$OSV_SCANNER" scan image --archive "$TMPD/archive-$name.tar" --offline --local-db-path "$OSVDB" \
+      "$OSV_SCANNER" scan image --archive "$TMPD/archive-$name.tar" --offline --local-db-path "$OSVDB" --all-packages --all-vulns \
         --format json --output-file "$report"; r=$?; ((r == 0 || r == 1)) || rc=$r
       rm -f "$TMPD/archive-$name.tar" ;;
     trivy-*)
@@ -247,8 +252,10 @@ for input in "${input_list[@]}"; do
   measure "$input" floor 0 "$tmp/floor.sh" "$parallel" all "${images[@]}"
   ((${#images[@]} > 1)) && measure "$input" floor-unique 0 "$tmp/floor.sh" "$parallel" unique "${images[@]}"
   export XDG_CACHE_HOME="$tmp/xdg-$input"
-  measure "$input" sekisho-cold 0 "$tmp/each.sh" "$input" sekisho-cold "${images[@]}"
-  measure "$input" sekisho-warm 0 "$tmp/each.sh" "$input" sekisho-warm "${images[@]}"
+  if [[ ",$tools," == *,sekisho,* ]]; then
+    measure "$input" sekisho-cold 0 "$tmp/each.sh" "$input" sekisho-cold "${images[@]}"
+    measure "$input" sekisho-warm 0 "$tmp/each.sh" "$input" sekisho-warm "${images[@]}"
+  fi
   [[ -n "$SYFT" ]] && measure "$input" syft 0 "$tmp/each.sh" "$input" syft "${images[@]}"
   if [[ -n "$OSV_SCANNER" ]]; then
     if ((${#images[@]} == 1)); then

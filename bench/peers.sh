@@ -34,7 +34,7 @@
 #                      [--set-size N] [--parallel N] [--no-record]
 #   (the floor is always measured; --tools limits the rest)
 # Environment: SEKISHO_BENCH_CACHE, SEKISHO_TEST_CACHE, SEKISHO_JAVA_OPTS (default -Xmx256m),
-#   SEKISHO_CLI (default ./sekisho of this checkout).
+#   SEKISHO_CLI (default ./sekisho of this checkout), SEKISHO_CLI_COMMIT (the commit it was built from).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -294,7 +294,7 @@ version_of() { [[ -n "$1" ]] && "$@" 2>/dev/null | grep -m1 -iE 'version|^[a-z-]
   echo "load_after=$load_after"
   echo "java_opts=$SEKISHO_JAVA_OPTS"
   echo "sekisho=$("$sekisho" version 2>/dev/null | head -1)"
-  echo "commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "commit=${SEKISHO_CLI_COMMIT:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
   echo "syft=$(version_of "$SYFT" version)"
   echo "osv-scanner=$(version_of "$OSV_SCANNER" --version)"
   echo "trivy=$(version_of "$TRIVY" --version)"

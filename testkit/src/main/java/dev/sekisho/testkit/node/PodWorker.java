@@ -55,6 +55,7 @@ final class PodWorker implements Runnable {
   private final java.util.concurrent.atomic.AtomicBoolean deleteSent =
       new java.util.concurrent.atomic.AtomicBoolean();
   private final List<ContainerRun> runs = new ArrayList<>();
+  private final Object publishing = new Object();
 
   // status model, guarded by this
   private final Map<String, CState> initStates = new LinkedHashMap<>();
@@ -113,7 +114,11 @@ final class PodWorker implements Runnable {
       deleted = true;
       killRequested = true;
       if (finished) {
-        forceDelete();
+        try {
+          executor.submit(this::forceDelete); // off the watch's thread
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // the agent is closing
+        }
       }
       return;
     }
@@ -441,34 +446,47 @@ final class PodWorker implements Runnable {
     }
   }
 
-  /** Writes the pod status as a whole (JSON patch {@code replace /status}). */
+  /**
+   * Writes the pod status as a whole (JSON patch {@code replace /status}). Snapshots are taken and
+   * sent one at a time, so an older one never overwrites a newer one (the API server also refuses a
+   * terminated container going back to running).
+   */
   private void publish() {
-    if (stopped) {
-      return;
-    }
-    PodStatus status;
-    synchronized (this) {
-      status = status();
-    }
-    Map<String, Object> op = new LinkedHashMap<>();
-    op.put("op", "replace");
-    op.put("path", "/status");
-    op.put("value", status);
-    String patch = settings.client().getKubernetesSerialization().asJson(List.of(op));
-    try {
-      settings
-          .client()
-          .pods()
-          .inNamespace(namespace)
-          .withName(name)
-          .subresource("status")
-          .patch(PatchContext.of(PatchType.JSON), patch);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        stopped = true;
-        killRequested = true;
-      } else {
-        log.warn("{}/{}: cannot write the pod status: {}", namespace, name, e.getMessage());
+    synchronized (publishing) {
+      if (stopped) {
+        return;
+      }
+      PodStatus status;
+      synchronized (this) {
+        status = status();
+      }
+      Map<String, Object> op = new LinkedHashMap<>();
+      op.put("op", "replace");
+      op.put("path", "/status");
+      op.put("value", status);
+      String patch = settings.client().getKubernetesSerialization().asJson(List.of(op));
+      try {
+        settings
+            .client()
+            .pods()
+            .inNamespace(namespace)
+            .withName(name)
+            .subresource("status")
+            .patch(PatchContext.of(PatchType.JSON), patch);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          stopped = true;
+          killRequested = true;
+        } else if (stopped) {
+          log.debug("{}/{}: status not written, the agent closes: {}", namespace, name, e.toString());
+        } else {
+          log.warn(
+              "{}/{}: cannot write the pod status (HTTP {}): {}",
+              namespace,
+              name,
+              e.getCode(),
+              e.getCause() != null ? e.getMessage() + ": " + e.getCause() : e.getMessage());
+        }
       }
     }
   }

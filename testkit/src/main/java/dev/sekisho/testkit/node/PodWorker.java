@@ -373,6 +373,8 @@ final class PodWorker implements Runnable {
     return exit;
   }
 
+  // the kubelet starts a pod's containers in one sync: report them once all have started (or
+  // failed to start)
   private synchronized boolean allStarted() {
     return states.values().stream()
         .allMatch(
@@ -478,7 +480,8 @@ final class PodWorker implements Runnable {
           stopped = true;
           killRequested = true;
         } else if (stopped) {
-          log.debug("{}/{}: status not written, the agent closes: {}", namespace, name, e.toString());
+          log.debug(
+              "{}/{}: status not written, the agent closes: {}", namespace, name, e.toString());
         } else {
           log.warn(
               "{}/{}: cannot write the pod status (HTTP {}): {}",

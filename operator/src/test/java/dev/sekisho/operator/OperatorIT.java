@@ -15,30 +15,26 @@ import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
-import dev.sekisho.operator.decide.EngineDecider;
+import dev.sekisho.operator.testing.FixtureMatcher;
+import dev.sekisho.operator.testing.PipelineRuns;
+import dev.sekisho.operator.testing.RunningOperator;
+import dev.sekisho.operator.testing.ScanSubmitters;
 import dev.sekisho.testkit.kube.Awaiting;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -62,11 +58,11 @@ import org.junit.jupiter.api.io.TempDir;
 class OperatorIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DIGEST = "sha256:" + "5e1f".repeat(16);
-  private static final String PIPELINE_SA = "pipeline";
+  private static final String PIPELINE_SA = ScanSubmitters.PIPELINE_SA;
 
   private final KubeApiServer server;
   private final KubernetesClient admin;
-  private SekishoOperator operator;
+  private RunningOperator operator;
   private final HttpClient http = HttpClient.newHttpClient();
 
   OperatorIT(KubeApiServer server) {
@@ -75,47 +71,9 @@ class OperatorIT {
   }
 
   @BeforeAll
-  void startOperator(@TempDir Path store) throws Exception {
-    try (InputStream crd = OperatorIT.class.getResourceAsStream("/tekton/pipelineruns.yaml")) {
-      admin.load(crd).serverSideApply();
-    }
-    Awaiting.until(
-        "the PipelineRun CRD is served",
-        () -> {
-          try {
-            admin
-                .genericKubernetesResources("tekton.dev/v1", "PipelineRun")
-                .inNamespace("default")
-                .list();
-            return true;
-          } catch (KubernetesClientException e) {
-            return false;
-          }
-        });
-    String leaseNs = server.createNamespace("sekisho-system");
-    OperatorConfig config =
-        OperatorConfig.fromEnv(
-            Map.of(
-                "SEKISHO_NAMESPACE", leaseNs,
-                "SEKISHO_STORE_DIR", store.toString(),
-                "SEKISHO_API_PORT", "0",
-                "SEKISHO_API_INSECURE_HTTP", "true",
-                "SEKISHO_EXIT_ON_LOST_LEASE", "false"));
-    operator =
-        new SekishoOperator(
-            config,
-            admin,
-            new EngineDecider(),
-            new FixtureMatcher("/advisories.json"),
-            null,
-            new SimpleMeterRegistry(),
-            Clock.systemUTC(),
-            InetAddress.getLoopbackAddress(),
-            "test");
-    operator.start();
-    Awaiting.until(
-        "the operator holds its leader-election Lease",
-        () -> admin.leases().inNamespace(leaseNs).withName(config.leaseName()).get() != null);
+  void startOperator(@TempDir Path work) throws Exception {
+    PipelineRuns.installCrd(admin);
+    operator = RunningOperator.builder(server, work).matcher(FixtureMatcher.advisories()).start();
   }
 
   @AfterAll
@@ -127,41 +85,8 @@ class OperatorIT {
 
   // --- helpers -------------------------------------------------------------------------------
 
-  /** A namespace with a `pipeline` ServiceAccount allowed to submit scans. */
   private String namespaceWithSubmitter(String prefix) {
-    String ns = server.createNamespace(prefix);
-    server.ensureServiceAccount(ns, PIPELINE_SA);
-    admin
-        .resource(
-            new RoleBuilder()
-                .withNewMetadata()
-                .withName("sekisho-scan-submitter")
-                .withNamespace(ns)
-                .endMetadata()
-                .withRules(
-                    new PolicyRuleBuilder()
-                        .withApiGroups(Constants.GROUP)
-                        .withResources("scanresults/submit")
-                        .withVerbs("create")
-                        .build())
-                .build())
-        .create();
-    admin
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("pipeline-sekisho-scan-submitter")
-                .withNamespace(ns)
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "sekisho-scan-submitter")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(PIPELINE_SA)
-                .withNamespace(ns)
-                .endSubject()
-                .build())
-        .create();
-    return ns;
+    return ScanSubmitters.namespaceWithSubmitter(server, prefix);
   }
 
   private ScanPolicy policy(
@@ -200,13 +125,7 @@ class OperatorIT {
 
   private HttpResponse<String> post(String ns, String token, JsonNode body) throws Exception {
     HttpRequest.Builder req =
-        HttpRequest.newBuilder(
-                URI.create(
-                    "http://127.0.0.1:"
-                        + operator.apiAddress().getPort()
-                        + "/api/v1/namespaces/"
-                        + ns
-                        + "/scans"))
+        HttpRequest.newBuilder(operator.apiUrl().resolve("/api/v1/namespaces/" + ns + "/scans"))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
     if (token != null) {
@@ -219,46 +138,16 @@ class OperatorIT {
     return server.serviceAccountToken(ns, sa, Duration.ofMinutes(10));
   }
 
-  private GenericKubernetesResource pipelineRun(String ns, String name, String succeeded) {
-    GenericKubernetesResource pr = new GenericKubernetesResource();
-    pr.setApiVersion("tekton.dev/v1");
-    pr.setKind("PipelineRun");
-    pr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    pr.setAdditionalProperty(
-        "spec",
-        Map.of(
-            "pipelineRef",
-            Map.of("name", "build-and-deploy"),
-            "taskRunTemplate",
-            Map.of("serviceAccountName", PIPELINE_SA)));
-    var client = admin.genericKubernetesResources("tekton.dev/v1", "PipelineRun").inNamespace(ns);
-    GenericKubernetesResource created = client.resource(pr).create();
-    String reason =
-        "True".equals(succeeded) ? "Succeeded" : "False".equals(succeeded) ? "Failed" : "Running";
-    String status =
-        "{\"status\":{\"startTime\":\"2026-11-23T10:00:00Z\",\"conditions\":[{\"type\":\"Succeeded\",\"status\":\""
-            + succeeded
-            + "\",\"reason\":\""
-            + reason
-            + "\",\"lastTransitionTime\":\"2026-11-23T10:00:00Z\"}]}}";
-    client
-        .withName(name)
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), status);
-    return client.withName(name).get();
+  private GenericKubernetesResource pipelineRun(String ns, String name, PipelineRuns.State state) {
+    return PipelineRuns.create(admin, ns, name, "build-and-deploy", PIPELINE_SA, state);
   }
 
   private GenericKubernetesResource getPipelineRun(String ns, String name) {
-    return admin
-        .genericKubernetesResources("tekton.dev/v1", "PipelineRun")
-        .inNamespace(ns)
-        .withName(name)
-        .get();
+    return PipelineRuns.get(admin, ns, name);
   }
 
   private static Object specStatus(GenericKubernetesResource pr) {
-    Object spec = pr.getAdditionalProperties().get("spec");
-    return spec instanceof Map<?, ?> m ? m.get("status") : null;
+    return PipelineRuns.specStatus(pr);
   }
 
   private ScanResult result(String ns, String name) {
@@ -301,7 +190,7 @@ class OperatorIT {
     assertThat(stored.getSpec().getSource().getServiceAccount()).isEqualTo(ns + "/" + PIPELINE_SA);
     assertThat(stored.getMetadata().getLabels())
         .containsEntry(Constants.LABEL_IMAGE_DIGEST, DIGEST.substring(7, 70));
-    assertThat(operator.store().get(stored.getSpec().getStoreKey())).isPresent();
+    assertThat(operator.operator().store().get(stored.getSpec().getStoreKey())).isPresent();
     Awaiting.until(
         "a VerdictFail event",
         () -> events(ns, name).stream().anyMatch(e -> "VerdictFail".equals(e.getReason())));
@@ -415,8 +304,8 @@ class OperatorIT {
   void aRunningPipelineRunOfAFailingResultIsCancelledAndADoneOneIsNot() throws Exception {
     String ns = namespaceWithSubmitter("gate");
     policy(ns, "no-high", PolicyAction.Enforce, List.of());
-    GenericKubernetesResource running = pipelineRun(ns, "build-1", "Unknown");
-    GenericKubernetesResource done = pipelineRun(ns, "build-2", "True");
+    GenericKubernetesResource running = pipelineRun(ns, "build-1", PipelineRuns.State.RUNNING);
+    GenericKubernetesResource done = pipelineRun(ns, "build-2", PipelineRuns.State.SUCCEEDED);
 
     JsonNode first =
         JSON.readTree(
@@ -471,7 +360,7 @@ class OperatorIT {
   void aRecreatedPipelineRunWithAnotherUidIsNotTouched() throws Exception {
     String ns = namespaceWithSubmitter("gate-uid");
     policy(ns, "no-high", PolicyAction.Enforce, List.of());
-    GenericKubernetesResource running = pipelineRun(ns, "build-1", "Unknown");
+    GenericKubernetesResource running = pipelineRun(ns, "build-1", PipelineRuns.State.RUNNING);
 
     JsonNode answer =
         JSON.readTree(
@@ -489,7 +378,7 @@ class OperatorIT {
   void aWarnPolicyStopsNothing() throws Exception {
     String ns = namespaceWithSubmitter("gate-warn");
     policy(ns, "warn-high", PolicyAction.Warn, List.of());
-    GenericKubernetesResource running = pipelineRun(ns, "build-1", "Unknown");
+    GenericKubernetesResource running = pipelineRun(ns, "build-1", PipelineRuns.State.RUNNING);
 
     JsonNode answer =
         JSON.readTree(

@@ -10,23 +10,20 @@ import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
-import dev.sekisho.operator.decide.EngineDecider;
+import dev.sekisho.operator.testing.FixtureMatcher;
+import dev.sekisho.operator.testing.RunningOperator;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -80,26 +77,12 @@ class PolicyEditBenchIT {
       pool.shutdown();
     }
 
-    OperatorConfig config =
-        OperatorConfig.fromEnv(
-            Map.of(
-                "SEKISHO_STORE_DIR", store.toString(),
-                "SEKISHO_API_PORT", "0",
-                "SEKISHO_API_INSECURE_HTTP", "true",
-                "SEKISHO_LEADER_ELECTION", "false"));
-    try (SekishoOperator operator =
-        new SekishoOperator(
-            config,
-            admin,
-            new EngineDecider(),
-            new FixtureMatcher("/advisories.json"),
-            null,
-            new SimpleMeterRegistry(),
-            Clock.systemUTC(),
-            InetAddress.getLoopbackAddress(),
-            "bench")) {
-      long startInitial = System.nanoTime();
-      operator.start();
+    long startInitial = System.nanoTime();
+    try (RunningOperator operator =
+        RunningOperator.builder(server, store)
+            .matcher(FixtureMatcher.advisories())
+            .env("SEKISHO_LEADER_ELECTION", "false")
+            .start()) {
       await(RESULTS + " results evaluated Fail", () -> count(admin, ns, Verdict.Fail) == RESULTS);
       Duration initial = Duration.ofNanos(System.nanoTime() - startInitial);
 

@@ -4,7 +4,6 @@ import static dev.sekisho.scanner.vulndb.OsvFixtures.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sekisho.api.v1alpha1.Constants;
 import dev.sekisho.api.v1alpha1.PolicyAction;
 import dev.sekisho.api.v1alpha1.PolicyException;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
@@ -14,13 +13,9 @@ import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.api.v1alpha1.Violation;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
-import dev.sekisho.operator.OperatorConfig;
-import dev.sekisho.operator.SekishoOperator;
-import dev.sekisho.operator.decide.EngineDecider;
-import dev.sekisho.operator.vulndb.DatabaseHolder;
-import dev.sekisho.operator.vulndb.DatabaseManager;
-import dev.sekisho.operator.vulndb.Rematcher;
-import dev.sekisho.scanner.vulndb.DatabaseUpdater;
+import dev.sekisho.operator.testing.PipelineRuns;
+import dev.sekisho.operator.testing.RunningOperator;
+import dev.sekisho.operator.testing.ScanSubmitters;
 import dev.sekisho.scanner.vulndb.OsvFixtures;
 import dev.sekisho.testkit.SekishoIntegrationTest;
 import dev.sekisho.testkit.fixtures.AlpineFixture;
@@ -28,26 +23,19 @@ import dev.sekisho.testkit.fixtures.FixtureImage;
 import dev.sekisho.testkit.fixtures.Fixtures;
 import dev.sekisho.testkit.kube.Awaiting;
 import dev.sekisho.testkit.kube.KubeApiServer;
-import dev.sekisho.testkit.kube.SekishoCrds;
 import dev.sekisho.testkit.registry.PushedImage;
 import dev.sekisho.testkit.registry.TestRegistry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -55,7 +43,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
 @SekishoIntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StepToOperatorIT {
-  private static final String PIPELINE_SA = "pipeline";
+  private static final String PIPELINE_SA = ScanSubmitters.PIPELINE_SA;
   private static final String CVE_OPENSSL = "CVE-2099-2001";
   private static final String CVE_ZLIB = "CVE-2099-2002";
 
@@ -83,8 +70,7 @@ class StepToOperatorIT {
   private final KubernetesClient admin;
   private final TestRegistry registry;
   private final Fixtures fixtures;
-  private SekishoOperator operator;
-  private DatabaseManager databases;
+  private RunningOperator operator;
   private Path bundle;
 
   @TempDir Path work;
@@ -121,77 +107,16 @@ class StepToOperatorIT {
     // The operator's own database management, fed from an air-gapped bundle directory.
     bundle = Files.createDirectories(setup.resolve("bundle"));
     Files.write(bundle.resolve("Alpine-all.zip"), OsvFixtures.zip(advisories(), Map.of()));
-
-    try (InputStream crd =
-        Files.newInputStream(
-            SekishoCrds.repositoryRoot()
-                .resolve("operator/src/test/resources/tekton/pipelineruns.yaml"))) {
-      admin.load(crd).serverSideApply();
-    }
-    Awaiting.until(
-        "the PipelineRun CRD is served",
-        () -> {
-          try {
-            admin
-                .genericKubernetesResources("tekton.dev/v1", "PipelineRun")
-                .inNamespace("default")
-                .list();
-            return true;
-          } catch (KubernetesClientException e) {
-            return false;
-          }
-        });
-
-    String leaseNs = kube.createNamespace("sekisho-system");
-    OperatorConfig config =
-        OperatorConfig.fromEnv(
-            Map.of(
-                "SEKISHO_NAMESPACE",
-                leaseNs,
-                "SEKISHO_STORE_DIR",
-                setup.resolve("store").toString(),
-                "SEKISHO_API_PORT",
-                "0",
-                "SEKISHO_API_INSECURE_HTTP",
-                "true",
-                "SEKISHO_EXIT_ON_LOST_LEASE",
-                "false",
-                "SEKISHO_DB_BUNDLE",
-                bundle.toString()));
-    DatabaseHolder holder = new DatabaseHolder();
+    PipelineRuns.installCrd(admin);
     operator =
-        new SekishoOperator(
-            config,
-            admin,
-            new EngineDecider(),
-            holder,
-            null,
-            new SimpleMeterRegistry(),
-            Clock.systemUTC(),
-            InetAddress.getLoopbackAddress(),
-            "test");
-    operator.start();
-    databases =
-        new DatabaseManager(
-            config,
-            holder,
-            new DatabaseUpdater(),
-            () ->
-                Optional.of(new Rematcher(admin, operator.store(), holder, operator.evaluator())));
-    databases.refresh();
-    assertThat(holder.database()).isPresent();
-    Awaiting.until(
-        "the operator holds its leader-election Lease",
-        () -> admin.leases().inNamespace(leaseNs).withName(config.leaseName()).get() != null);
+        RunningOperator.builder(kube, setup).env("SEKISHO_DB_BUNDLE", bundle.toString()).start();
+    assertThat(operator.process().matcher().database()).isPresent();
   }
 
   @AfterAll
-  void stopOperator() throws IOException {
+  void stopOperator() {
     if (operator != null) {
       operator.close();
-    }
-    if (databases != null) {
-      databases.close();
     }
   }
 
@@ -199,39 +124,7 @@ class StepToOperatorIT {
 
   /** A namespace whose `pipeline` ServiceAccount may submit scans (one Role, one RoleBinding). */
   private String namespaceWithSubmitter(String prefix) {
-    String ns = kube.createNamespace(prefix);
-    kube.ensureServiceAccount(ns, PIPELINE_SA);
-    admin
-        .resource(
-            new RoleBuilder()
-                .withNewMetadata()
-                .withName("sekisho-scan-submitter")
-                .withNamespace(ns)
-                .endMetadata()
-                .withRules(
-                    new PolicyRuleBuilder()
-                        .withApiGroups(Constants.GROUP)
-                        .withResources("scanresults/submit")
-                        .withVerbs("create")
-                        .build())
-                .build())
-        .create();
-    admin
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("pipeline-sekisho-scan-submitter")
-                .withNamespace(ns)
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "sekisho-scan-submitter")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName(PIPELINE_SA)
-                .withNamespace(ns)
-                .endSubject()
-                .build())
-        .create();
-    return ns;
+    return ScanSubmitters.namespaceWithSubmitter(kube, prefix);
   }
 
   private void policy(String ns, String name, PolicyAction action) {
@@ -248,39 +141,11 @@ class StepToOperatorIT {
 
   /** A running PipelineRun, as Tekton's controller would have it while the scan step runs. */
   private GenericKubernetesResource runningPipelineRun(String ns, String name) {
-    GenericKubernetesResource pr = new GenericKubernetesResource();
-    pr.setApiVersion("tekton.dev/v1");
-    pr.setKind("PipelineRun");
-    pr.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    pr.setAdditionalProperty(
-        "spec",
-        Map.of(
-            "pipelineRef",
-            Map.of("name", "build-scan-deploy"),
-            "taskRunTemplate",
-            Map.of("serviceAccountName", PIPELINE_SA)));
-    var client = admin.genericKubernetesResources("tekton.dev/v1", "PipelineRun").inNamespace(ns);
-    client.resource(pr).create();
-    client
-        .withName(name)
-        .subresource("status")
-        .patch(
-            PatchContext.of(PatchType.JSON_MERGE),
-            "{\"status\":{\"startTime\":\"2026-11-23T10:00:00Z\",\"conditions\":[{\"type\":"
-                + "\"Succeeded\",\"status\":\"Unknown\",\"reason\":\"Running\","
-                + "\"lastTransitionTime\":\"2026-11-23T10:00:00Z\"}]}}");
-    return client.withName(name).get();
+    return PipelineRuns.running(admin, ns, name, "build-scan-deploy", PIPELINE_SA);
   }
 
   private Object specStatus(String ns, String name) {
-    GenericKubernetesResource pr =
-        admin
-            .genericKubernetesResources("tekton.dev/v1", "PipelineRun")
-            .inNamespace(ns)
-            .withName(name)
-            .get();
-    Object spec = pr.getAdditionalProperties().get("spec");
-    return spec instanceof Map<?, ?> m ? m.get("status") : null;
+    return PipelineRuns.specStatus(admin, ns, name);
   }
 
   /** The ServiceAccount's token in a file, as the kubelet mounts it. */
@@ -291,7 +156,7 @@ class StepToOperatorIT {
   }
 
   private String serverUrl() {
-    return "http://127.0.0.1:" + operator.apiAddress().getPort();
+    return operator.apiUrl().toString();
   }
 
   /** The step: the Task's arguments and environment, the real CLI in-process. */
@@ -478,7 +343,7 @@ class StepToOperatorIT {
             .affected("Alpine:v3.20", "busybox", List.of("i:0", "f:1.36.1-r30"), null));
     try {
       Files.write(bundle.resolve("Alpine-all.zip"), OsvFixtures.zip(updated, Map.of()));
-      databases.refresh();
+      operator.refreshDatabase();
       Awaiting.until(
           "the stored result is re-matched and fails",
           () -> {
@@ -492,7 +357,7 @@ class StepToOperatorIT {
     } finally {
       // the other tests count findings: give them the original database back
       Files.write(bundle.resolve("Alpine-all.zip"), OsvFixtures.zip(advisories(), Map.of()));
-      databases.refresh();
+      operator.refreshDatabase();
     }
   }
 

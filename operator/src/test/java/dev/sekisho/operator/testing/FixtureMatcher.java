@@ -1,4 +1,4 @@
-package dev.sekisho.operator;
+package dev.sekisho.operator.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +21,16 @@ import java.util.Optional;
  * findings (store, ScanResult, verdict, gate), not version matching, which the scanner's matcher
  * tests prove.
  */
-final class FixtureMatcher implements VulnMatcher {
+public final class FixtureMatcher implements VulnMatcher {
+  /**
+   * The advisories of {@code advisories.json} beside this class: on Debian, openssl
+   * 3.0.11-1~deb12u1 and ~deb12u2 have CVE-2024-5535 (High, fixed in 3.0.14-1~deb12u1) and ncurses
+   * 6.4-4 has CVE-2023-50495 (Medium, no fix).
+   */
+  public static FixtureMatcher advisories() throws IOException {
+    return new FixtureMatcher("advisories.json");
+  }
+
   private record Advisory(
       String id,
       List<String> aliases,
@@ -36,7 +45,11 @@ final class FixtureMatcher implements VulnMatcher {
   private final List<Advisory> advisories = new ArrayList<>();
   private final DatabaseInfo info;
 
-  FixtureMatcher(String resource) throws IOException {
+  /**
+   * @param resource a classpath resource, relative to this class's package unless it starts with a
+   *     slash
+   */
+  public FixtureMatcher(String resource) throws IOException {
     ObjectMapper json = new ObjectMapper();
     try (InputStream in = FixtureMatcher.class.getResourceAsStream(resource)) {
       if (in == null) {

@@ -260,6 +260,47 @@ class NodeAgentIT {
   }
 
   @Test
+  void theCancelAnnotationCancelsTheRunningStepWhenThePodIsKeptOnCancel() throws IOException {
+    String ns = kube.createNamespace("agent-cancel");
+    try (NodeAgent agent = agent(ns)) {
+      Pod pod = admin.pods().inNamespace(ns).resource(fixture("tekton-cancel-pod.yaml")).create();
+      String name = pod.getMetadata().getName();
+      Path sandbox = agent.sandbox(pod);
+      Path pidFile = sandbox.resolve("volumes/tekton-internal-workspace/pid");
+      Awaiting.until(
+          "the step wrote its PID", () -> Files.isRegularFile(pidFile) && size(pidFile) > 0);
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+
+      // what pod.CancelPod patches when keep-pod-on-cancel is on
+      admin
+          .pods()
+          .inNamespace(ns)
+          .withName(name)
+          .edit(
+              p ->
+                  new PodBuilder(p)
+                      .editMetadata()
+                      .addToAnnotations("tekton.dev/cancel", "CANCEL")
+                      .endMetadata()
+                      .build());
+
+      Pod done = awaitPhase(ns, name, "Failed");
+      assertThat(terminated(done, "step-wait").getExitCode()).isEqualTo(9);
+      assertThat(message(done, "step-wait"))
+          .contains(new Entry("Reason", "Cancelled", TerminationMessage.INTERNAL_TEKTON_RESULT));
+      assertThat(Files.readString(sandbox.resolve("volumes/tekton-internal-run-0/status/exitCode")))
+          .isEqualTo("killed");
+      assertThat(message(done, "step-next"))
+          .contains(new Entry("Reason", "Skipped", TerminationMessage.INTERNAL_TEKTON_RESULT));
+      assertThat(sandbox.resolve("volumes/tekton-internal-workspace/next")).doesNotExist();
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(admin.pods().inNamespace(ns).withName(name).get())
+          .as("the pod is kept")
+          .isNotNull();
+    }
+  }
+
+  @Test
   void aStepTimeoutKillsTheCommandAndReportsTimeoutExceeded() throws IOException {
     String ns = kube.createNamespace("agent-timeout");
     try (NodeAgent agent = agent(ns)) {

@@ -170,12 +170,16 @@ final class JavaArchiveParser {
       if (a == null && title != null && ARTIFACT.matcher(title).matches()) {
         a = title;
       }
-      String v = strip(main.getValue("Implementation-Version"));
+      // A version in the file name wins: it is the Maven coordinate the jar was published under,
+      // while manifests carry build strings ("1.8.21-release-380(1.8.21)", "2.0b6 2016-02-05"),
+      // OSGi qualifiers ("3.23.100.v20250514-1759") or a stale value (dom4j-1.1.jar says 1.2),
+      // which no advisory range names. Syft and osv-scalibr prefer it too (bench/RESULTS.md).
+      String v = fileVersion;
       if (v == null) {
-        v = strip(main.getValue("Bundle-Version"));
+        v = strip(main.getValue("Implementation-Version"));
       }
       if (v == null) {
-        v = fileVersion;
+        v = strip(main.getValue("Bundle-Version"));
       }
       String g = strip(main.getValue("Implementation-Vendor-Id"));
       if (g != null && !ARTIFACT.matcher(g).matches()) {
@@ -227,8 +231,16 @@ final class JavaArchiveParser {
     }
   }
 
+  /** Trimmed, without enclosing double quotes (some manifests quote values: {@code "1.6"}). */
   private static String strip(String s) {
-    return s == null || s.isBlank() ? null : s.strip();
+    if (s == null) {
+      return null;
+    }
+    String t = s.strip();
+    if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+      t = t.substring(1, t.length() - 1).strip();
+    }
+    return t.isEmpty() ? null : t;
   }
 
   /** Thrown when the uncompressed bytes read exceed {@link #MAX_UNCOMPRESSED}. */

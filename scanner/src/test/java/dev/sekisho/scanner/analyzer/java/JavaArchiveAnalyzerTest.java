@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -72,6 +73,57 @@ class JavaArchiveAnalyzerTest {
               assertThat(p.version()).isEqualTo(versionFromPath(JUNIT_JAR));
               assertThat(((PackageMetadata.Java) p.metadata()).evidence()).isEqualTo("MANIFEST.MF");
             });
+  }
+
+  /**
+   * Without pom.properties, the version in the file name wins over the manifest's build string;
+   * without one, the manifest's version counts, unquoted (cases met in bench/peers.sh).
+   */
+  @Test
+  void fileNameVersionWinsOverManifestVersions() throws IOException {
+    record Case(String path, String manifest, String name, String version) {}
+    for (Case c :
+        new Case[] {
+          new Case(
+              "opt/jars/kotlin-stdlib-1.8.21.jar",
+              "Implementation-Title: kotlin-stdlib\nImplementation-Version: 1.8.21-release-380(1.8.21)\n",
+              "kotlin-stdlib",
+              "1.8.21"),
+          new Case(
+              "opt/jars/bsh-2.0b6.jar",
+              "Implementation-Version: 2.0b6 2016-02-05 05:16:19\n",
+              "bsh",
+              "2.0b6"),
+          new Case(
+              "opt/jars/org.eclipse.osgi-3.23.100.jar",
+              "Bundle-SymbolicName: org.eclipse.osgi; singleton:=true\n"
+                  + "Bundle-Version: 3.23.100.v20250514-1759\n",
+              "org.eclipse.osgi",
+              "3.23.100"),
+          new Case(
+              "opt/jars/digester.jar",
+              "Implementation-Title: commons-digester\nImplementation-Version: \"1.6\"\n",
+              "commons-digester",
+              "1.6"),
+        }) {
+      byte[] jar =
+          zip(
+              new Entry(
+                  "META-INF/MANIFEST.MF",
+                  ("Manifest-Version: 1.0\n" + c.manifest()).getBytes(StandardCharsets.UTF_8)),
+              new Entry("a/A.class", new byte[] {(byte) 0xCA, (byte) 0xFE}));
+      AnalysisResult result = FixtureInput.of(c.path(), jar).analyzeWith(analyzer);
+      assertThat(result.packages())
+          .as(c.path())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.name()).isEqualTo(c.name());
+                assertThat(p.version()).isEqualTo(c.version());
+                assertThat(((PackageMetadata.Java) p.metadata()).evidence())
+                    .isEqualTo("MANIFEST.MF");
+              });
+    }
   }
 
   @Test

@@ -57,8 +57,8 @@ for name in "${want[@]}"; do
     grype)
       build grype github.com/anchore/grype "$GRYPE_VERSION" github.com/anchore/grype/cmd/grype \
         "-X main.version=v$GRYPE_VERSION" ;;
-    trivy)
-      build trivy github.com/aquasecurity/trivy "$TRIVY_VERSION" github.com/aquasecurity/trivy/cmd/trivy \
+    trivy) # Trivy uses encoding/json/v2, an experiment in Go 1.25 and 1.26
+      GOEXPERIMENT=jsonv2 build trivy github.com/aquasecurity/trivy "$TRIVY_VERSION" github.com/aquasecurity/trivy/cmd/trivy \
         "-X github.com/aquasecurity/trivy/pkg/version/app.ver=v$TRIVY_VERSION" ;;
     *) echo "unknown tool: $name (osv-scanner, syft, grype, trivy)" >&2; exit 2 ;;
   esac

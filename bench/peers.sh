@@ -283,7 +283,10 @@ done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---------------------------------------------------------------- machine, versions, report
-version_of() { [[ -n "$1" ]] && "$@" 2>/dev/null | grep -m1 -iE 'version|^[a-z-]+ v?[0-9]' | tr -s ' \t' ' ' || echo "(not built)"; }
+version_of() { # the first "version" line of TOOL ARGS, reduced to its value
+  [[ -n "$1" ]] || { echo "(not built)"; return; }
+  "$@" 2>/dev/null | grep -m1 -iE 'version' | sed -E 's/.*[Vv]ersion:?[[:space:]]*//'
+}
 {
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "nproc=$(nproc)"

@@ -9,8 +9,8 @@ public final class Cvss {
   private Cvss() {}
 
   /**
-   * The base score of a v3.0 or v3.1 vector, or empty for other versions (v2, v4.0: not computed
-   * yet) and for vectors that do not parse.
+   * The score of a v3.0, v3.1 or v4.0 vector, or empty for other versions (v2 is not computed: OSV
+   * and the distributions publish v3 or v4 vectors alongside it) and for vectors that do not parse.
    */
   public static Optional<Double> baseScore(String vector) {
     if (vector == null) {
@@ -19,6 +19,9 @@ public final class Cvss {
     try {
       if (vector.startsWith("CVSS:3.")) {
         return Optional.of(CvssV3.parse(vector).baseScore());
+      }
+      if (vector.startsWith("CVSS:4.0/")) {
+        return Optional.of(CvssV4.parse(vector).score());
       }
     } catch (IllegalArgumentException e) {
       return Optional.empty();

@@ -57,6 +57,7 @@ class LanguageMatchingTest {
                     .aliases("CVE-2099-7004")
                     .affected("Go", "stdlib", List.of("i:1.22.0", "f:1.22.5"), null),
                 rec("GO-2099-0002")
+                    .cvss("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N")
                     .affected("Go", "golang.org/x/net", List.of("i:0", "f:0.23.0"), null),
                 rec("ALPINE-CVE-2099-7005")
                     .upstream("CVE-2099-7005")
@@ -123,6 +124,11 @@ class LanguageMatchingTest {
       assertThat(stdlib.cvssScore()).as("from the NVD enrichment feed").isEqualTo(7.5);
       assertThat(stdlib.severity()).isEqualTo(Severity.High);
       assertThat(stdlib.fixState()).isEqualTo(FixState.FIXED);
+
+      Vulnerability xnet = found.get(4);
+      assertThat(xnet.cvssVector()).startsWith("CVSS:4.0/");
+      assertThat(xnet.cvssScore()).as("CVSS v4.0 score").isEqualTo(8.7);
+      assertThat(xnet.severity()).as("from the v4.0 score").isEqualTo(Severity.High);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.sekisho.scanner.vulndb;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.scanner.cvss.Cvss;
 import java.io.IOException;
@@ -12,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -149,10 +150,7 @@ public final class DatabaseBuilder implements AutoCloseable {
         insertAffected.setString(1, eco);
         insertAffected.setString(2, EcosystemKeys.nameKey(eco, a.pkg().name()));
         insertAffected.setLong(3, key);
-        insertAffected.setString(
-            4,
-            Schema.JSON.writeValueAsString(
-                new Schema.StoredAffected(ranges, a.versions(), distro, wontFix)));
+        insertAffected.setBytes(4, RowCodec.encodeAffected(ranges, a.versions(), distro, wontFix));
         insertAffected.addBatch();
         rows++;
       }
@@ -174,14 +172,14 @@ public final class DatabaseBuilder implements AutoCloseable {
           r.references().stream().map(OsvRecord.Reference::url).filter(u -> u != null).toList();
       insertAdvisory.setLong(1, key);
       insertAdvisory.setString(2, r.id());
-      insertAdvisory.setString(
+      insertAdvisory.setBytes(
           3,
-          Schema.JSON.writeValueAsString(
-              new Schema.StoredAdvisory(
+          RowCodec.encodeAdvisory(
+              new RowCodec.StoredAdvisory(
                   List.copyOf(aliases),
                   summary,
-                  r.published(),
-                  r.modified(),
+                  instant(r.published()),
+                  instant(r.modified()),
                   bestVector,
                   bestScore,
                   rated,
@@ -204,9 +202,21 @@ public final class DatabaseBuilder implements AutoCloseable {
         flush();
       }
       return true;
-    } catch (JsonProcessingException | SQLException e) {
+    } catch (SQLException e) {
       throw new IOException(
           "cannot store advisory " + r.id() + " in " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** An OSV timestamp (RFC 3339), or null when absent or malformed. */
+  private static Instant instant(String s) {
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
     }
   }
 

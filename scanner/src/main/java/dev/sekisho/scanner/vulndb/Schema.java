@@ -3,14 +3,18 @@ package dev.sekisho.scanner.vulndb;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sekisho.api.v1alpha1.Severity;
-import java.util.List;
 
-/** The SQLite schema of the compiled database and the JSON shapes of its data columns. */
+/**
+ * The SQLite schema of the compiled database. The {@code data} columns hold {@link RowCodec}'s
+ * binary rows.
+ */
 final class Schema {
 
-  /** Bumped whenever the tables or the data columns change incompatibly. */
-  static final int VERSION = 1;
+  /**
+   * Bumped whenever the tables or the data columns change incompatibly. 2: binary match rows
+   * ({@link RowCodec}) instead of JSON, CVSS v4.0 scores.
+   */
+  static final int VERSION = 2;
 
   static final String FILE_NAME = "vulndb.sqlite";
 
@@ -18,9 +22,9 @@ final class Schema {
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE source(kind TEXT NOT NULL, location TEXT NOT NULL, digest TEXT,"
         + " records INTEGER NOT NULL, etag TEXT)",
-    "CREATE TABLE advisory(k INTEGER PRIMARY KEY, id TEXT NOT NULL, data TEXT NOT NULL)",
+    "CREATE TABLE advisory(k INTEGER PRIMARY KEY, id TEXT NOT NULL, data BLOB NOT NULL)",
     "CREATE TABLE affected(ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL,"
-        + " data TEXT NOT NULL)",
+        + " data BLOB NOT NULL)",
     "CREATE TABLE kev(cve TEXT PRIMARY KEY) WITHOUT ROWID",
     "CREATE TABLE cvss(cve TEXT PRIMARY KEY, vector TEXT NOT NULL, score REAL) WITHOUT ROWID",
   };
@@ -30,34 +34,11 @@ final class Schema {
     "CREATE UNIQUE INDEX advisory_id ON advisory(id)",
   };
 
+  /** Reads OSV records and enrichment feeds. */
   static final ObjectMapper JSON =
       new ObjectMapper()
           .setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-  /** The affected.data column. */
-  record StoredAffected(List<OsvRecord.Range> r, List<String> v, Severity s, boolean w) {
-    StoredAffected {
-      r = r == null ? List.of() : r;
-      v = v == null ? List.of() : v;
-    }
-  }
-
-  /** The advisory.data column. */
-  record StoredAdvisory(
-      List<String> aliases,
-      String summary,
-      String published,
-      String modified,
-      String cvssVector,
-      Double cvssScore,
-      Severity rated,
-      List<String> refs) {
-    StoredAdvisory {
-      aliases = aliases == null ? List.of() : aliases;
-      refs = refs == null ? List.of() : refs;
-    }
-  }
 
   private Schema() {}
 }

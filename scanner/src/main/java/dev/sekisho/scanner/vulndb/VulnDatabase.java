@@ -1,6 +1,5 @@
 package dev.sekisho.scanner.vulndb;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,21 +36,25 @@ public final class VulnDatabase implements AutoCloseable {
 
   private final Path file;
   private final Connection db;
-  private final PreparedStatement affected;
+
+  /** Names per batched lookup (SQLite allows 32,766 parameters). */
+  static final int BATCH = 200;
+
+  private final PreparedStatement affectedOne;
+  private final PreparedStatement affectedBatch;
   private final PreparedStatement advisory;
   private final PreparedStatement cvss;
   private final Map<Long, Advisory> advisoryCache = new HashMap<>();
-  private final Map<Long, String[]> rawAdvisories = new HashMap<>();
   private java.util.Set<String> knownExploitedIds;
 
   private VulnDatabase(Path file, Connection db) throws SQLException {
     this.file = file;
     this.db = db;
-    affected =
+    String select = "SELECT name, advisory, data FROM affected WHERE ecosystem=? AND name";
+    affectedOne = db.prepareStatement(select + "=?");
+    affectedBatch =
         db.prepareStatement(
-            // the advisory row comes along so that a hit needs no second query
-            "SELECT a.advisory, a.data, v.id, v.data FROM affected a"
-                + " JOIN advisory v ON v.k = a.advisory WHERE a.ecosystem=? AND a.name=?");
+            select + " IN (" + String.join(",", Collections.nCopies(BATCH, "?")) + ")");
     advisory = db.prepareStatement("SELECT id, data FROM advisory WHERE k=?");
     cvss = db.prepareStatement("SELECT vector, score FROM cvss WHERE cve=?");
   }
@@ -183,30 +187,52 @@ public final class VulnDatabase implements AutoCloseable {
    */
   public synchronized List<AffectedEntry> affected(String ecosystem, String name)
       throws IOException {
+    return affected(ecosystem, List.of(name)).getOrDefault(name, List.of());
+  }
+
+  /**
+   * The affected entries for many package names of one ecosystem, in as few queries as possible
+   * ({@value #BATCH} names per query).
+   *
+   * @return entries by name key; names without entries are absent
+   */
+  public synchronized Map<String, List<AffectedEntry>> affected(
+      String ecosystem, Collection<String> names) throws IOException {
+    Map<String, List<AffectedEntry>> out = new HashMap<>();
+    List<String> unique = List.copyOf(new LinkedHashSet<>(names));
     try {
-      affected.setString(1, ecosystem);
-      affected.setString(2, name);
-      List<AffectedEntry> out = new ArrayList<>();
-      try (ResultSet rs = affected.executeQuery()) {
-        while (rs.next()) {
-          Schema.StoredAffected a =
-              Schema.JSON.readValue(rs.getString(2), Schema.StoredAffected.class);
-          out.add(new AffectedEntry(rs.getLong(1), ecosystem, name, a.r(), a.v(), a.s(), a.w()));
-          if (!advisoryCache.containsKey(rs.getLong(1))) {
-            if (rawAdvisories.size() > 10_000) {
-              rawAdvisories.clear();
-            }
-            rawAdvisories.put(rs.getLong(1), new String[] {rs.getString(3), rs.getString(4)});
+      for (int from = 0; from < unique.size(); from += BATCH) {
+        List<String> chunk = unique.subList(from, Math.min(unique.size(), from + BATCH));
+        PreparedStatement q = chunk.size() == 1 ? affectedOne : affectedBatch;
+        q.setString(1, ecosystem);
+        for (int i = 0; i < (chunk.size() == 1 ? 1 : BATCH); i++) {
+          // a short last chunk repeats its last name: IN is a set, no row comes twice
+          q.setString(2 + i, chunk.get(Math.min(i, chunk.size() - 1)));
+        }
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            String name = rs.getString(1);
+            RowCodec.Affected a = RowCodec.decodeAffected(rs.getBytes(3));
+            out.computeIfAbsent(name, k -> new ArrayList<>())
+                .add(
+                    new AffectedEntry(
+                        rs.getLong(2),
+                        ecosystem,
+                        name,
+                        a.ranges(),
+                        a.versions(),
+                        a.distro(),
+                        a.wontFix()));
           }
         }
       }
       return out;
-    } catch (SQLException | JsonProcessingException e) {
+    } catch (SQLException | RuntimeException e) {
       throw new IOException(
           "cannot read advisories for "
               + ecosystem
-              + "/"
-              + name
+              + " packages "
+              + (unique.size() == 1 ? unique.get(0) : unique.size() + " names")
               + " from "
               + file
               + ": "
@@ -222,47 +248,33 @@ public final class VulnDatabase implements AutoCloseable {
       return cached;
     }
     try {
-      String[] raw = rawAdvisories.remove(key);
-      if (raw == null) {
-        advisory.setLong(1, key);
-        try (ResultSet rs = advisory.executeQuery()) {
-          if (!rs.next()) {
-            throw new IOException("advisory #" + key + " missing from " + file);
-          }
-          raw = new String[] {rs.getString(1), rs.getString(2)};
+      advisory.setLong(1, key);
+      Advisory result;
+      try (ResultSet rs = advisory.executeQuery()) {
+        if (!rs.next()) {
+          throw new IOException("advisory #" + key + " missing from " + file);
         }
+        RowCodec.StoredAdvisory a = RowCodec.decodeAdvisory(rs.getBytes(2));
+        result =
+            new Advisory(
+                rs.getString(1),
+                a.aliases(),
+                a.summary(),
+                a.published(),
+                a.modified(),
+                a.cvssVector(),
+                a.cvssScore(),
+                a.rated(),
+                a.refs());
       }
-      Schema.StoredAdvisory a = Schema.JSON.readValue(raw[1], Schema.StoredAdvisory.class);
-      Advisory result =
-          new Advisory(
-              raw[0],
-              a.aliases(),
-              a.summary(),
-              instant(a.published()),
-              instant(a.modified()),
-              a.cvssVector(),
-              a.cvssScore(),
-              a.rated(),
-              a.refs());
       if (advisoryCache.size() > 10_000) {
         advisoryCache.clear();
       }
       advisoryCache.put(key, result);
       return result;
-    } catch (SQLException | JsonProcessingException e) {
+    } catch (SQLException | RuntimeException e) {
       throw new IOException(
           "cannot read advisory #" + key + " from " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Instant instant(String s) {
-    if (s == null || s.isBlank()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(s).toInstant();
-    } catch (DateTimeParseException e) {
-      return null;
     }
   }
 

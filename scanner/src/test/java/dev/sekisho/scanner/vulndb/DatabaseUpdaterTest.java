@@ -200,6 +200,43 @@ class DatabaseUpdaterTest {
   }
 
   @Test
+  void aFailedFirstUpdateResumesWithWhatItAlreadyFetched() throws Exception {
+    server.fail("/npm/all.zip", 503);
+    assertThatThrownBy(() -> updater(T0).update(config(), dir, progress::add))
+        .hasMessageContaining(server.base() + "/npm/all.zip")
+        .hasMessageContaining("HTTP 503");
+    assertThat(Files.exists(VulnDatabase.databaseFile(dir))).as("no half-built database").isFalse();
+    assertThat(server.downloads("/Debian/all.zip")).isEqualTo(1);
+
+    server.recover("/npm/all.zip");
+    DatabaseInfo info = updater(T0.plusSeconds(60)).update(config(), dir, progress::add);
+
+    assertThat(server.downloads("/Debian/all.zip")).as("kept from the failed run").isEqualTo(1);
+    assertThat(server.downloads("/npm/all.zip")).isEqualTo(1);
+    assertThat(info.advisories()).isEqualTo(3);
+  }
+
+  @Test
+  void aDatabaseOfAnotherSchemaVersionIsRefusedWithTheRebuildCommand() throws Exception {
+    updater(T0).update(config(), dir, progress::add);
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection("jdbc:sqlite:" + VulnDatabase.databaseFile(dir));
+        java.sql.Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE meta SET value='1' WHERE key='schema_version'");
+    }
+    assertThatThrownBy(() -> VulnDatabase.open(dir))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("has schema version 1, this Sekisho reads version " + Schema.VERSION)
+        .hasMessageContaining("sekisho db update");
+
+    // an update replaces it
+    updater(T0.plusSeconds(60)).update(config(), dir, progress::add);
+    try (VulnDatabase db = VulnDatabase.open(dir)) {
+      assertThat(db.info().schemaVersion()).isEqualTo(Schema.VERSION);
+    }
+  }
+
+  @Test
   void aBrokenLocalSourceFailsTheBuildAndLeavesThePreviousDatabase() throws Exception {
     updater(T0).update(config(), dir, progress::add);
     Path notZip = dir.resolveSibling(dir.getFileName() + "-bad.zip");

@@ -181,6 +181,11 @@ public final class OsvFixtures {
       status.put(path, code);
     }
 
+    /** Serves the path's file again after {@link #fail}. */
+    public void recover(String path) {
+      status.remove(path);
+    }
+
     public URI base() {
       return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }

@@ -2,7 +2,8 @@
 # Installs what building and testing Sekisho needs on a fresh Debian/Ubuntu machine:
 # the OCI tooling used by the test harness (docker-registry, skopeo, umoci, debootstrap, htpasswd,
 # rpm), the tools of bench/ (GNU time, jq, curl), then builds the Kubernetes test binaries
-# (hack/test-binaries.sh) when they are missing.
+# (hack/test-binaries.sh), the test tools (hack/tool-binaries.sh) and Tekton's controller for the
+# end-to-end tests (hack/tekton-binaries.sh) when they are missing.
 # Needs root (or sudo) for apt-get; a JDK 21+ and Go 1.24+ must already be installed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,3 +31,4 @@ fi
 
 "$root/hack/test-binaries.sh"
 "$root/hack/tool-binaries.sh"
+"$root/hack/tekton-binaries.sh"

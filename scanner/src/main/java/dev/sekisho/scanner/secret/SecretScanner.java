@@ -18,10 +18,13 @@ import java.util.regex.Pattern;
  * <p>Per file: files over the size limit, on a skipped path, or with a binary or media extension
  * are not read at all ({@link #wants}); a file with a NUL byte in its first 8 KiB is binary and
  * skipped (regexes over machine code only produce noise, and it keeps the scan at disk speed); a
- * single keyword pass over the bytes selects the rules whose keywords occur, and only those rules'
- * regexes run. Matches whose secret is on the allow-list (documented example values, placeholders)
- * or whose entropy is below the rule's minimum are dropped. The secret is never kept: a finding
- * holds at most its first four characters followed by {@code ****}.
+ * single keyword pass over the bytes finds where the rules' keywords occur, and only those rules'
+ * regexes run: over the whole file for rules whose secret may lie on other lines than the keyword
+ * (private keys), else only on the lines holding a keyword (on lines longer than {@value
+ * #LONG_LINE} bytes, within {@value #WINDOW} bytes of the keyword). Matches whose secret is on the
+ * allow-list (documented example values, placeholders) or whose entropy is below the rule's minimum
+ * are dropped. The secret is never kept: a finding holds at most its first four characters followed
+ * by {@code ****}.
  */
 public final class SecretScanner {
   /** Files larger than this are not scanned unless configured otherwise: 10 MiB. */
@@ -29,6 +32,12 @@ public final class SecretScanner {
 
   /** Bytes inspected for NUL to recognise a binary file. */
   static final int BINARY_PROBE = 8192;
+
+  /** Lines longer than this are regex-scanned in windows around their keywords. */
+  static final int LONG_LINE = 4096;
+
+  /** How far a window reaches on each side of a keyword on a long line. */
+  static final int WINDOW = 1024;
 
   /**
    * Paths (without leading slash) never scanned by default: documentation and package databases.
@@ -171,7 +180,8 @@ public final class SecretScanner {
     if (length == 0 || isBinary(data, length)) {
       return List.of();
     }
-    long candidates = keywords.match(data, length);
+    KeywordIndex.Hits hits = keywords.find(data, length);
+    long candidates = hits.rules();
     if (candidates == 0) {
       return List.of();
     }
@@ -180,9 +190,9 @@ public final class SecretScanner {
     List<SecretFinding> found = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     LineCounter lines = new LineCounter(text);
-    String lower = null;
     for (int r = 0; r < rules.size(); r++) {
-      if ((candidates & (1L << r)) == 0) {
+      long bit = 1L << r;
+      if ((candidates & bit) == 0) {
         continue;
       }
       SecretRule rule = rules.get(r);
@@ -191,22 +201,62 @@ public final class SecretScanner {
         collect(rule, m, location, found, seen, lines);
         continue;
       }
-      // Run the regex only on the lines that hold one of the rule's keywords: most of a file
-      // that mentions "token" once is not worth a regex pass.
-      if (lower == null) {
-        lower = text.toLowerCase(Locale.ROOT);
-      }
-      int regionEnd = -1;
-      for (int[] line : keywordLines(lower, rule.keywords())) {
-        if (line[0] < regionEnd) {
+      // Run the regex only around the keywords: on the lines that hold one or, on a long line
+      // (minified code, one-line JSON), on windows around them. Regions see the bytes beyond
+      // them for word boundaries and look-arounds (transparent bounds), so a line region finds
+      // exactly what a whole-file pass finds on that line.
+      m.useTransparentBounds(true);
+      int from = -1;
+      int to = -1;
+      int lineFrom = 0;
+      int lineTo = 0;
+      for (int h = 0; h < hits.count(); h++) {
+        if ((hits.rulesAt(h) & bit) == 0) {
           continue;
         }
-        m.region(line[0], line[1]);
-        collect(rule, m, location, found, seen, lines);
-        regionEnd = line[1];
+        int at = hits.end(h) - 1;
+        if (at >= lineTo) {
+          lineFrom = lineStart(data, at, lineTo);
+          lineTo = lineEnd(data, at, length);
+        }
+        int start = lineFrom;
+        int end = lineTo;
+        if (end - start > LONG_LINE) {
+          start = Math.max(start, at - WINDOW);
+          end = Math.min(end, at + WINDOW);
+        }
+        if (start <= to) {
+          to = Math.max(to, end); // overlaps the pending region: one regex pass for both
+          continue;
+        }
+        if (from >= 0) {
+          collect(rule, m.region(from, to), location, found, seen, lines);
+        }
+        from = start;
+        to = end;
+      }
+      if (from >= 0) {
+        collect(rule, m.region(from, to), location, found, seen, lines);
       }
     }
     return found;
+  }
+
+  /** The start of the line holding {@code at}, which is not before {@code floor}. */
+  private static int lineStart(byte[] data, int at, int floor) {
+    int i = at;
+    while (i > floor && data[i - 1] != '\n') {
+      i--;
+    }
+    return i;
+  }
+
+  private static int lineEnd(byte[] data, int at, int length) {
+    int i = at;
+    while (i < length && data[i] != '\n') {
+      i++;
+    }
+    return i;
   }
 
   private void collect(
@@ -231,20 +281,6 @@ public final class SecretScanner {
                 rule.id(), rule.title(), rule.severity(), location, line, redact(secret)));
       }
     }
-  }
-
-  /** [start, end) of every line holding a keyword, sorted by start, possibly repeated. */
-  private static List<int[]> keywordLines(String lower, List<String> keywords) {
-    List<int[]> result = new ArrayList<>();
-    for (String k : keywords) {
-      for (int i = lower.indexOf(k); i >= 0; i = lower.indexOf(k, i + k.length())) {
-        int start = lower.lastIndexOf('\n', i) + 1;
-        int end = lower.indexOf('\n', i);
-        result.add(new int[] {start, end < 0 ? lower.length() : end});
-      }
-    }
-    result.sort((a, b) -> Integer.compare(a[0], b[0]));
-    return result;
   }
 
   private boolean isAllowed(String secret) {

@@ -137,4 +137,95 @@ class SecretScannerTest {
         .singleElement()
         .satisfies(f -> assertThat(f.line()).isEqualTo(2));
   }
+
+  /**
+   * The regexes run only on the lines holding a keyword: a file must give exactly the findings of
+   * its lines scanned one by one (no region bleeds into the next line, none is missed), over random
+   * files mixing every single-line rule's keywords, secrets and filler.
+   */
+  @Test
+  void findsOnEachLineWhatThatLineAloneGives() {
+    List<String> fragments =
+        List.of(
+            "password = \"@alnum_16@\"",
+            "PASSWORD: '@b64_24@'",
+            "db_token=\"@alnum_20@\" token",
+            "api-key => '@alnum_30@'",
+            "AKIA@b32_16@",
+            "aws_secret_access_key = @b64_40@",
+            "ghp_@alnum_36@",
+            "xoxb-@lower_12@-@lower_10@",
+            "twilio SK@hex_32@",
+            "sk_live_@alnum_30@",
+            "npm_@alnum_36@",
+            "eyJ@alnum_12@.eyJ@alnum_12@.@alnum_12@",
+            "secret",
+            "Token",
+            "word",
+            "x = 1;",
+            "  ",
+            "example");
+    Random random = new Random(11);
+    for (int file = 0; file < 300; file++) {
+      StringBuilder content = new StringBuilder();
+      int lineCount = 1 + random.nextInt(12);
+      for (int l = 0; l < lineCount; l++) {
+        for (int f = random.nextInt(5); f > 0; f--) {
+          content.append(fragments.get(random.nextInt(fragments.size()))).append(' ');
+        }
+        content.append('\n');
+      }
+      String text = generate(content.toString(), file);
+      byte[] data = text.getBytes(StandardCharsets.ISO_8859_1);
+      List<String> expected = new java.util.ArrayList<>();
+      String[] lines = text.split("\n", -1);
+      for (int l = 0; l < lines.length; l++) {
+        byte[] line = lines[l].getBytes(StandardCharsets.ISO_8859_1);
+        for (SecretFinding f : SCANNER.scan(line, line.length, new Location(null, "/x"))) {
+          expected.add(f.ruleId() + " " + (l + 1) + " " + f.redacted());
+        }
+      }
+
+      List<SecretFinding> found = SCANNER.scan(data, data.length, new Location(null, "/x"));
+
+      assertThat(found.stream().map(f -> f.ruleId() + " " + f.line() + " " + f.redacted()))
+          .as("file %d:%n%s", file, text)
+          .containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
+  @Test
+  void findsSecretsNearKeywordsOnVeryLongLines() {
+    StringBuilder line = new StringBuilder();
+    while (line.length() < 200_000) {
+      line.append("var a=function(b){return b.c+1};");
+    }
+    line.insert(100_000, generate("x={password:\"@alnum_20@\"};", 5));
+    line.insert(5_000, "/*token*/");
+    line.append(generate("y=\"ghp_@alnum_36@\"", 6));
+    String text = "// minified\n" + line + "\n";
+    byte[] data = text.getBytes(StandardCharsets.ISO_8859_1);
+
+    assertThat(SCANNER.scan(data, data.length, new Location(null, "/app.min.js")))
+        .extracting(f -> f.ruleId() + " " + f.line())
+        .containsExactlyInAnyOrder("generic-secret-assignment 2", "github-pat 2");
+  }
+
+  @Test
+  void keywordIndexReportsEveryOccurrenceCaseInsensitively() {
+    KeywordIndex index =
+        new KeywordIndex(List.of(List.of("token"), List.of("ken", "aws"), List.of("secret")));
+    byte[] data = "a TOKEN; aws.Token\nsecre secret".getBytes(StandardCharsets.ISO_8859_1);
+
+    KeywordIndex.Hits hits = index.find(data, data.length);
+
+    List<String> seen = new java.util.ArrayList<>();
+    for (int i = 0; i < hits.count(); i++) {
+      seen.add(hits.end(i) + ":" + Long.toBinaryString(hits.rulesAt(i)));
+    }
+    // "TOKEN" ends at 7 (rules 0 and 1 via "ken"), "aws" at 12, "Token" at 18, "secret" at 31
+    assertThat(seen).containsExactly("7:11", "12:10", "18:11", "31:100");
+    assertThat(hits.rules()).isEqualTo(0b111);
+    assertThat(index.find(new byte[] {'t', 'o', 'k'}, 3).count()).isZero();
+  }
 }

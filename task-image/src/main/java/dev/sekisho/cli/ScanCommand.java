@@ -209,8 +209,9 @@ final class ScanCommand implements Callable<Integer> {
   /** Resolves allowed base images through the same registry settings as the scanned image. */
   private static BaseImageResolver baseImages(InspectOptions inspect) {
     return ref -> {
-      RegistryClient client = new RegistryClient(inspect.registry());
-      return ImageScan.registryResolver(client, inspect.platform()).layerDiffIds(ref);
+      try (RegistryClient client = new RegistryClient(inspect.registry())) {
+        return ImageScan.registryResolver(client, inspect.platform()).layerDiffIds(ref);
+      }
     };
   }
 }

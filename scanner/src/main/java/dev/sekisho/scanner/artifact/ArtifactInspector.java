@@ -57,9 +57,12 @@ public final class ArtifactInspector {
    * @throws IOException on other I/O failures
    */
   public Inventory inspect(Target target, InspectOptions options) throws IOException {
-    RegistryClient client =
-        target.kind() == Target.Kind.REGISTRY ? new RegistryClient(options.registry()) : null;
-    return inspect(target, options, client);
+    if (target.kind() != Target.Kind.REGISTRY) {
+      return inspect(target, options, null);
+    }
+    try (RegistryClient client = new RegistryClient(options.registry())) {
+      return inspect(target, options, client);
+    }
   }
 
   /** Inspects a target with a given registry client (shared between scans, or counted in tests). */

@@ -26,7 +26,12 @@ public class ImageAccessException extends IOException {
     /** Malformed content or an unexpected answer. */
     INVALID,
     /** Network or file-system failure. */
-    IO
+    IO,
+    /**
+     * The registry's TLS certificate is not trusted (an unknown CA: see the CA bundle option) or
+     * does not name the registry's host.
+     */
+    UNTRUSTED
   }
 
   private final Reason reason;

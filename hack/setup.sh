@@ -7,7 +7,7 @@
 # Needs root (or sudo) for apt-get; a JDK 21+ and Go 1.24+ must already be installed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-packages=(docker-registry skopeo umoci debootstrap apache2-utils rpm sqlite3 ca-certificates db5.3-util time jq curl binutils)
+packages=(docker-registry skopeo umoci debootstrap apache2-utils rpm sqlite3 ca-certificates db5.3-util time jq curl binutils openssl)
 # The LANGUAGES fixture image runs npm and pip; install them only when the commands are missing
 # (a Node.js installed from elsewhere already brings its own npm).
 command -v npm >/dev/null || packages+=(npm)

@@ -12,7 +12,9 @@ import dev.sekisho.testkit.fixtures.FixtureImage;
 import dev.sekisho.testkit.fixtures.Fixtures;
 import dev.sekisho.testkit.fixtures.MisconfiguredFixture;
 import dev.sekisho.testkit.registry.PushedImage;
+import dev.sekisho.testkit.registry.RegistryAuth;
 import dev.sekisho.testkit.registry.RegistryTest;
+import dev.sekisho.testkit.registry.TestCertificates;
 import dev.sekisho.testkit.registry.TestRegistry;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -266,6 +268,38 @@ class ScanCommandIT {
             "127.0.0.1:" + closedPort + "/nothing/here:1");
     assertThat(unreachable.exitCode()).as(unreachable.err()).isEqualTo(3);
     assertThat(unreachable.err()).startsWith("sekisho: error: ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void tlsRegistryOfAPrivateCaNeedsCaFile(Fixtures fixtures) throws Exception {
+    TestCertificates certificates = TestCertificates.generate(work.resolve("tls"));
+    try (TestRegistry registry = TestRegistry.startTls(RegistryAuth.ANONYMOUS, certificates)) {
+      String target = registry.push(fixtures.get(FixtureImage.ALPINE)).tagReference();
+
+      CliRun trusted =
+          scan(
+              "--ca-file",
+              certificates.caCertificate().toString(),
+              "--format",
+              "json",
+              "--quiet",
+              target);
+      CliRun untrusted = scan("--format", "json", target);
+
+      assertThat(trusted.exitCode()).as(trusted.err()).isZero();
+      List<String> found = new ArrayList<>();
+      for (JsonNode v : JSON.readTree(trusted.out()).path("vulnerabilities")) {
+        found.add(v.path("pkg").path("name").asText() + " " + v.path("id").asText());
+      }
+      assertThat(found).containsExactly("busybox CVE-2099-1002", "zlib CVE-2099-1001");
+      assertThat(untrusted.exitCode()).as(untrusted.err()).isEqualTo(3);
+      assertThat(untrusted.out()).isEmpty();
+      assertThat(untrusted.err())
+          .startsWith("sekisho: error: ")
+          .contains("TLS certificate of " + registry.hostPort() + " is not trusted")
+          .contains("--ca-file")
+          .doesNotContain("\tat ");
+    }
   }
 
   @Test

@@ -24,6 +24,7 @@ import dev.sekisho.testkit.registry.PushedImage;
 import dev.sekisho.testkit.registry.Registry;
 import dev.sekisho.testkit.registry.RegistryAuth;
 import dev.sekisho.testkit.registry.RegistryTest;
+import dev.sekisho.testkit.registry.TestCertificates;
 import dev.sekisho.testkit.registry.TestRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +168,35 @@ class ImageAccessIT {
     assertThat(archive.image().layers())
         .extracting(LayerInfo::diffId)
         .isEqualTo(oci.image().layers().stream().map(LayerInfo::diffId).toList());
+  }
+
+  @Test
+  void tlsRegistryOfAPrivateCaIsReadWithItsCaBundleAndRefusedWithout(Fixtures fixtures)
+      throws IOException {
+    TestCertificates certificates = TestCertificates.generate(temp.resolve("tls"));
+    try (TestRegistry registry = TestRegistry.startTls(RegistryAuth.ANONYMOUS, certificates)) {
+      PushedImage pushed = registry.push(fixtures.get(FixtureImage.LAYERED));
+      RegistryOptions trusting =
+          RegistryOptions.defaults().withCaBundles(List.of(certificates.caCertificate()));
+
+      Inventory inv =
+          new ArtifactInspector()
+              .inspect(Target.parse(pushed.tagReference()), options(trusting, null, p -> true));
+
+      assertThat(files(inv)).isEqualTo(LayeredFixture.expectedFiles());
+      assertThat(inv.image().registry()).isEqualTo(registry.hostPort());
+      assertThatThrownBy(
+              () ->
+                  new ArtifactInspector()
+                      .inspect(
+                          Target.parse(pushed.tagReference()),
+                          options(RegistryOptions.defaults(), null, p -> true)))
+          .isInstanceOf(ImageAccessException.class)
+          .hasMessageContaining("TLS certificate of " + registry.hostPort() + " is not trusted")
+          .hasMessageContaining("add its CA certificate")
+          .satisfies(
+              e -> assertThat(((ImageAccessException) e).reason()).isEqualTo(Reason.UNTRUSTED));
+    }
   }
 
   @Test

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real OCI registry (Debian's {@code docker-registry}, CNCF Distribution v2) running on {@code
- * 127.0.0.1} with a random free port and a temporary storage directory, over plain HTTP.
+ * 127.0.0.1} with a random free port and a temporary storage directory, over plain HTTP, or over
+ * TLS with a certificate of a test CA ({@link #startTls}).
  *
  * <p>Tests normally get one from {@link RegistryExtension} ({@code @RegistryTest} on the class and
  * a {@code TestRegistry} parameter); {@link #start} is public for harnesses that manage the
@@ -46,6 +47,7 @@ public final class TestRegistry implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   private final RegistryAuth auth;
+  private final TestCertificates tls;
   private final int port;
   private final Path workDir;
   private final Process process;
@@ -54,8 +56,14 @@ public final class TestRegistry implements AutoCloseable {
   private final Map<String, PushedImage> pushed = new ConcurrentHashMap<>();
 
   private TestRegistry(
-      RegistryAuth auth, int port, Path workDir, Process process, Credentials credentials) {
+      RegistryAuth auth,
+      TestCertificates tls,
+      int port,
+      Path workDir,
+      Process process,
+      Credentials credentials) {
     this.auth = auth;
+    this.tls = tls;
     this.port = port;
     this.workDir = workDir;
     this.process = process;
@@ -71,6 +79,18 @@ public final class TestRegistry implements AutoCloseable {
    *     {@code htpasswd}) is not installed, or the registry does not become ready
    */
   public static TestRegistry start(RegistryAuth auth) {
+    return start(auth, null);
+  }
+
+  /**
+   * Starts a registry that serves HTTPS only, with the server certificate of {@code certificates}
+   * (made by {@link TestCertificates#generate}); clients must trust its CA. The caller closes it.
+   */
+  public static TestRegistry startTls(RegistryAuth auth, TestCertificates certificates) {
+    return start(auth, certificates);
+  }
+
+  private static TestRegistry start(RegistryAuth auth, TestCertificates tls) {
     ExternalTool registry = ExternalTool.require("docker-registry", SETUP_HINT);
     Path workDir;
     try {
@@ -101,7 +121,7 @@ public final class TestRegistry implements AutoCloseable {
       int port = freePort();
       Path config = workDir.resolve("config-" + port + ".yml");
       Path log = workDir.resolve("registry-" + port + ".log");
-      write(config, config(auth, port, workDir.resolve("storage"), htpasswd));
+      write(config, config(auth, tls, port, workDir.resolve("storage"), htpasswd));
       Process process;
       try {
         process =
@@ -112,10 +132,10 @@ public final class TestRegistry implements AutoCloseable {
       } catch (IOException e) {
         throw new IllegalStateException("cannot start " + registry.executable(), e);
       }
-      TestRegistry started = new TestRegistry(auth, port, workDir, process, credentials);
+      TestRegistry started = new TestRegistry(auth, tls, port, workDir, process, credentials);
       try {
         started.awaitReady(log);
-        LOG.info("registry started auth={} address={}:{}", auth, HOST, port);
+        LOG.info("registry started auth={} tls={} address={}:{}", auth, tls != null, HOST, port);
         return started;
       } catch (IllegalStateException e) {
         started.stopProcess();
@@ -126,7 +146,8 @@ public final class TestRegistry implements AutoCloseable {
     throw last;
   }
 
-  private static String config(RegistryAuth auth, int port, Path storage, Path htpasswd) {
+  private static String config(
+      RegistryAuth auth, TestCertificates tls, int port, Path storage, Path htpasswd) {
     StringBuilder yaml =
         new StringBuilder()
             .append("version: 0.1\n")
@@ -139,6 +160,13 @@ public final class TestRegistry implements AutoCloseable {
             .append(':')
             .append(port)
             .append("\n  secret: sekisho-test-registry\n");
+    if (tls != null) {
+      yaml.append("  tls:\n    certificate: ")
+          .append(tls.serverCertificate())
+          .append("\n    key: ")
+          .append(tls.serverKey())
+          .append('\n');
+    }
     if (auth == RegistryAuth.BASIC) {
       yaml.append("auth:\n  htpasswd:\n    realm: sekisho-test\n    path: ")
           .append(htpasswd)
@@ -148,7 +176,11 @@ public final class TestRegistry implements AutoCloseable {
   }
 
   private void awaitReady(Path log) {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (tls != null) {
+      builder.sslContext(tls.trustingCa());
+    }
+    HttpClient client = builder.build();
     HttpRequest request =
         HttpRequest.newBuilder(baseUri().resolve("/v2/")).timeout(Duration.ofSeconds(5)).build();
     Instant deadline = Instant.now().plus(READY_TIMEOUT);
@@ -214,9 +246,17 @@ public final class TestRegistry implements AutoCloseable {
     return HOST + ":" + port;
   }
 
-  /** {@code http://127.0.0.1:PORT}; the Distribution API is under {@code /v2/}. */
+  /**
+   * {@code http://127.0.0.1:PORT} ({@code https://} for a TLS registry); the Distribution API is
+   * under {@code /v2/}.
+   */
   public URI baseUri() {
-    return URI.create("http://" + hostPort());
+    return URI.create((tls != null ? "https://" : "http://") + hostPort());
+  }
+
+  /** The certificates of a TLS registry ({@link #startTls}); empty for a plain HTTP one. */
+  public Optional<TestCertificates> tls() {
+    return Optional.ofNullable(tls);
   }
 
   /** The credentials of a {@link RegistryAuth#BASIC} registry; empty for an anonymous one. */
@@ -287,7 +327,7 @@ public final class TestRegistry implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "TestRegistry[" + auth + " " + hostPort() + "]";
+    return "TestRegistry[" + auth + (tls != null ? " tls " : " ") + hostPort() + "]";
   }
 
   private static int freePort() {

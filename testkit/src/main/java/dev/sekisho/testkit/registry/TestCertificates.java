@@ -1,0 +1,132 @@
+package dev.sekisho.testkit.registry;
+
+import dev.sekisho.testkit.fixtures.ExternalTool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A throw-away certificate authority and a server certificate it signed for {@code 127.0.0.1} (EC
+ * P-256, valid for two days), made with the {@code openssl} command in a directory of the caller's,
+ * for serving the test registry over TLS.
+ *
+ * @param caCertificate the CA's certificate (PEM): what a client must trust
+ * @param serverCertificate the server's certificate (PEM), subject alternative name {@code IP:
+ *     127.0.0.1}
+ * @param serverKey the server's private key (PEM, unencrypted)
+ */
+public record TestCertificates(Path caCertificate, Path serverCertificate, Path serverKey) {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Generates a new CA and server certificate in {@code dir}.
+   *
+   * @throws IllegalStateException when {@code openssl} is missing or fails
+   */
+  public static TestCertificates generate(Path dir) {
+    ExternalTool openssl =
+        ExternalTool.require("openssl", "run hack/setup.sh to install the test tools (openssl)");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(
+          dir.resolve("server.ext"),
+          "basicConstraints=CA:FALSE\n"
+              + "keyUsage=critical,digitalSignature\n"
+              + "extendedKeyUsage=serverAuth\n"
+              + "subjectAltName=IP:127.0.0.1\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write into " + dir, e);
+    }
+    String curve = "ec_paramgen_curve:prime256v1";
+    openssl.run(
+        dir,
+        TIMEOUT,
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        curve,
+        "-nodes",
+        "-days",
+        "2",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-subj",
+        "/CN=Sekisho test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign");
+    openssl.run(
+        dir,
+        TIMEOUT,
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        curve,
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1");
+    openssl.run(
+        dir,
+        TIMEOUT,
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem");
+    return new TestCertificates(
+        dir.resolve("ca.pem"), dir.resolve("server.pem"), dir.resolve("server.key"));
+  }
+
+  /** A TLS context that trusts this CA only (for the harness's own requests). */
+  public SSLContext trustingCa() {
+    try (InputStream in = Files.newInputStream(caCertificate)) {
+      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int n = 0;
+      for (Certificate c : factory.generateCertificates(in)) {
+        store.setCertificateEntry("ca-" + n++, c);
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + caCertificate, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust " + caCertificate, e);
+    }
+  }
+}

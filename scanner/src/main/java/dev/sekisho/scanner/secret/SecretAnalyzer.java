@@ -7,6 +7,7 @@ import dev.sekisho.scanner.analyzer.FileInfo;
 import dev.sekisho.scanner.model.SecretFinding;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 
 /** Scans the contents of every text file of every layer for secrets ({@link SecretScanner}). */
@@ -44,8 +45,18 @@ public final class SecretAnalyzer implements Analyzer {
       return AnalysisResult.EMPTY;
     }
     InputStream in = input.stream();
-    byte[] data = in.readNBytes((int) size);
-    List<SecretFinding> found = scanner.scan(data, data.length, input.location());
+    // Read the binary probe first: a binary file (most files of an image of executables) is
+    // dropped without reading, copying or allocating the rest of it.
+    byte[] data = new byte[(int) Math.min(size, SecretScanner.BINARY_PROBE)];
+    int length = in.readNBytes(data, 0, data.length);
+    if (SecretScanner.isBinary(data, length)) {
+      return AnalysisResult.EMPTY;
+    }
+    if (length == data.length && data.length < size) {
+      data = Arrays.copyOf(data, (int) size);
+      length += in.readNBytes(data, length, data.length - length);
+    }
+    List<SecretFinding> found = scanner.scan(data, length, input.location());
     return found.isEmpty() ? AnalysisResult.EMPTY : new AnalysisResult(null, null, found, null);
   }
 }

@@ -64,4 +64,58 @@ class SecretAnalyzerTest {
     byte[] data = "hello\n".getBytes(StandardCharsets.UTF_8);
     assertThat(new SecretAnalyzer().analyze(new FakeInput("a.txt", null, data)).isEmpty()).isTrue();
   }
+
+  @Test
+  void aBinaryFileIsDroppedAfterItsProbeWithoutReadingTheRest() throws Exception {
+    String token = SecretScannerTest.generate("ghp_@alnum_36@", 43);
+    byte[] data = new byte[1 << 20];
+    java.util.Arrays.fill(data, (byte) 'x');
+    data[100] = 0;
+    byte[] tail = ("\nGH=" + token + "\n").getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(tail, 0, data, data.length - tail.length, tail.length);
+    ByteArrayInputStream stream = new ByteArrayInputStream(data);
+    AnalysisInput input =
+        new AnalysisInput() {
+          @Override
+          public String path() {
+            return "usr/bin/tool";
+          }
+
+          @Override
+          public String layerDigest() {
+            return null;
+          }
+
+          @Override
+          public FileInfo info() {
+            return new FileInfo(data.length, 0755);
+          }
+
+          @Override
+          public InputStream stream() {
+            return stream;
+          }
+
+          @Override
+          public SeekableByteChannel channel() {
+            throw new UnsupportedOperationException();
+          }
+        };
+
+    assertThat(new SecretAnalyzer().analyze(input).isEmpty()).isTrue();
+    assertThat(stream.available()).isEqualTo(data.length - SecretScanner.BINARY_PROBE);
+  }
+
+  @Test
+  void aTextFileLongerThanTheProbeIsScannedToItsEnd() throws Exception {
+    String token = SecretScannerTest.generate("ghp_@alnum_36@", 44);
+    String text = "line of text\n".repeat(2000) + "GH=" + token + "\n";
+    byte[] data = text.getBytes(StandardCharsets.UTF_8);
+
+    AnalysisResult result = new SecretAnalyzer().analyze(new FakeInput("app/run.sh", null, data));
+
+    assertThat(result.secrets())
+        .singleElement()
+        .satisfies(f -> assertThat(f.line()).isEqualTo(2001));
+  }
 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Scan speed against the physical floor, side by side in one run (see bench/README.md).
 #
-# Builds a large image (~1.1 GB uncompressed, two tags sharing all but the top layer), starts
+# Builds a large image (~1.1 GB uncompressed, two tags sharing all but the top layer: --image
+# large, the default, a mixed image; --image binaries, an image of binaries), starts
 # Debian's docker-registry on 127.0.0.1 (random port, temporary storage), pushes both tags with
 # skopeo, imports a generated OSV data set, then measures, RUNS times each, interleaved:
 #   floor-seq    fetch every layer blob over HTTP and gunzip it to /dev/null, one after the other
 #   floor-par    the same, PARALLEL layers at once (the scanner's default parallelism)
-#   scan-cold    sekisho scan docker://…/bench/large:a, empty layer cache
+#   scan-cold    sekisho scan docker://…/bench/IMAGE:a, empty layer cache
 #   scan-warm    the same again, layer cache filled
-#   scan-b-warm  sekisho scan …/bench/large:b (shares all but its top layer with :a), cache warm
+#   scan-b-warm  sekisho scan …/bench/IMAGE:b (shares all but its top layer with :a), cache warm
 #   floor-top-b  fetch + gunzip the top layer of :b alone
 #   jvm-version  sekisho version (JVM start-up, for reference)
 # with wall time, CPU time (user+sys) and peak RSS from /usr/bin/time, the JVM heap bounded by
@@ -18,8 +19,10 @@
 # Needs: hack/setup.sh and a package build (hack/mvn -q -B package -DskipTests); the Debian
 # fixture image of the test kit (built by the testkit ITs, see docs/testing.md).
 #
-# Usage: bench/scan-vs-floor.sh [--runs N] [--parallel N] [--floor-only] [--profile]
-#                               [--no-record] [--rebuild]
+# Usage: bench/scan-vs-floor.sh [--image large|binaries] [--runs N] [--parallel N] [--floor-only]
+#                               [--profile] [--no-record] [--rebuild]
+#   --image NAME  large (default: OS packages, jars, Go, Python, npm, data) or binaries (this
+#                 machine's /usr/bin, Go binaries, JDK, /usr/lib/gcc and /usr/libexec)
 #   --runs N      repetitions of each measurement (default 3; the table shows the median)
 #   --parallel N  floor parallelism (default min(4, nproc), as the scanner's default)
 #   --floor-only  build, push and measure the floor only (no sekisho scan)
@@ -33,9 +36,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runs=3
 parallel=$(($(nproc) < 4 ? $(nproc) : 4))
-floor_only=0 profile=0 record=1 rebuild=0
+floor_only=0 profile=0 record=1 rebuild=0 kind=large
 while (($#)); do
   case "$1" in
+    --image) kind="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --parallel) parallel="$2"; shift 2 ;;
     --floor-only) floor_only=1; shift ;;
@@ -64,18 +68,24 @@ test_cache="${SEKISHO_TEST_CACHE:-$HOME/.cache/sekisho-test}"
 fixture_version="$(sed -n 's/.*String VERSION = "\(.*\)";.*/\1/p' \
   "$root/testkit/src/main/java/dev/sekisho/testkit/fixtures/Fixtures.java")"
 fixture="$test_cache/fixtures/$fixture_version/debian"
-image="$work/large-v1"
+case "$kind" in
+  large|binaries) ;;
+  *) die "unknown image $kind (large or binaries)" ;;
+esac
+image="$work/$kind-v1"
+repo="bench/$kind"
 
 # ---------------------------------------------------------------- inputs (cached between runs)
-if [[ ! -f "$fixture/fixture.json" ]]; then
+if [[ "$kind" == large && ! -f "$fixture/fixture.json" ]]; then
   die "the Debian fixture image is not built ($fixture); build it once with:
   hack/mvn -B -ntp verify -pl testkit -am -Dit.test=FixtureContentIT -Dtest=none \\
     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false"
 fi
 if ((rebuild)) || [[ ! -f "$image/done" ]]; then
   rm -rf "$image"
-  echo "building the large image in $image (takes minutes) ..." >&2
-  python3 "$root/bench/lib/large_image.py" "$image" "$fixture/oci"
+  echo "building the $kind image in $image (takes minutes) ..." >&2
+  JAVA_HOME="$("$root/hack/jdk.sh")" \
+    python3 "$root/bench/lib/large_image.py" --kind "$kind" "$image" "$fixture/oci"
   touch "$image/done"
 fi
 if ((!floor_only)) && { ((rebuild)) || [[ ! -f "$image/db/done" ]]; }; then
@@ -124,17 +134,17 @@ curl -sf "http://127.0.0.1:$port/v2/" >/dev/null || die "docker-registry did not
 registry="127.0.0.1:$port"
 for tag in a b; do
   skopeo copy -q --preserve-digests --dest-tls-verify=false \
-    "oci:$image/oci:$tag" "docker://$registry/bench/large:$tag" >&2
+    "oci:$image/oci:$tag" "docker://$registry/$repo:$tag" >&2
 done
-echo "registry on $registry holds bench/large:a and bench/large:b" >&2
+echo "registry on $registry holds $repo:a and $repo:b" >&2
 
 manifest() {
   curl -sf -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
-    "http://$registry/v2/bench/large/manifests/$1"
+    "http://$registry/v2/$repo/manifests/$1"
 }
 mapfile -t layers_a < <(manifest a | jq -r '.layers[].digest')
 top_b="$(manifest b | jq -r '.layers[-1].digest')"
-blob_url="http://$registry/v2/bench/large/blobs"
+blob_url="http://$registry/v2/$repo/blobs"
 
 # ---------------------------------------------------------------- measurements
 raw="$tmp/raw.tsv"
@@ -161,8 +171,8 @@ export blob_url parallel fetch_one
 layers_str="${layers_a[*]}"
 export layers_str
 
-scan_cmd() { # scan_cmd TAG: sets cmd to the sekisho command line that scans bench/large:TAG
-  cmd=("$root/sekisho" scan "docker://$registry/bench/large:$1" --insecure-registry "$registry" \
+scan_cmd() { # scan_cmd TAG: sets cmd to the sekisho command line that scans bench/IMAGE:TAG
+  cmd=("$root/sekisho" scan "docker://$registry/$repo:$1" --insecure-registry "$registry" \
     --db "$image/db" --offline --format json --output "$tmp/report-$1.json")
 }
 export XDG_CACHE_HOME="$tmp/xdg"
@@ -243,6 +253,7 @@ jdk="$("$root/hack/jdk.sh")"
   echo "curl=$(curl --version | head -1 | cut -d' ' -f1-2)"
   echo "gzip=$(gzip --version | head -1)"
   echo "parallel=$parallel"
+  echo "image=$repo"
   echo "runs=$runs"
 } >"$tmp/meta.txt"
 

@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
-"""Builds the large benchmark image as an OCI image layout, reproducibly.
+"""Builds a benchmark image as an OCI image layout, reproducibly.
 
 Two images share every layer but the top one:
 
-  bench/large:a  =  base layers + top layer "a"
-  bench/large:b  =  base layers + top layer "b"
+  bench/KIND:a  =  base layers + top layer "a"
+  bench/KIND:b  =  base layers + top layer "b"
 
-Base layers (about 1.1 GB uncompressed, ~60,000 files):
+KIND "large", base layers (about 1.1 GB uncompressed, ~60,000 files):
   1. the Debian 12 minbase fixture layer of the test kit (reused blob, not rebuilt)
   2-3. every jar in the local Maven repository, in two layers
   4. Go binaries: the Go toolchain's commands and the Kubernetes/Helm test binaries when present
   5. Python: generated site-packages with .dist-info metadata
   6. npm: a generated node_modules tree (package.json, JavaScript, README)
   7. data: ~300 MB of random-ish binary and text files (some with fake, generated test secrets)
-Top layers: an application directory of ~25 MB each, with different content.
+KIND "binaries", an image of binaries (about 1.1 GB uncompressed), base layers:
+  1. this machine's /usr/bin (ELF executables, a few scripts, symbolic links)
+  2. Go binaries, as layer 4 of "large"
+  3. this machine's JDK (the one running the benchmark: bin, lib/*.so, lib/modules)
+  4. this machine's /usr/lib/gcc and /usr/libexec (compilers, helpers)
+Top layers (both kinds): an application directory of ~25 MB each, with different content.
 
 Layers are written as tar+gzip (level 6, the usual container build default) with sorted entries,
 fixed mtimes and root ownership, so the same inputs give the same digests. Generated content is
@@ -22,7 +27,8 @@ between machines; the results record the layer sizes.
 
 Also writes inventory.json (the package names and versions in the image) for the OSV generator.
 
-Usage: large_image.py OUT_DIR DEBIAN_FIXTURE_OCI_DIR
+Usage: large_image.py [--kind large|binaries] OUT_DIR [DEBIAN_FIXTURE_OCI_DIR]
+  (the Debian fixture is needed for "large" only)
 """
 
 import gzip
@@ -280,6 +286,21 @@ def go_layer(goroot, extra_bins):
     return layer, [{"name": n, "version": v} for n, v in sorted(modules)]
 
 
+def tree_layer(created_by, trees):
+    """Files and symbolic links of local directory trees: [(source dir, path in the image)]."""
+    layer = Layer(created_by)
+    for src, dest in trees:
+        if not src.is_dir():
+            raise SystemExit(f"{src} is not a directory on this machine")
+        for p in sorted(src.rglob("*")):
+            path = dest + "/" + p.relative_to(src).as_posix()
+            if p.is_symlink():
+                layer.symlink(path, os.readlink(p))
+            elif p.is_file() and os.access(p, os.R_OK):
+                layer.file(path, p, p.stat().st_mode & 0o755)
+    return layer
+
+
 def python_layer(count):
     layer = Layer("RUN pip install -r requirements.txt")
     site = "usr/local/lib/python3.11/site-packages/"
@@ -386,12 +407,54 @@ def debian_packages(blob):
 
 
 def main():
-    out, fixture = Path(sys.argv[1]), Path(sys.argv[2])
+    args = sys.argv[1:]
+    kind = "large"
+    if args[:1] == ["--kind"]:
+        kind, args = args[1], args[2:]
+    out = Path(args[0])
     started = time.time()
     oci = out / "oci"
     blobs = oci / "blobs" / "sha256"
     blobs.mkdir(parents=True, exist_ok=True)
+    if kind == "binaries":
+        base, inventory = binaries_base(blobs)
+    elif kind == "large":
+        base, inventory = large_base(blobs, Path(args[1]))
+    else:
+        raise SystemExit(f"unknown image kind {kind}")
+    written = [write_layer(blobs, top_layer("a")), write_layer(blobs, top_layer("b"))]
+    write_image(out, oci, blobs, base, written, inventory)
+    print(f"built {oci} in {time.time() - started:.0f} s", file=sys.stderr)
 
+
+def go_inputs():
+    home = Path.home()
+    goroot = Path(subprocess.run(["go", "env", "GOROOT"], capture_output=True, text=True, check=True).stdout.strip())
+    cache = Path(os.environ.get("SEKISHO_TEST_CACHE", home / ".cache" / "sekisho-test"))
+    extra = sorted(p for p in [*cache.glob("k8s/*/kubectl"), *cache.glob("k8s/*/etcd"),
+                               *cache.glob("tools/helm-*/helm")] if p.is_file())
+    return goroot, extra
+
+
+def binaries_base(blobs):
+    goroot, extra = go_inputs()
+    go, gomods = go_layer(goroot, extra)
+    java_home = Path(os.environ.get("JAVA_HOME", ""))
+    if not (java_home / "lib" / "modules").is_file():
+        raise SystemExit(f"set JAVA_HOME to a JDK (no lib/modules in '{java_home}')")
+    layers = [
+        tree_layer("COPY /usr/bin", [(Path("/usr/bin"), "usr/bin")]),
+        go,
+        tree_layer("COPY jdk /opt/java", [(java_home, "opt/java")]),
+        tree_layer("COPY /usr/lib/gcc /usr/libexec",
+                   [(Path("/usr/lib/gcc"), "usr/lib/gcc"), (Path("/usr/libexec"), "usr/libexec")]),
+    ]
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        base = list(pool.map(lambda l: write_layer(blobs, l), layers))
+    return base, {"debian": [], "maven": [], "go": gomods, "pypi": [], "npm": []}
+
+
+def large_base(blobs, fixture):
     # layer 1: the Debian fixture's own blob
     index = json.loads((fixture / "index.json").read_text())
     fblobs = fixture / "blobs" / "sha256"
@@ -409,24 +472,23 @@ def main():
     debian = {"digest": flayer["digest"], "size": flayer["size"], "diffId": fcfg["rootfs"]["diff_ids"][0],
               "uncompressed": raw, "files": nfiles, "createdBy": "debootstrap --variant=minbase bookworm"}
 
-    home = Path.home()
-    m2 = Path(os.environ.get("BENCH_M2", home / ".m2" / "repository"))
-    goroot = Path(subprocess.run(["go", "env", "GOROOT"], capture_output=True, text=True, check=True).stdout.strip())
-    cache = Path(os.environ.get("SEKISHO_TEST_CACHE", home / ".cache" / "sekisho-test"))
-    extra = sorted(p for p in [*cache.glob("k8s/*/kubectl"), *cache.glob("k8s/*/etcd"),
-                               *cache.glob("tools/helm-*/helm")] if p.is_file())
-
+    m2 = Path(os.environ.get("BENCH_M2", Path.home() / ".m2" / "repository"))
+    goroot, extra = go_inputs()
     jars, maven = jar_layers(m2)
     go, gomods = go_layer(goroot, extra)
     py, pypi = python_layer(1200)
     npm, npmpkgs = npm_layer(6000)
-    layers = [*jars, go, py, npm, data_layer(), top_layer("a"), top_layer("b")]
+    layers = [*jars, go, py, npm, data_layer()]
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         written = list(pool.map(lambda l: write_layer(blobs, l), layers))
-    base = [debian, *written[:-2]]
+    inventory = {"debian": debian_packages(src), "maven": maven, "go": gomods, "pypi": pypi, "npm": npmpkgs}
+    return [debian, *written], inventory
+
+
+def write_image(out, oci, blobs, base, written, inventory):
 
     tags = []
-    for tag, top in (("a", written[-2]), ("b", written[-1])):
+    for tag, top in (("a", written[0]), ("b", written[1])):
         ls = base + [top]
         config = {
             "created": CREATED, "architecture": "amd64", "os": "linux",
@@ -449,14 +511,12 @@ def main():
     (oci / "oci-layout").write_text('{"imageLayoutVersion":"1.0.0"}')
     (oci / "index.json").write_bytes(dumps({"schemaVersion": 2, "mediaType": INDEX, "manifests": tags}))
 
-    inventory = {"debian": debian_packages(src), "maven": maven, "go": gomods, "pypi": pypi, "npm": npmpkgs}
     (out / "inventory.json").write_text(json.dumps(inventory, indent=1))
     with open(out / "layers.tsv", "w") as f:
         f.write("layer\tdigest\tfiles\tuncompressed_bytes\tcompressed_bytes\tcreated_by\n")
-        for i, l in enumerate(base + written[-2:]):
+        for i, l in enumerate(base + written):
             name = f"top-{'ab'[i - len(base)]}" if i >= len(base) else str(i + 1)
             f.write(f"{name}\t{l['digest']}\t{l['files']}\t{l['uncompressed']}\t{l['size']}\t{l['createdBy']}\n")
-    print(f"built {oci} in {time.time() - started:.0f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":

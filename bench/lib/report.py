@@ -75,7 +75,7 @@ def table(meta, layers, summary, stats):
     top_a = next((l for l in layers if l[0] == "top-a"), None)
     if top_a:
         total_u, total_c, files = total_u + int(top_a[3]), total_c + int(top_a[4]), files + int(top_a[2])
-    lines.append(f"Image `bench/large:a`: {len([l for l in layers if not l[0].startswith('top-')]) + 1} layers, "
+    lines.append(f"Image `{meta.get('image', 'bench/large')}:a`: {len([l for l in layers if not l[0].startswith('top-')]) + 1} layers, "
                  f"{files} files, {total_u / 2**20:.0f} MiB uncompressed, {total_c / 2**20:.0f} MiB gzip.")
     lines.append("")
     lines.append("| layer | created by | files | MiB uncompressed | MiB gzip |")
@@ -96,8 +96,8 @@ def svg(stats, meta):
     height = top + len(names) * (2 * bar + gap) + 40
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 90}" height="{height}" '
            f'font-family="sans-serif" font-size="12">',
-           f'<text x="10" y="20" font-size="14" font-weight="bold">sekisho scan vs. floor '
-           f'({escape(meta.get("date", ""))}, {escape(meta.get("nproc", "?"))} cores, load '
+           f'<text x="10" y="20" font-size="14" font-weight="bold">sekisho scan vs. floor, '
+           f'{escape(meta.get("image", "bench/large"))} ({escape(meta.get("date", ""))}, {escape(meta.get("nproc", "?"))} cores, load '
            f'{escape(meta.get("load_before", "?"))})</text>',
            f'<rect x="{left}" y="30" width="10" height="10" fill="#3b6ea5"/><text x="{left + 14}" y="39">wall s (median)</text>',
            f'<rect x="{left + 130}" y="30" width="10" height="10" fill="#e39b3b"/><text x="{left + 144}" y="39">CPU s user+sys (median)</text>']
@@ -135,8 +135,10 @@ def main():
     results = bench / "results"
     results.mkdir(exist_ok=True)
     stamp = meta["date"].replace("-", "").replace(":", "")[:13] + "Z"
-    raw_name = f"{stamp}-scan-vs-floor.tsv"
-    svg_name = f"{stamp}-scan-vs-floor.svg"
+    image = meta.get("image", "bench/large")
+    suffix = "" if image == "bench/large" else "-" + image.rsplit("/", 1)[-1]
+    raw_name = f"{stamp}-scan-vs-floor{suffix}.tsv"
+    svg_name = f"{stamp}-scan-vs-floor{suffix}.svg"
     (results / raw_name).write_text(Path(args.raw).read_text())
     (results / svg_name).write_text(svg(stats, meta))
     md = bench / "RESULTS.md"
@@ -151,7 +153,7 @@ def main():
                f" (commit {meta.get('commit')})\n"
                f"- {meta.get('registry')}; {meta.get('skopeo')}; {meta.get('curl')}; {meta.get('gzip')}\n"
                f"- {meta.get('runs')} runs of each measurement, interleaved; floor parallelism {meta.get('parallel')}\n")
-    section = [f"\n## scan-vs-floor, {meta['date']}\n", machine, body, "",
+    section = [f"\n## scan-vs-floor, `{image}`, {meta['date']}\n", machine, body, "",
                f"Raw numbers: [results/{raw_name}](results/{raw_name}). Chart:", "",
                f"![wall and CPU time per measurement](results/{svg_name})", ""]
     if args.profile:

@@ -31,7 +31,7 @@ public final class Main {
         new OperatorProcess(
             config,
             client,
-            InetAddress.getByName("0.0.0.0"),
+            InetAddress.getByName(config.bindAddress()),
             Clock.systemUTC(),
             version == null ? "dev" : version,
             null);

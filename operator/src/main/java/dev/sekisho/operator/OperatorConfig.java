@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * @param namespace namespace the operator runs in (for its leader-election Lease)
  * @param storeDir directory of the report store (a PersistentVolume in a cluster)
  * @param apiPort port of the scan API
- * @param tlsDir directory with tls.crt and tls.key (PEM, PKCS#8 key); null to generate a
- *     self-signed certificate at start
+ * @param tlsDir directory with a mounted certificate ({@code tls.crt}, {@code tls.key}, optional
+ *     {@code ca.crt}); when it holds none, the operator issues its own (see {@code tlsSecret})
  * @param insecureHttp serve the scan API over plain HTTP (tests only)
  * @param healthPort port of /healthz and /readyz
  * @param metricsPort port of /metrics
@@ -28,6 +28,19 @@ import java.util.regex.Pattern;
  * @param dbUpdateInterval how often the vulnerability database is updated
  * @param dbSources database sources (URLs or directories), in order
  * @param dbBundle an admin-provided database bundle (air-gapped clusters), or null
+ * @param dbKev the CISA Known Exploited Vulnerabilities catalogue (URL or path), or null
+ * @param dbCvss CVSS enrichment feeds (NVD CVE API 2.0 JSON: URLs, files or directories)
+ * @param apiService name of the scan API's Service (its DNS names go into the certificate)
+ * @param tlsSecret Secret in {@code namespace} holding the operator's own CA and serving
+ *     certificate, used when {@code tlsDir} holds no certificate
+ * @param tlsHosts extra DNS names or IP addresses for the operator's own serving certificate
+ * @param tlsRefresh how often the serving certificate is re-read (and renewed when it is the
+ *     operator's own)
+ * @param caConfigMap name of the ConfigMap holding the scan API's CA bundle ({@code ca.crt})
+ * @param caPublish publish that ConfigMap in every selected namespace (else only in {@code
+ *     namespace})
+ * @param caNamespaceSelector label selector of the namespaces to publish it in; null for all
+ * @param bindAddress address the scan API, probe and metrics servers listen on
  */
 public record OperatorConfig(
     String namespace,
@@ -45,7 +58,17 @@ public record OperatorConfig(
     int apiThreads,
     Duration dbUpdateInterval,
     List<String> dbSources,
-    Path dbBundle) {
+    Path dbBundle,
+    String dbKev,
+    List<String> dbCvss,
+    String apiService,
+    String tlsSecret,
+    List<String> tlsHosts,
+    Duration tlsRefresh,
+    String caConfigMap,
+    boolean caPublish,
+    String caNamespaceSelector,
+    String bindAddress) {
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
   private static final Pattern SIZE = Pattern.compile("^(\\d+)(Ki|Mi|Gi)?$");
@@ -68,7 +91,17 @@ public record OperatorConfig(
         (int) size(env, "SEKISHO_API_THREADS", 8),
         duration(env, "SEKISHO_DB_UPDATE_INTERVAL", Duration.ofHours(6)),
         list(env.get("SEKISHO_DB_SOURCES")),
-        env.containsKey("SEKISHO_DB_BUNDLE") ? Path.of(env.get("SEKISHO_DB_BUNDLE")) : null);
+        env.containsKey("SEKISHO_DB_BUNDLE") ? Path.of(env.get("SEKISHO_DB_BUNDLE")) : null,
+        blankToNull(env.get("SEKISHO_DB_KEV")),
+        list(env.get("SEKISHO_DB_CVSS")),
+        name(env, "SEKISHO_API_SERVICE", "sekisho-scan-api"),
+        name(env, "SEKISHO_API_TLS_SECRET", "sekisho-scan-api-certs"),
+        list(env.get("SEKISHO_API_TLS_HOSTS")),
+        duration(env, "SEKISHO_API_TLS_REFRESH", Duration.ofHours(1)),
+        name(env, "SEKISHO_API_CA_CONFIGMAP", "sekisho-scan-api-ca"),
+        bool(env, "SEKISHO_API_CA_PUBLISH", true),
+        blankToNull(env.get("SEKISHO_API_CA_NAMESPACE_SELECTOR")),
+        env.getOrDefault("SEKISHO_BIND_ADDRESS", "0.0.0.0"));
   }
 
   static Duration duration(Map<String, String> env, String name, Duration fallback) {
@@ -129,6 +162,24 @@ public record OperatorConfig(
       case "false", "0", "no" -> false;
       default -> throw new IllegalArgumentException(name + "=" + v + ": expected true or false");
     };
+  }
+
+  private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
+
+  private static String name(Map<String, String> env, String variable, String fallback) {
+    String v = env.get(variable);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    if (!DNS_LABEL.matcher(v.trim()).matches()) {
+      throw new IllegalArgumentException(
+          variable + "=" + v + ": expected a Kubernetes object name (lower case, digits, '-')");
+    }
+    return v.trim();
+  }
+
+  private static String blankToNull(String v) {
+    return v == null || v.isBlank() ? null : v.trim();
   }
 
   private static List<String> list(String v) {

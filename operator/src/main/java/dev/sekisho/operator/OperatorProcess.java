@@ -10,6 +10,10 @@ import dev.sekisho.operator.vulndb.VulnMatcher;
 import dev.sekisho.scanner.vulndb.DatabaseUpdater;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -24,9 +28,10 @@ import java.util.Optional;
 /**
  * The whole operator process as {@link Main} runs it: the controllers and the scan API ({@link
  * SekishoOperator}), the vulnerability database kept by a {@link DatabaseManager}, {@code /healthz}
- * and {@code /readyz} on the health port and {@code /metrics} (Prometheus text format) on the
- * metrics port. {@link Main} adds only the environment, the Kubernetes client and the shutdown
- * hook, so tests that start this class start what a cluster runs.
+ * and {@code /readyz} on the health port and {@code /metrics} (Prometheus text format: the
+ * operator's meters and the JVM's memory, GC, thread and CPU meters) on the metrics port. {@link
+ * Main} adds only the environment, the Kubernetes client and the shutdown hook, so tests that start
+ * this class start what a cluster runs.
  */
 public final class OperatorProcess implements AutoCloseable {
   /** Content type of the Prometheus text exposition format 0.0.4. */
@@ -39,6 +44,7 @@ public final class OperatorProcess implements AutoCloseable {
   private final DatabaseManager databases;
   private final OpsServer health;
   private final OpsServer metrics;
+  private final JvmGcMetrics gc = new JvmGcMetrics();
 
   /**
    * Wires the operator; nothing runs until {@link #start()}.
@@ -58,6 +64,10 @@ public final class OperatorProcess implements AutoCloseable {
       throws IOException, GeneralSecurityException {
     this.config = config;
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    gc.bindTo(meters);
     DatabaseHolder holder = fixedMatcher == null ? new DatabaseHolder() : null;
     this.matcher = fixedMatcher == null ? holder : fixedMatcher;
     Gauge.builder(
@@ -159,5 +169,6 @@ public final class OperatorProcess implements AutoCloseable {
     operator.close();
     health.close();
     metrics.close();
+    gc.close();
   }
 }

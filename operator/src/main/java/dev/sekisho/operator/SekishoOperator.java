@@ -9,18 +9,23 @@ import dev.sekisho.operator.decide.Decider;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.PipelineRunGate;
+import dev.sekisho.operator.ops.LeaderMetrics;
 import dev.sekisho.operator.reconcile.ClusterScanPolicyReconciler;
 import dev.sekisho.operator.reconcile.ScanPolicyReconciler;
+import dev.sekisho.operator.reconcile.ScanResultCache;
 import dev.sekisho.operator.reconcile.ScanResultReconciler;
 import dev.sekisho.operator.scanapi.Authorizer;
 import dev.sekisho.operator.scanapi.InventoryDecoder;
 import dev.sekisho.operator.scanapi.SbomFileDecoder;
 import dev.sekisho.operator.scanapi.ScanApiServer;
 import dev.sekisho.operator.scanapi.ScanService;
-import dev.sekisho.operator.scanapi.TlsContexts;
 import dev.sekisho.operator.store.ReportStore;
+import dev.sekisho.operator.tls.CaBundlePublisher;
+import dev.sekisho.operator.tls.ManagedCertificates;
+import dev.sekisho.operator.tls.ScanApiTls;
 import dev.sekisho.operator.vulndb.VulnMatcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,18 +36,33 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLContext;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The operator's parts wired together: the three controllers (under leader election when
- * configured) and the scan API (served by every replica). Built by {@link Main} and by the ITs.
+ * The operator's parts wired together: the controllers (ScanResult, ScanPolicy, ClusterScanPolicy,
+ * and the CA bundle publisher when the scan API serves HTTPS), under leader election when
+ * configured, sharing one ScanResult cache; and the scan API with its TLS (served by every
+ * replica). Built by {@link OperatorProcess}.
  */
 public final class SekishoOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SekishoOperator.class);
+
   private final Operator operator;
   private final ScanApiServer api;
   private final ReportStore store;
   private final ResultEvaluator evaluator;
+  private final ScanApiTls tls;
+  private final Duration tlsRefresh;
+  private final LeaderMetrics leaderMetrics;
+  private final boolean leaderElection;
+  private volatile boolean closing;
+
+  /** How often every namespace's CA bundle ConfigMap is checked (and restored). */
+  static final Duration CA_RESYNC = Duration.ofMinutes(10);
 
   public SekishoOperator(
       OperatorConfig config,
@@ -56,11 +76,15 @@ public final class SekishoOperator implements AutoCloseable {
       String scannerVersion)
       throws IOException, GeneralSecurityException {
     store = new ReportStore(config.storeDir());
+    tlsRefresh = config.tlsRefresh();
     String instance = System.getenv().getOrDefault("HOSTNAME", "sekisho-operator");
     EventRecorder events = new EventRecorder(client, instance, clock);
     evaluator =
         new ResultEvaluator(
             client, decider, store, new PipelineRunGate(client), events, clock, meters);
+    ScanResultCache results = new ScanResultCache();
+    leaderMetrics = new LeaderMetrics(meters, results);
+    leaderElection = config.leaderElection();
     operator =
         new Operator(
             o -> {
@@ -74,16 +98,20 @@ public final class SekishoOperator implements AutoCloseable {
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(2),
                         null,
-                        null,
-                        // A replica that loses its lease exits and restarts as a follower, so
-                        // two replicas never reconcile at once; tests that stop the operator
-                        // in-process turn this off.
-                        config.exitOnLostLease()));
+                        new LeaderCallbacks(
+                            leaderMetrics::startLeading,
+                            () -> stoppedLeading(config.exitOnLostLease()),
+                            id -> {}),
+                        // Not JOSDK's exit: it calls System.exit on the thread that stops the
+                        // lease, which deadlocks when that is the JVM's shutdown hook.
+                        false));
               }
             });
-    operator.register(new ScanResultReconciler(evaluator, clock, meters));
-    operator.register(new ScanPolicyReconciler(decider, client, clock));
-    operator.register(new ClusterScanPolicyReconciler(decider, client, clock));
+    // one ScanResult informer: its store is the cache the policy controllers and gauges read
+    operator.register(
+        new ScanResultReconciler(evaluator, clock, meters, results), o -> o.withItemStore(results));
+    operator.register(new ScanPolicyReconciler(decider, client, clock, results));
+    operator.register(new ClusterScanPolicyReconciler(decider, client, clock, results));
 
     ObjectMapper json =
         JsonMapper.builder()
@@ -91,22 +119,21 @@ public final class SekishoOperator implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
-    SSLContext tls = null;
-    if (!config.insecureHttp()) {
-      tls =
-          config.tlsDir() != null && config.tlsDir().resolve("tls.crt").toFile().isFile()
-              ? TlsContexts.fromPemDir(config.tlsDir())
-              : TlsContexts.selfSigned(
-                  List.of(
-                      "sekisho-scan-api",
-                      "sekisho-scan-api." + config.namespace() + ".svc",
-                      "127.0.0.1"),
-                  Path.of(System.getProperty("java.io.tmpdir")));
+    tls = config.insecureHttp() ? null : openTls(config, client, clock);
+    if (tls != null && config.caPublish()) {
+      operator.register(
+          new CaBundlePublisher(client, config.caConfigMap(), tls::caBundle),
+          o -> {
+            o.withReconciliationMaxInterval(CA_RESYNC);
+            if (config.caNamespaceSelector() != null) {
+              o.withLabelSelector(config.caNamespaceSelector());
+            }
+          });
     }
     api =
         new ScanApiServer(
             new InetSocketAddress(bind, config.apiPort()),
-            tls,
+            tls == null ? null : tls.context(),
             new Authorizer(client, config.tokenAudiences()),
             new ScanService(client, matcher, store, evaluator, clock, scannerVersion),
             json,
@@ -120,9 +147,58 @@ public final class SekishoOperator implements AutoCloseable {
             meters);
   }
 
+  /**
+   * The lease is gone: stop exporting the leader's gauges and, unless this operator is being closed
+   * (which releases the lease itself), exit so the replica restarts as a follower and two replicas
+   * never reconcile at once. The exit runs on its own thread: System.exit blocks until the shutdown
+   * hooks finish, and the hook closes this operator, which waits for the leader elector's thread.
+   */
+  private void stoppedLeading(boolean exit) {
+    leaderMetrics.stopLeading();
+    if (exit && !closing) {
+      LOG.error("lost the leader-election lease: exiting to restart as a follower");
+      Thread.ofPlatform().name("exit-on-lost-lease").start(() -> System.exit(1));
+    }
+  }
+
+  /**
+   * The scan API's certificate: the one mounted in {@code SEKISHO_API_TLS_DIR} (OpenShift's service
+   * CA, cert-manager), else the operator's own from its Secret.
+   */
+  private static ScanApiTls openTls(OperatorConfig config, KubernetesClient client, Clock clock)
+      throws IOException, GeneralSecurityException {
+    ScanApiTls.Source source;
+    if (ScanApiTls.hasCertificate(config.tlsDir())) {
+      source = ScanApiTls.directory(config.tlsDir());
+    } else {
+      String svc = config.apiService();
+      String ns = config.namespace();
+      List<String> hosts = new ArrayList<>();
+      hosts.addAll(
+          List.of(
+              svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local"));
+      hosts.addAll(config.tlsHosts());
+      ManagedCertificates managed =
+          new ManagedCertificates(client, ns, config.tlsSecret(), hosts, clock);
+      source = managed::ensure;
+    }
+    return new ScanApiTls(source, client, config.namespace(), config.caConfigMap());
+  }
+
   public void start() {
     api.start();
+    if (tls != null) {
+      tls.start(tlsRefresh);
+    }
     operator.start();
+    if (!leaderElection) {
+      leaderMetrics.startLeading();
+    }
+  }
+
+  /** The scan API's TLS, empty when it serves plain HTTP. */
+  public Optional<ScanApiTls> tls() {
+    return Optional.ofNullable(tls);
   }
 
   public InetSocketAddress apiAddress() {
@@ -143,6 +219,10 @@ public final class SekishoOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
+    if (tls != null) {
+      tls.close();
+    }
     api.close();
     operator.stop();
   }

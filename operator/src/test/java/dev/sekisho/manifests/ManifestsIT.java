@@ -136,6 +136,57 @@ class ManifestsIT {
     ManifestFiles.documents(chart, rendered).forEach(d -> docs.add(d.tree()));
     assertThat(docs).extracting(d -> d.path("kind").asText()).contains("Task", "Deployment");
     dryRunApply(server.adminClient(), docs, ns);
+
+    // the other branches: CA bundle only in the operator's namespace, enrichment feeds
+    String ns2 = server.createNamespace("chart-ca");
+    String other =
+        run(
+            List.of(
+                helm.toString(),
+                "template",
+                "sekisho",
+                chart.toString(),
+                "--namespace",
+                ns2,
+                "--set",
+                "scanApi.caBundle.publish=false",
+                "--set",
+                "scanApi.caBundle.namespaceSelector=sekisho.dev/pipelines=true",
+                "--set",
+                "database.kev=https://mirror.example.com/kev.json",
+                "--set",
+                "database.cvss={/data/nvd}"));
+    List<JsonNode> docs2 = new ArrayList<>();
+    ManifestFiles.documents(chart, other).forEach(d -> docs2.add(d.tree()));
+    JsonNode deployment =
+        docs2.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().get();
+    List<String> env =
+        deployment
+            .path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .get(0)
+            .path("env")
+            .findValuesAsText("name");
+    assertThat(env)
+        .contains(
+            "SEKISHO_API_CA_PUBLISH",
+            "SEKISHO_API_CA_NAMESPACE_SELECTOR",
+            "SEKISHO_DB_KEV",
+            "SEKISHO_DB_CVSS");
+    JsonNode clusterRole =
+        docs2.stream()
+            .filter(d -> d.path("kind").asText().equals("ClusterRole"))
+            .filter(d -> d.path("metadata").path("name").asText().equals("sekisho-operator"))
+            .findFirst()
+            .get();
+    List<String> resources = new ArrayList<>();
+    clusterRole
+        .path("rules")
+        .forEach(r -> r.path("resources").forEach(x -> resources.add(x.asText())));
+    assertThat(resources).contains("namespaces").doesNotContain("configmaps");
+    dryRunApply(server.adminClient(), docs2, ns2);
   }
 
   @Test
@@ -198,8 +249,25 @@ class ManifestsIT {
     assertThat(allowed(admin, user, "", "authentication.k8s.io", "tokenreviews", "", "create"))
         .isTrue();
     assertThat(allowed(admin, user, ns, "coordination.k8s.io", "leases", "", "update")).isTrue();
+    // the scan API's own CA: its one Secret in the operator's namespace, its ConfigMap anywhere
+    assertThat(allowed(admin, user, ns, "", "secrets", "", "create", "")).isTrue();
+    assertThat(allowed(admin, user, ns, "", "secrets", "", "get", "sekisho-scan-api-certs"))
+        .isTrue();
+    assertThat(allowed(admin, user, ns, "", "secrets", "", "update", "sekisho-scan-api-certs"))
+        .isTrue();
+    assertThat(allowed(admin, user, other, "", "configmaps", "", "create", "")).isTrue();
+    assertThat(allowed(admin, user, other, "", "configmaps", "", "update", "sekisho-scan-api-ca"))
+        .isTrue();
     // What it must not be able to do.
     assertThat(allowed(admin, user, other, "", "secrets", "", "get")).isFalse();
+    assertThat(allowed(admin, user, ns, "", "secrets", "", "get", "other-secret")).isFalse();
+    assertThat(allowed(admin, user, ns, "", "secrets", "", "list", "")).isFalse();
+    assertThat(allowed(admin, user, other, "", "secrets", "", "get", "sekisho-scan-api-certs"))
+        .isFalse();
+    assertThat(allowed(admin, user, other, "", "configmaps", "", "get", "other-config")).isFalse();
+    assertThat(allowed(admin, user, other, "", "configmaps", "", "update", "other-config"))
+        .isFalse();
+    assertThat(allowed(admin, user, other, "", "configmaps", "", "list", "")).isFalse();
     assertThat(allowed(admin, user, other, "", "pods", "", "create")).isFalse();
     assertThat(allowed(admin, user, other, "sekisho.dev", "scanresults", "", "delete")).isFalse();
     assertThat(allowed(admin, user, other, "sekisho.dev", "scanpolicies", "", "update")).isFalse();
@@ -217,6 +285,18 @@ class ManifestsIT {
       String resource,
       String sub,
       String verb) {
+    return allowed(admin, user, ns, group, resource, sub, verb, "");
+  }
+
+  private static boolean allowed(
+      KubernetesClient admin,
+      String user,
+      String ns,
+      String group,
+      String resource,
+      String sub,
+      String verb,
+      String name) {
     SubjectAccessReview review =
         new SubjectAccessReviewBuilder()
             .withNewSpec()
@@ -228,6 +308,7 @@ class ManifestsIT {
             .withResource(resource)
             .withSubresource(sub)
             .withVerb(verb)
+            .withName(name)
             .endResourceAttributes()
             .endSpec()
             .build();

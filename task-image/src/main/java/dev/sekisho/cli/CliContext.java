@@ -28,6 +28,19 @@ public record CliContext(
     return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
   }
 
+  /** Where Kubernetes mounts the pod's ServiceAccount files. */
+  public static final Path POD_SERVICE_ACCOUNT =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+
+  /**
+   * The pod's ServiceAccount directory (token, namespace, OpenShift's service-ca.crt):
+   * $SEKISHO_SERVICE_ACCOUNT_DIR, else where Kubernetes mounts it.
+   */
+  public Path serviceAccountDir() {
+    String dir = env.get("SEKISHO_SERVICE_ACCOUNT_DIR");
+    return dir != null && !dir.isBlank() ? Path.of(dir) : POD_SERVICE_ACCOUNT;
+  }
+
   /** $XDG_CONFIG_HOME, else ~/.config. */
   public Path configHome() {
     String xdg = env.get("XDG_CONFIG_HOME");

@@ -18,6 +18,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -33,7 +34,14 @@ final class ScanApiClient {
   private final Duration timeout;
   private final ObjectMapper json;
 
-  ScanApiClient(URI server, Path caBundle, Duration timeout, ObjectMapper json) {
+  private final List<Path> caBundles;
+
+  /**
+   * @param caBundles PEM files whose certificates are the trust anchors; empty for the system trust
+   *     store
+   */
+  ScanApiClient(URI server, List<Path> caBundles, Duration timeout, ObjectMapper json) {
+    this.caBundles = List.copyOf(caBundles);
     this.server = server;
     this.timeout = timeout;
     this.json = json;
@@ -41,8 +49,8 @@ final class ScanApiClient {
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .version(HttpClient.Version.HTTP_1_1);
-    if (caBundle != null) {
-      builder.sslContext(trusting(caBundle));
+    if (!caBundles.isEmpty()) {
+      builder.sslContext(trusting(caBundles));
     }
     this.http = builder.build();
   }
@@ -101,7 +109,13 @@ final class ScanApiClient {
               + server
               + " failed: "
               + e.getMessage()
-              + " (give the CA that signed its certificate with --server-ca)",
+              + (caBundles.isEmpty()
+                  ? " (no CA bundle is mounted: the operator publishes its CA in the ConfigMap"
+                      + " sekisho-scan-api-ca, which the scan-image Task mounts; or give the CA"
+                      + " that signed its certificate with --server-ca)"
+                  : " (trusted CA bundles: "
+                      + caBundles
+                      + "; give the CA that signed its certificate with --server-ca)"),
           e);
     } catch (IOException e) {
       throw new InfrastructureException(
@@ -159,16 +173,27 @@ final class ScanApiClient {
     return text.length() > 300 ? text.substring(0, 300) + "…" : text;
   }
 
-  private static SSLContext trusting(Path pem) {
-    try (InputStream in = Files.newInputStream(pem)) {
+  private static SSLContext trusting(List<Path> pems) {
+    try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + i++, c);
-      }
-      if (i == 0) {
-        throw new UserInputException("the CA bundle " + pem + " holds no PEM certificate");
+      for (Path pem : pems) {
+        int before = i;
+        try (InputStream in = Files.newInputStream(pem)) {
+          for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            store.setCertificateEntry("ca-" + i++, c);
+          }
+        } catch (IOException e) {
+          throw new UserInputException(
+              "cannot read the CA bundle " + pem + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+          throw new UserInputException(
+              "the CA bundle " + pem + " is not valid: " + e.getMessage(), e);
+        }
+        if (i == before) {
+          throw new UserInputException("the CA bundle " + pem + " holds no PEM certificate");
+        }
       }
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -176,10 +201,8 @@ final class ScanApiClient {
       SSLContext ssl = SSLContext.getInstance("TLS");
       ssl.init(null, tmf.getTrustManagers(), null);
       return ssl;
-    } catch (IOException e) {
-      throw new UserInputException("cannot read the CA bundle " + pem + ": " + e.getMessage(), e);
-    } catch (GeneralSecurityException e) {
-      throw new UserInputException("the CA bundle " + pem + " is not valid: " + e.getMessage(), e);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up TLS trust: " + e.getMessage(), e);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.sekisho.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -10,7 +11,12 @@ import picocli.CommandLine.Option;
  * namespace come from the mounted service account.
  */
 public final class ServerOptions {
-  static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+  /**
+   * Where the scan-image Task mounts the operator's CA bundle (ConfigMap {@code
+   * sekisho-scan-api-ca}, key {@code ca.crt}, an optional volume); env {@code SEKISHO_PUBLISHED_CA}
+   * names another place.
+   */
+  static final Path PUBLISHED_CA = Path.of("/etc/sekisho/scan-api-ca/ca.crt");
 
   @Option(
       names = "--server",
@@ -42,7 +48,9 @@ public final class ServerOptions {
       paramLabel = "PEM",
       description =
           "CA bundle to verify the scan API's certificate (default: env SEKISHO_SERVER_CA, else"
-              + " OpenShift's service CA bundle when mounted, else the system trust store).")
+              + " the CA the operator publishes when mounted (ConfigMap sekisho-scan-api-ca at"
+              + " /etc/sekisho/scan-api-ca/ca.crt or env SEKISHO_PUBLISHED_CA) and OpenShift's"
+              + " service CA when mounted, else the system trust store).")
   Path serverCa;
 
   @Option(
@@ -85,7 +93,7 @@ public final class ServerOptions {
     if (env != null && !env.isBlank()) {
       return env;
     }
-    Path file = SERVICE_ACCOUNT.resolve("namespace");
+    Path file = context.serviceAccountDir().resolve("namespace");
     try {
       return Files.isReadable(file) ? Files.readString(file).trim() : null;
     } catch (java.io.IOException e) {
@@ -93,20 +101,29 @@ public final class ServerOptions {
     }
   }
 
-  Path tokenFile() {
-    return tokenFile != null ? tokenFile : SERVICE_ACCOUNT.resolve("token");
+  Path tokenFile(CliContext context) {
+    return tokenFile != null ? tokenFile : context.serviceAccountDir().resolve("token");
   }
 
-  Path serverCa(CliContext context) {
+  /**
+   * The CA bundles to trust: the one given by flag or SEKISHO_SERVER_CA (which must exist); else
+   * every default bundle that is mounted, the CA the operator publishes and OpenShift's service CA
+   * (a cluster has one or the other; trusting both is harmless); empty for the system trust store.
+   */
+  List<Path> serverCa(CliContext context) {
     if (serverCa != null) {
-      return serverCa;
+      return List.of(serverCa);
     }
     String env = context.env().get("SEKISHO_SERVER_CA");
     if (env != null && !env.isBlank()) {
-      return Path.of(env);
+      return List.of(Path.of(env));
     }
-    Path openshift = SERVICE_ACCOUNT.resolve("service-ca.crt");
-    return Files.isReadable(openshift) ? openshift : null;
+    String published = context.env().get("SEKISHO_PUBLISHED_CA");
+    List<Path> defaults =
+        List.of(
+            published != null && !published.isBlank() ? Path.of(published) : PUBLISHED_CA,
+            context.serviceAccountDir().resolve("service-ca.crt"));
+    return defaults.stream().filter(Files::isReadable).toList();
   }
 
   Path reportsDir(CliContext context) {

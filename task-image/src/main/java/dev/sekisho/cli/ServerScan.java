@@ -141,7 +141,7 @@ final class ServerScan {
   }
 
   private String readToken() {
-    Path file = options.tokenFile();
+    Path file = options.tokenFile(context);
     try {
       String token = Files.readString(file, StandardCharsets.UTF_8).trim();
       if (token.isEmpty()) {

@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -32,10 +31,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,42 +73,6 @@ public final class ResultEvaluator {
     for (int i = 0; i < stripes.length; i++) {
       stripes[i] = new Object();
     }
-    for (Verdict v : Verdict.values()) {
-      Gauge.builder(
-              "sekisho_scanresults",
-              latest,
-              m -> m.values().stream().filter(x -> x.verdict() == v).count())
-          .description("ScanResults by their current verdict")
-          .tag("verdict", v.name())
-          .register(meters);
-    }
-    Gauge.builder(
-            "sekisho_violations",
-            latest,
-            m -> m.values().stream().mapToLong(Latest::violations).sum())
-        .description("Violations over all ScanResults")
-        .register(meters);
-  }
-
-  /** The last known verdict of each result, for the gauges (a few bytes per result). */
-  private record Latest(Verdict verdict, int violations) {}
-
-  private final Map<String, Latest> latest = new ConcurrentHashMap<>();
-
-  /** Forgets a deleted result (its gauges). */
-  public void forget(String namespace, String name) {
-    latest.remove(namespace + "/" + name);
-  }
-
-  private Evaluated remember(String key, Evaluated e) {
-    if (e.status() != null && e.status().getVerdict() != null) {
-      latest.put(
-          key,
-          new Latest(
-              e.status().getVerdict(),
-              e.status().getViolationCount() == null ? 0 : e.status().getViolationCount()));
-    }
-    return e;
   }
 
   /**
@@ -133,7 +94,7 @@ public final class ResultEvaluator {
     // The reconciler and the scan API may evaluate one result at once: serialise them, so the
     // second sees the first's write when it re-reads and neither writes or emits twice.
     synchronized (stripes[Math.floorMod(key.hashCode(), stripes.length)]) {
-      return remember(key, evaluateLocked(result, lookup));
+      return evaluateLocked(result, lookup);
     }
   }
 

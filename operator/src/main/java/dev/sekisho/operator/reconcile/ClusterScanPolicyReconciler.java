@@ -10,7 +10,14 @@ import java.time.Clock;
 /** Validates ClusterScanPolicies and reports their Ready condition and result counts. */
 @ControllerConfiguration(name = "clusterscanpolicy")
 public final class ClusterScanPolicyReconciler extends PolicyStatusReconciler<ClusterScanPolicy> {
-  public ClusterScanPolicyReconciler(Decider decider, KubernetesClient client, Clock clock) {
-    super(ClusterScanPolicy.class, SelectedPolicy.CLUSTER_SCAN_POLICY, decider, client, clock);
+  public ClusterScanPolicyReconciler(
+      Decider decider, KubernetesClient client, Clock clock, ScanResultCache results) {
+    super(
+        ClusterScanPolicy.class,
+        SelectedPolicy.CLUSTER_SCAN_POLICY,
+        decider,
+        client,
+        clock,
+        results);
   }
 }

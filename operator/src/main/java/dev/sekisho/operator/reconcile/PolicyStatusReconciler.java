@@ -19,20 +19,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Validates a ScanPolicy or ClusterScanPolicy and reports in its status whether it is Ready and how
  * many ScanResults it selects and fails. The counts come from the ScanResults' statuses (which list
- * the policies that selected them), watched through a ScanResult informer; a periodic resync
- * catches results that stopped listing the policy.
+ * the policies that selected them) in the operator's one ScanResult cache ({@link
+ * ScanResultCache}), which triggers this controller when a result's outcome for the policy changes
+ * or the result is deleted; a periodic resync is the safety net.
  */
 abstract class PolicyStatusReconciler<
         P extends CustomResource<? extends ScanPolicySpec, ScanPolicyStatus>>
@@ -56,11 +54,27 @@ abstract class PolicyStatusReconciler<
   private final Decider decider;
   private final KubernetesClient client;
   private final Clock clock;
-  private InformerEventSource<ScanResult, P> results;
+  private final ScanResultCache results;
+  private final SimpleInboundEventSource<P> resultChanges =
+      new SimpleInboundEventSource<>("scanresults");
 
   PolicyStatusReconciler(
-      Class<P> type, String kind, Decider decider, KubernetesClient client, Clock clock) {
+      Class<P> type,
+      String kind,
+      Decider decider,
+      KubernetesClient client,
+      Clock clock,
+      ScanResultCache results) {
     this.type = type;
+    this.results = results;
+    results.onPolicyOutcomeChange(
+        p -> {
+          // the cache may fill before this source starts; the start reconciles every policy
+          // anyway (and a follower's processor ignores events until it leads)
+          if (kind.equals(p.kind()) && resultChanges.isRunning()) {
+            resultChanges.propagateEvent(p.id());
+          }
+        });
     this.kind = kind;
     this.decider = decider;
     this.client = client;
@@ -69,25 +83,7 @@ abstract class PolicyStatusReconciler<
 
   @Override
   public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
-    results =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(ScanResult.class, type)
-                .withName("scanresults")
-                .withSecondaryToPrimaryMapper(this::policiesOf)
-                .build(),
-            context);
-    return List.of(results);
-  }
-
-  /** The policies of this kind listed in a result's status. */
-  private Set<ResourceID> policiesOf(ScanResult result) {
-    if (result.getStatus() == null) {
-      return Set.of();
-    }
-    return result.getStatus().getPolicies().stream()
-        .filter(o -> kind.equals(o.getKind()))
-        .map(o -> new ResourceID(o.getName(), o.getNamespace()))
-        .collect(Collectors.toSet());
+    return List.of(resultChanges);
   }
 
   @Override
@@ -108,8 +104,11 @@ abstract class PolicyStatusReconciler<
     }
     String namespace = policy.getMetadata().getNamespace();
     String name = policy.getMetadata().getName();
-    Stream<ScanResult> scope =
-        namespace == null ? results.list(r -> true) : results.list(namespace, r -> true);
+    if (!results.synced()) {
+      // counting before the ScanResult informer has listed everything would publish wrong counts
+      return UpdateControl.<P>noUpdate().rescheduleAfter(Duration.ofSeconds(2));
+    }
+    Stream<ScanResult> scope = results.list(namespace);
     int matched = 0;
     int failing = 0;
     for (ScanResult r : (Iterable<ScanResult>) scope::iterator) {

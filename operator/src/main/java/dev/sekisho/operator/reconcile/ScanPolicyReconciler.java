@@ -10,7 +10,8 @@ import java.time.Clock;
 /** Validates ScanPolicies and reports their Ready condition and result counts. */
 @ControllerConfiguration(name = "scanpolicy")
 public final class ScanPolicyReconciler extends PolicyStatusReconciler<ScanPolicy> {
-  public ScanPolicyReconciler(Decider decider, KubernetesClient client, Clock clock) {
-    super(ScanPolicy.class, SelectedPolicy.SCAN_POLICY, decider, client, clock);
+  public ScanPolicyReconciler(
+      Decider decider, KubernetesClient client, Clock clock, ScanResultCache results) {
+    super(ScanPolicy.class, SelectedPolicy.SCAN_POLICY, decider, client, clock, results);
   }
 }

@@ -53,8 +53,16 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
   private InformerEventSource<ClusterScanPolicy, ScanResult> clusterPolicies;
   private InformerEventSource<Namespace, ScanResult> namespaces;
 
-  public ScanResultReconciler(ResultEvaluator evaluator, Clock clock, MeterRegistry meters) {
+  private final ScanResultCache cache;
+
+  /**
+   * @param cache the store of this controller's informer (register with {@code o ->
+   *     o.withItemStore(cache)}), shared with the policy controllers and the metrics
+   */
+  public ScanResultReconciler(
+      ResultEvaluator evaluator, Clock clock, MeterRegistry meters, ScanResultCache cache) {
     this.evaluator = evaluator;
+    this.cache = cache;
     this.clock = clock;
     this.timer =
         Timer.builder("sekisho_reconcile_seconds")
@@ -67,6 +75,7 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
   public List<EventSource<?, ScanResult>> prepareEventSources(
       EventSourceContext<ScanResult> context) {
     IndexerResourceCache<ScanResult> results = context.getPrimaryCache();
+    cache.attach(results);
     scanPolicies =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ScanPolicy.class, ScanResult.class)

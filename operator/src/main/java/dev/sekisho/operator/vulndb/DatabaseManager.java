@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the operator's vulnerability database: opens the one in the store at start, then refreshes
  * it on a schedule from the configured sources (OSV archive URLs or directories) or, for air-gapped
- * clusters, from the admin-provided bundle directory; after each refresh it swaps the new database
- * into the {@link DatabaseHolder} and re-matches every stored inventory, so a new advisory for an
- * already deployed image shows up without a rescan.
+ * clusters, from the admin-provided bundle directory, adding the configured enrichment feeds (CISA
+ * KEV catalogue, NVD CVSS feeds) either way; after each refresh it swaps the new database into the
+ * {@link DatabaseHolder} and re-matches every stored inventory, so a new advisory for an already
+ * deployed image shows up without a rescan.
  *
  * <p>The scanner's updater builds into a temporary file and renames it, so a crashed update leaves
  * the previous database in place; the old database stays open until the swap and is closed after it
@@ -60,7 +61,7 @@ public final class DatabaseManager implements AutoCloseable {
     this.updater = updater;
     this.rematcher = rematcher;
     this.bundleDir = config.dbBundle();
-    this.sources = sources(config.dbSources());
+    this.sources = sources(config.dbSources()).withKev(config.dbKev()).withCvss(config.dbCvss());
   }
 
   /** The sources: URLs are OSV archive base URLs, anything else a file or directory of OSV data. */
@@ -126,7 +127,12 @@ public final class DatabaseManager implements AutoCloseable {
       if (files.isEmpty()) {
         throw new IOException("the database bundle directory " + bundleDir + " holds no files");
       }
-      updater.importFrom(files, dir, msg -> LOG.debug("vulndb import {}", msg));
+      // the bundle's OSV files, with the configured KEV and CVSS feeds (local paths in an
+      // air-gapped cluster)
+      updater.update(
+          SourcesConfig.local(files).withKev(sources.kev()).withCvss(sources.cvss()),
+          dir,
+          msg -> LOG.debug("vulndb import {}", msg));
     } else {
       updater.update(sources, dir, msg -> LOG.debug("vulndb update {}", msg));
     }

@@ -59,10 +59,15 @@ import java.util.Optional;
  *
  * <p>Defaults (each can be overridden with {@link Builder#env}): the operator's namespace (its
  * Lease) is a fresh {@code sekisho-system-*} namespace, the store is {@code WORK/store}, the scan
- * API serves plain HTTP ({@code SEKISHO_API_INSECURE_HTTP=true}; set it to {@code false} for the
- * HTTPS the operator serves in a cluster), leader election is on, and a lost lease does not exit
- * the JVM. {@link Builder#start()} returns once the operator holds its Lease (with leader election)
- * and a vulnerability database is loaded.
+ * API serves plain HTTP ({@code SEKISHO_API_INSECURE_HTTP=true}), leader election is on, and a lost
+ * lease does not exit the JVM.
+ *
+ * <p>{@link Builder#https()} serves HTTPS as in a cluster without cert-manager: the operator issues
+ * its own CA and serving certificate (Secret {@code sekisho-scan-api-certs} in its namespace, with
+ * 127.0.0.1 and localhost among the names), and publishes the CA bundle as the ConfigMap {@code
+ * sekisho-scan-api-ca} (key {@code ca.crt}) in every namespace; {@link #caBundle()} is that PEM.
+ * {@link Builder#start()} returns once the operator holds its Lease (with leader election) and a
+ * vulnerability database is loaded.
  */
 public final class RunningOperator implements AutoCloseable {
   private final KubernetesClient admin;
@@ -115,6 +120,14 @@ public final class RunningOperator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves the scan API over HTTPS with the operator's own CA (see the class comment); {@link
+     * RunningOperator#apiUrl()} is then {@code https://127.0.0.1:PORT}.
+     */
+    public Builder https() {
+      return env("SEKISHO_API_INSECURE_HTTP", "false");
+    }
+
     /** The client the operator uses; the API server's admin client by default. */
     public Builder client(KubernetesClient client) {
       this.client = client;
@@ -144,6 +157,8 @@ public final class RunningOperator implements AutoCloseable {
       all.put("SEKISHO_METRICS_PORT", "0");
       all.put("SEKISHO_API_INSECURE_HTTP", "true");
       all.put("SEKISHO_EXIT_ON_LOST_LEASE", "false");
+      // the test's clients reach the scan API at 127.0.0.1 (used only with HTTPS)
+      all.put("SEKISHO_API_TLS_HOSTS", "127.0.0.1,localhost");
       all.putAll(env);
       OperatorConfig config = OperatorConfig.fromEnv(all);
       OperatorProcess process =
@@ -213,6 +228,14 @@ public final class RunningOperator implements AutoCloseable {
 
   private static URI url(String scheme, InetSocketAddress address) {
     return URI.create(scheme + "://127.0.0.1:" + address.getPort());
+  }
+
+  /** The PEM CA bundle that verifies the scan API (HTTPS only). */
+  public String caBundle() {
+    return operator()
+        .tls()
+        .flatMap(t -> t.caBundle())
+        .orElseThrow(() -> new IllegalStateException("the scan API serves plain HTTP"));
   }
 
   /** The database manager; empty when a fixed {@link Builder#matcher} is used. */

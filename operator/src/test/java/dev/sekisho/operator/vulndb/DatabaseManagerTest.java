@@ -108,6 +108,42 @@ class DatabaseManagerTest {
   }
 
   @Test
+  void theConfiguredKevAndCvssFeedsEnrichTheBundle() throws Exception {
+    Path bundle = Files.createDirectories(tmp.resolve("bundle-enriched"));
+    osvZip(bundle.resolve("all.zip"), "ALPINE-CVE-2099-1111", "1.3.2-r0");
+    Path kev =
+        Files.writeString(
+            tmp.resolve("kev.json"), "{\"vulnerabilities\":[{\"cveID\":\"CVE-2099-1111\"}]}");
+    Path feeds = Files.createDirectories(tmp.resolve("nvd"));
+    Files.writeString(
+        feeds.resolve("nvd-2099.json"),
+        "{\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2099-1111\",\"metrics\":{"
+            + "\"cvssMetricV31\":[{\"type\":\"Primary\",\"cvssData\":{\"vectorString\":"
+            + "\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N\",\"baseScore\":7.5}}]}}}]}");
+    OperatorConfig config =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "SEKISHO_STORE_DIR", tmp.resolve("store-enriched").toString(),
+                "SEKISHO_DB_BUNDLE", bundle.toString(),
+                "SEKISHO_DB_KEV", kev.toString(),
+                "SEKISHO_DB_CVSS", feeds.toString()));
+    assertThat(config.dbKev()).isEqualTo(kev.toString());
+    assertThat(config.dbCvss()).containsExactly(feeds.toString());
+    DatabaseHolder holder = new DatabaseHolder();
+    try (DatabaseManager manager =
+        new DatabaseManager(config, holder, new DatabaseUpdater(), Optional::empty)) {
+      manager.refresh();
+
+      Vulnerability v = holder.match(ALPINE, List.of(ZLIB)).getFirst();
+
+      assertThat(v.id()).isEqualTo("CVE-2099-1111");
+      assertThat(v.knownExploited()).isTrue();
+      assertThat(v.cvssScore()).isEqualTo(7.5);
+      assertThat(v.cvssVector()).isEqualTo("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N");
+    }
+  }
+
+  @Test
   void sourcesAreAnArchiveBaseUrlAndLocalPaths() {
     SourcesConfig defaults = DatabaseManager.sources(List.of());
     assertThat(defaults.osvBaseUrl()).isEqualTo(SourcesConfig.DEFAULT_OSV_BASE_URL);

@@ -1,0 +1,174 @@
+package dev.sekisho.operator.reconcile;
+
+import dev.sekisho.api.v1alpha1.PolicyOutcome;
+import dev.sekisho.api.v1alpha1.ScanResult;
+import dev.sekisho.api.v1alpha1.ScanResultStatus;
+import dev.sekisho.api.v1alpha1.Verdict;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
+import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The operator's one cache of ScanResults: the item store of the ScanResult controller's informer
+ * (JOSDK's primary cache), shared with the policy status controllers and the metrics instead of
+ * each holding its own informer.
+ *
+ * <p>As the store the informer writes to, it sees every add, update and delete, so it (1) tells the
+ * ScanPolicy and ClusterScanPolicy controllers when a result's per-policy outcomes change or the
+ * result goes away (their counts), and (2) keeps the number of results per verdict and the sum of
+ * violations for the gauges (exported by the leader only, see {@code LeaderMetrics}).
+ */
+public final class ScanResultCache implements ItemStore<ScanResult> {
+  /** A policy a result's status names. */
+  public record PolicyRef(String kind, ResourceID id) {}
+
+  private final BasicItemStore<ScanResult> items =
+      new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
+  private final Map<Verdict, Long> verdicts = new EnumMap<>(Verdict.class);
+  private long violations;
+  private final List<Consumer<PolicyRef>> listeners = new CopyOnWriteArrayList<>();
+  private volatile IndexerResourceCache<ScanResult> indexed;
+
+  // --- the informer's store ------------------------------------------------------------------
+
+  @Override
+  public String getKey(ScanResult obj) {
+    return items.getKey(obj);
+  }
+
+  @Override
+  public ScanResult put(String key, ScanResult obj) {
+    ScanResult old = items.put(key, obj);
+    account(old, -1);
+    account(obj, +1);
+    notifyChanged(old == null ? null : old.getStatus(), obj.getStatus());
+    return old;
+  }
+
+  @Override
+  public ScanResult remove(String key) {
+    ScanResult old = items.remove(key);
+    if (old != null) {
+      account(old, -1);
+      notifyChanged(old.getStatus(), null);
+    }
+    return old;
+  }
+
+  @Override
+  public Stream<String> keySet() {
+    return items.keySet();
+  }
+
+  @Override
+  public Stream<ScanResult> values() {
+    return items.values();
+  }
+
+  @Override
+  public int size() {
+    return items.size();
+  }
+
+  @Override
+  public ScanResult get(String key) {
+    return items.get(key);
+  }
+
+  // --- counts ---------------------------------------------------------------------------------
+
+  private synchronized void account(ScanResult r, int sign) {
+    if (r == null || r.getStatus() == null) {
+      return;
+    }
+    ScanResultStatus s = r.getStatus();
+    if (s.getVerdict() != null) {
+      verdicts.merge(s.getVerdict(), (long) sign, Long::sum);
+    }
+    if (s.getViolationCount() != null) {
+      violations += sign * (long) s.getViolationCount();
+    }
+  }
+
+  /** How many cached results have {@code verdict}. */
+  public synchronized long count(Verdict verdict) {
+    return verdicts.getOrDefault(verdict, 0L);
+  }
+
+  /** The violations of every cached result. */
+  public synchronized long violations() {
+    return violations;
+  }
+
+  // --- policy outcomes ------------------------------------------------------------------------
+
+  /** Calls {@code listener} with each policy whose outcome on some result changed. */
+  public void onPolicyOutcomeChange(Consumer<PolicyRef> listener) {
+    listeners.add(listener);
+  }
+
+  private void notifyChanged(ScanResultStatus before, ScanResultStatus after) {
+    Map<PolicyRef, Verdict> a = outcomes(before);
+    Map<PolicyRef, Verdict> b = outcomes(after);
+    if (a.equals(b)) {
+      return;
+    }
+    Set<PolicyRef> changed = new HashSet<>(a.keySet());
+    changed.addAll(b.keySet());
+    changed.removeIf(p -> a.containsKey(p) && b.containsKey(p) && a.get(p) == b.get(p));
+    for (PolicyRef p : changed) {
+      listeners.forEach(l -> l.accept(p));
+    }
+  }
+
+  private static Map<PolicyRef, Verdict> outcomes(ScanResultStatus s) {
+    Map<PolicyRef, Verdict> out = new HashMap<>();
+    if (s != null && s.getPolicies() != null) {
+      for (PolicyOutcome o : s.getPolicies()) {
+        out.put(
+            new PolicyRef(o.getKind(), new ResourceID(o.getName(), o.getNamespace())),
+            o.getVerdict());
+      }
+    }
+    return out;
+  }
+
+  // --- reading --------------------------------------------------------------------------------
+
+  /** Attaches the controller's cache (indexed by namespace) over this store. */
+  void attach(IndexerResourceCache<ScanResult> cache) {
+    this.indexed = Objects.requireNonNull(cache);
+  }
+
+  /** Whether the informer has listed every ScanResult (counts are complete). */
+  public boolean synced() {
+    IndexerResourceCache<ScanResult> c = indexed;
+    return c instanceof InformerWrappingEventSourceHealthIndicator<?> h
+        && !h.informerHealthIndicators().isEmpty()
+        && h.informerHealthIndicators().values().stream()
+            .allMatch(InformerHealthIndicator::hasSynced);
+  }
+
+  /** The cached results in {@code namespace}, or in every namespace when it is null. */
+  public Stream<ScanResult> list(String namespace) {
+    IndexerResourceCache<ScanResult> c = indexed;
+    if (c == null) {
+      return Stream.empty();
+    }
+    return namespace == null ? c.list() : c.list(namespace);
+  }
+}

@@ -1,6 +1,8 @@
 package dev.sekisho.cli;
 
 import dev.sekisho.scanner.artifact.InspectOptions;
+import dev.sekisho.scanner.image.CredentialStore;
+import dev.sekisho.scanner.image.ImageAccessException;
 import dev.sekisho.scanner.image.InvalidReferenceException;
 import dev.sekisho.scanner.image.Platform;
 import dev.sekisho.scanner.image.RegistryOptions;
@@ -8,12 +10,17 @@ import dev.sekisho.scanner.image.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** How to reach the image: platform, registries, credentials, CAs. */
 final class ImageOptions {
+  /** OpenShift's internal registry, which accepts the pod's ServiceAccount token. */
+  static final String OPENSHIFT_REGISTRY = "image-registry.openshift-image-registry.svc:5000";
+
   @Option(
       names = "--platform",
       paramLabel = "OS/ARCH[/VARIANT]",
@@ -35,6 +42,17 @@ final class ImageOptions {
           "Docker config.json to read registry credentials from; repeatable. Default:"
               + " $DOCKER_CONFIG/config.json, else ~/.docker/config.json.")
   List<Path> dockerConfigs = new ArrayList<>();
+
+  @Option(
+      names = "--registry-token",
+      paramLabel = "HOST=FILE",
+      description =
+          "ServiceAccount token file to authenticate to registry HOST with (sent as the password of"
+              + " user 'serviceaccount', as OpenShift's internal registry accepts); repeatable."
+              + " Default: the pod's token for "
+              + OPENSHIFT_REGISTRY
+              + " when mounted.")
+  Map<String, Path> registryTokens = new LinkedHashMap<>();
 
   @Option(
       names = "--ca-file",
@@ -81,6 +99,7 @@ final class ImageOptions {
         throw new UserInputException("docker config " + p + " does not exist");
       }
     }
+    registry = registry.withServiceAccountTokens(registryTokens(context, registry));
     Platform p;
     try {
       p = platform == null || platform.isBlank() ? Platform.DEFAULT : Platform.parse(platform);
@@ -92,6 +111,37 @@ final class ImageOptions {
         .withRegistry(registry)
         .withCacheDir(context.cacheHome().resolve("sekisho").resolve("layers"))
         .withProgress(progress);
+  }
+
+  /**
+   * Registry → token file: the {@code --registry-token} flags, and for OpenShift's internal
+   * registry the pod's ServiceAccount token when it is mounted and no Docker config or pull secret
+   * already has credentials for it (the pipeline ServiceAccount can pull the images its namespace
+   * built, with no pull secret).
+   */
+  Map<String, Path> registryTokens(CliContext context, RegistryOptions others) {
+    Map<String, Path> tokens = new LinkedHashMap<>(registryTokens);
+    Path podToken = context.serviceAccountDir().resolve("token");
+    if (!tokens.containsKey(OPENSHIFT_REGISTRY)
+        && Files.isReadable(podToken)
+        && !hasCredentials(others, OPENSHIFT_REGISTRY)) {
+      tokens.put(OPENSHIFT_REGISTRY, podToken);
+    }
+    for (var e : tokens.entrySet()) {
+      if (!Files.isRegularFile(e.getValue())) {
+        throw new UserInputException(
+            "--registry-token " + e.getKey() + "=" + e.getValue() + ": no such file");
+      }
+    }
+    return tokens;
+  }
+
+  private static boolean hasCredentials(RegistryOptions options, String registry) {
+    try {
+      return CredentialStore.load(options).lookup(registry).isPresent();
+    } catch (ImageAccessException e) {
+      return false; // the scan reports the unreadable file when it loads the credentials
+    }
   }
 
   /**

@@ -21,6 +21,10 @@ class ImageOptionsTest {
   @TempDir Path tmp;
 
   private InspectOptions options(Map<String, String> env) {
+    return options(env, new ImageOptions());
+  }
+
+  private InspectOptions options(Map<String, String> env, ImageOptions image) {
     CliContext context =
         new CliContext(
             new PrintWriter(new StringWriter()),
@@ -28,7 +32,7 @@ class ImageOptionsTest {
             env,
             Terminal.NONE,
             Clock.systemUTC());
-    return new ImageOptions().inspectOptions(context, new Progress(context));
+    return image.inspectOptions(context, new Progress(context));
   }
 
   private static String auth(String user, String password) {
@@ -68,5 +72,80 @@ class ImageOptionsTest {
     InspectOptions o = options(Map.of("DOCKER_CONFIG", dir.toString(), "HOME", tmp.toString()));
     assertThat(o.registry().kubernetesDockerConfig()).isNull();
     assertThat(o.registry().dockerConfigs()).containsExactly(dir.resolve("config.json"));
+  }
+
+  /** A pod's mounted ServiceAccount directory with its token. */
+  private Path serviceAccount(String token) throws Exception {
+    Path sa = Files.createDirectories(tmp.resolve("serviceaccount"));
+    Files.writeString(sa.resolve("token"), token + "\n");
+    Files.writeString(sa.resolve("namespace"), "shop");
+    return sa;
+  }
+
+  @Test
+  void thePodsTokenAuthenticatesToOpenShiftsInternalRegistry() throws Exception {
+    Path sa = serviceAccount("pod-token");
+
+    InspectOptions o =
+        options(
+            Map.of(
+                "SEKISHO_SERVICE_ACCOUNT_DIR", sa.toString(),
+                "DOCKER_CONFIG", "",
+                "HOME", tmp.toString()));
+
+    assertThat(o.registry().serviceAccountTokens())
+        .containsExactly(Map.entry(ImageOptions.OPENSHIFT_REGISTRY, sa.resolve("token")));
+    CredentialStore store = CredentialStore.load(o.registry());
+    assertThat(store.lookup("image-registry.openshift-image-registry.svc:5000").orElseThrow())
+        .isInstanceOfSatisfying(
+            RegistryCredential.ServiceAccountToken.class,
+            t -> assertThat(t.token()).isEqualTo("pod-token"));
+    // only that registry: other registries do not get the cluster's token
+    assertThat(store.lookup("registry.example.com")).isEmpty();
+  }
+
+  @Test
+  void aPullSecretForTheInternalRegistryWinsOverThePodsToken() throws Exception {
+    Path sa = serviceAccount("pod-token");
+    Path workspace = Files.createDirectories(tmp.resolve("pull-secret"));
+    Files.writeString(
+        workspace.resolve(".dockerconfigjson"),
+        "{\"auths\":{\"image-registry.openshift-image-registry.svc:5000\":{\"auth\":\""
+            + auth("builder", "other-token")
+            + "\"}}}");
+
+    InspectOptions o =
+        options(
+            Map.of(
+                "SEKISHO_SERVICE_ACCOUNT_DIR", sa.toString(),
+                "DOCKER_CONFIG", workspace.toString(),
+                "HOME", tmp.toString()));
+
+    assertThat(o.registry().serviceAccountTokens()).isEmpty();
+    assertThat(
+            CredentialStore.load(o.registry())
+                .lookup(ImageOptions.OPENSHIFT_REGISTRY)
+                .orElseThrow())
+        .isInstanceOfSatisfying(
+            RegistryCredential.Basic.class, b -> assertThat(b.username()).isEqualTo("builder"));
+  }
+
+  @Test
+  void registryTokenFlagsNameTheirFiles() throws Exception {
+    Path token = Files.writeString(tmp.resolve("mirror.token"), "mirror-token");
+    ImageOptions image = new ImageOptions();
+    new picocli.CommandLine(image)
+        .parseArgs("--registry-token", "mirror.example.com:5000=" + token);
+
+    InspectOptions o = options(Map.of("DOCKER_CONFIG", "", "HOME", tmp.toString()), image);
+
+    assertThat(o.registry().serviceAccountTokens()).containsEntry("mirror.example.com:5000", token);
+    ImageOptions missing = new ImageOptions();
+    new picocli.CommandLine(missing)
+        .parseArgs("--registry-token", "mirror.example.com=" + tmp.resolve("nope"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> options(Map.of("DOCKER_CONFIG", "", "HOME", tmp.toString()), missing))
+        .isInstanceOf(UserInputException.class)
+        .hasMessageContaining("--registry-token mirror.example.com=" + tmp.resolve("nope"));
   }
 }

@@ -87,6 +87,9 @@ import org.slf4j.LoggerFactory;
 @SekishoIntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineGateE2E {
+  /** The ConfigMap the operator publishes its CA in, which the shipped Task mounts. */
+  private static final String SCAN_API_CA = "sekisho-scan-api-ca";
+
   private static final Logger log = LoggerFactory.getLogger(PipelineGateE2E.class);
 
   private static final String PIPELINE_SA = "pipeline";
@@ -105,7 +108,6 @@ class PipelineGateE2E {
   private DatabaseManager databases;
   private TektonController tekton;
   private NodeAgent node;
-  private Path serverCa;
   private PushedImage clean;
   private PushedImage vulnerable;
 
@@ -143,15 +145,10 @@ class PipelineGateE2E {
 
     Path bundle = Files.createDirectories(setup.resolve("bundle"));
     Files.write(bundle.resolve("Alpine-all.zip"), OsvFixtures.zip(advisories(), Map.of()));
-    // The step reads the CA from this host path. Not under /tmp: the Task mounts an emptyDir
-    // there, and the node agent maps every path under a mount into the pod's sandbox.
-    Path tls = target.resolve("scan-api-tls");
-    assertThat(tls.toString())
-        .as("the E2E tests need the repository outside /tmp, /home/sekisho and /tekton")
-        .doesNotStartWith("/tmp/")
-        .doesNotStartWith("/home/sekisho/")
-        .doesNotStartWith("/tekton/");
-    serverCa = ServingCertificate.write(tls);
+    // No certificate is mounted: the operator issues its own, as on a cluster without cert-manager
+    // or OpenShift's service CA, and publishes its CA in the ConfigMap sekisho-scan-api-ca of every
+    // namespace. The shipped Task mounts that ConfigMap (an optional configMap volume the node
+    // agent fills), so the step trusts the scan API with no --server-ca.
     String leaseNs = kube.createNamespace("sekisho-system");
     OperatorConfig config =
         OperatorConfig.fromEnv(
@@ -162,8 +159,8 @@ class PipelineGateE2E {
                 setup.resolve("store").toString(),
                 "SEKISHO_API_PORT",
                 "0",
-                "SEKISHO_API_TLS_DIR",
-                tls.toString(),
+                "SEKISHO_API_TLS_HOSTS",
+                "127.0.0.1,localhost",
                 "SEKISHO_EXIT_ON_LOST_LEASE",
                 "false",
                 "SEKISHO_DB_BUNDLE",
@@ -544,6 +541,10 @@ class PipelineGateE2E {
       item.getMetadata().setNamespace(ns);
       admin.resource(item).create();
     }
+    // the kubelet reads a configMap volume when it starts the pod: wait for the operator's CA
+    Awaiting.until(
+        "the operator publishes its CA in " + ns,
+        () -> admin.configMaps().inNamespace(ns).withName(SCAN_API_CA).get() != null);
     return ns;
   }
 
@@ -593,14 +594,12 @@ class PipelineGateE2E {
     // The token path is the CLI's default, named because the node agent maps a pod's volumes
     // only where a path appears in the pod spec (here: the projected ServiceAccount token that
     // the API server's admission added, which the agent fills with a real TokenRequest token).
-    // The CA file is a host path outside every mount of the pod.
+    // The CA comes from the published ConfigMap the Task mounts (see startTheSystem).
     List<String> extraArgs = new ArrayList<>();
     extraArgs.addAll(
         List.of(
             "--insecure-registry",
             registry.hostPort(),
-            "--server-ca",
-            serverCa.toString(),
             "--token-file",
             "/var/run/secrets/kubernetes.io/serviceaccount/token"));
     extraArgs.addAll(List.of(moreArgs));

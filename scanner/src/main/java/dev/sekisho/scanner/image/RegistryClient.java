@@ -648,8 +648,12 @@ public final class RegistryClient implements Closeable {
         throw new IOException("too many redirects from " + request.uri());
       }
       URI next = current.uri().resolve(location.get());
+      // credentials follow a redirect only to the same origin: same scheme (never from HTTPS down
+      // to plain HTTP) and same host and port
       boolean sameHost =
-          java.util.Objects.equals(next.getRawAuthority(), request.uri().getRawAuthority());
+          next.getScheme() != null
+              && next.getScheme().equalsIgnoreCase(request.uri().getScheme())
+              && java.util.Objects.equals(next.getRawAuthority(), request.uri().getRawAuthority());
       List<Map.Entry<String, String>> headers =
           current.headers().stream()
               .filter(h -> sameHost || !h.getKey().equalsIgnoreCase("Authorization"))

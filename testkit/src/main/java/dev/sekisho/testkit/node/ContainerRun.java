@@ -580,9 +580,9 @@ final class ContainerRun {
     }
     process = p;
     List<Thread> pumps = new ArrayList<>();
+    OutputStream logOut = null;
     if (tee) {
-      OutputStream logOut =
-          Files.newOutputStream(output, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      logOut = Files.newOutputStream(output, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       pumps.add(
           pump(p.getInputStream(), logOut, stdoutPath.isEmpty() ? null : m.resolve(stdoutPath)));
       pumps.add(
@@ -621,6 +621,9 @@ final class ContainerRun {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+      }
+      if (logOut != null) {
+        logOut.close(); // the pumps close their own streams, not the shared log
       }
     }
     if (kind == Kind.EXITED && killed.getAsBoolean()) {

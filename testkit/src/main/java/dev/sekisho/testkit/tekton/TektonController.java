@@ -91,12 +91,11 @@ public final class TektonController implements AutoCloseable {
   private final Thread hook;
   private volatile boolean closed;
 
-  private TektonController(Process process, Path logFile, Duration startupTime) {
+  private TektonController(Process process, Path logFile, Duration startupTime, Thread hook) {
     this.process = process;
     this.logFile = logFile;
     this.startupTime = startupTime;
-    this.hook = new Thread(this::stopProcess, "tekton-controller-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    this.hook = hook;
   }
 
   /** A controller for the given API server, from the release in the default cache. */
@@ -160,7 +159,25 @@ public final class TektonController implements AutoCloseable {
       installCrds(admin, release);
       applyConfig(admin, release, featureFlags);
       Process process = launch(kube, release, output);
-      awaitStarted(process, output);
+      // registered at once, so a JVM that exits while the controller starts still stops it
+      Thread hook =
+          new Thread(
+              () -> {
+                process.toHandle().descendants().forEach(ProcessHandle::destroy);
+                stop(process);
+              },
+              "tekton-controller-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        awaitStarted(process, output);
+      } catch (RuntimeException e) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook runs anyway
+        }
+        throw e;
+      }
       Duration startup = Duration.ofNanos(System.nanoTime() - began);
       log.info(
           "Tekton Pipelines v{} controller (pid {}) reconciling after {} ms; log {}",
@@ -168,7 +185,7 @@ public final class TektonController implements AutoCloseable {
           process.pid(),
           startup.toMillis(),
           output.toAbsolutePath());
-      return new TektonController(process, output, startup);
+      return new TektonController(process, output, startup, hook);
     }
   }
 

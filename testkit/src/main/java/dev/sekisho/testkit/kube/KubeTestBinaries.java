@@ -1,5 +1,6 @@
 package dev.sekisho.testkit.kube;
 
+import dev.sekisho.testkit.TestCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,7 @@ public record KubeTestBinaries(Path directory, String version) {
   public static final String DEFAULT_VERSION = "1.34.4";
 
   /** Environment variable that overrides the cache root ({@code $HOME/.cache/sekisho-test}). */
-  public static final String CACHE_ENV = "SEKISHO_TEST_CACHE";
+  public static final String CACHE_ENV = TestCache.ENV;
 
   /** Environment variable that overrides the Kubernetes version. */
   public static final String VERSION_ENV = "SEKISHO_K8S_VERSION";
@@ -32,11 +33,7 @@ public record KubeTestBinaries(Path directory, String version) {
 
   /** Resolves the binaries from the given environment and home directory. */
   static KubeTestBinaries fromEnvironment(Map<String, String> env, Path home) {
-    String cache = env.get(CACHE_ENV);
-    Path root =
-        cache == null || cache.isBlank()
-            ? home.resolve(".cache").resolve("sekisho-test")
-            : Path.of(cache);
+    Path root = TestCache.root(env, home);
     String version = env.getOrDefault(VERSION_ENV, "");
     if (version.isBlank()) {
       version = DEFAULT_VERSION;

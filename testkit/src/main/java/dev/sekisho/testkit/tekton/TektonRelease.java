@@ -1,5 +1,6 @@
 package dev.sekisho.testkit.tekton;
 
+import dev.sekisho.testkit.TestCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public record TektonRelease(Path directory, String version) {
   public static final String DEFAULT_VERSION = "1.6.0";
 
   /** Environment variable that overrides the cache root ({@code $HOME/.cache/sekisho-test}). */
-  public static final String CACHE_ENV = "SEKISHO_TEST_CACHE";
+  public static final String CACHE_ENV = TestCache.ENV;
 
   /** Environment variable that overrides the Tekton version. */
   public static final String VERSION_ENV = "SEKISHO_TEKTON_VERSION";
@@ -34,11 +35,7 @@ public record TektonRelease(Path directory, String version) {
 
   /** Resolves the release from the given environment and home directory. */
   static TektonRelease fromEnvironment(Map<String, String> env, Path home) {
-    String cache = env.get(CACHE_ENV);
-    Path root =
-        cache == null || cache.isBlank()
-            ? home.resolve(".cache").resolve("sekisho-test")
-            : Path.of(cache);
+    Path root = TestCache.root(env, home);
     String version = env.getOrDefault(VERSION_ENV, "");
     if (version.isBlank()) {
       version = DEFAULT_VERSION;

@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -291,6 +292,11 @@ public final class RegistryClient implements Closeable {
     try {
       return new VerifyingInputStream(resp.body(), digest, size, what);
     } catch (IOException e) {
+      try {
+        resp.close(); // aborts the connection rather than leaving it open
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
       throw new ImageAccessException(Reason.IO, "cannot read " + what + ": " + describe(e), e);
     }
   }
@@ -478,6 +484,29 @@ public final class RegistryClient implements Closeable {
           "registry " + registry + " names an invalid token realm " + challenge.realm());
     }
     String what = "token for " + scope + " from " + realm + " (registry " + registry + ")";
+    String realmScheme =
+        realm.getScheme() == null ? "" : realm.getScheme().toLowerCase(Locale.ROOT);
+    if ((!realmScheme.equals("https") && !realmScheme.equals("http")) || realm.getHost() == null) {
+      throw new ImageAccessException(
+          Reason.INVALID,
+          "registry " + registry + " names a token realm that is not an HTTP(S) URL: " + realm);
+    }
+    if (credential != null && realmScheme.equals("http") && !plainHttp(registry)) {
+      // The registry was reached over HTTPS: its credentials never travel in clear text, even
+      // when the registry asks for it. Registries the user opted into plain HTTP are exempt.
+      throw new ImageAccessException(
+          Reason.UNAUTHORIZED,
+          "registry "
+              + registry
+              + " names a token realm over plain HTTP ("
+              + realm
+              + "); its credentials are sent over HTTPS only: fix the registry's token realm, or"
+              + " reach "
+              + registry
+              + " over plain HTTP on purpose (--insecure-registry "
+              + registry
+              + ")");
+    }
     Reply resp;
     if (credential instanceof RegistryCredential.IdentityToken identity) {
       // OAuth2 refresh-token grant, as Docker does with identity tokens.

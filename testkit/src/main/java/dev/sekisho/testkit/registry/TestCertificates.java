@@ -7,10 +7,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
+import java.util.Base64;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -127,6 +132,38 @@ public record TestCertificates(Path caCertificate, Path serverCertificate, Path 
       throw new UncheckedIOException("cannot read " + caCertificate, e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot trust " + caCertificate, e);
+    }
+  }
+
+  /**
+   * A TLS context that serves the server certificate (for test servers in the JVM, such as a JDK
+   * {@code HttpsServer}). The key is the PKCS#8 PEM that {@code openssl req -newkey} writes.
+   */
+  public SSLContext serving() {
+    try (InputStream in = Files.newInputStream(serverCertificate)) {
+      String pem = Files.readString(serverKey);
+      String base64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+      PrivateKey key =
+          KeyFactory.getInstance("EC")
+              .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+      Certificate[] chain =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(in)
+              .toArray(Certificate[]::new);
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      char[] password = "test".toCharArray();
+      store.setKeyEntry("server", key, password, chain);
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(store, password);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), null, null);
+      return context;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + serverCertificate + " or " + serverKey, e);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalStateException("cannot load " + serverKey + " as a PKCS#8 EC key", e);
     }
   }
 }

@@ -19,6 +19,11 @@ import java.util.regex.Pattern;
  * @param minEntropy minimum Shannon entropy (bits per character) of the secret, or 0 for none
  * @param multiLine true when a match can span lines or lie on another line than the keyword (the
  *     regex then runs over the whole file); false to run it only on the lines holding a keyword
+ * @param startsAtKeyword true when every match begins where one of the keywords begins (the regex
+ *     opens with the keyword itself, possibly after {@code \b} or {@code (?i)}): the regex is then
+ *     only tried at each keyword occurrence ({@link java.util.regex.Matcher#lookingAt}) instead of
+ *     being searched for along the whole line. A wrong claim loses findings, so every built-in rule
+ *     that makes it is checked against the line search by a test.
  */
 public record SecretRule(
     String id,
@@ -28,12 +33,17 @@ public record SecretRule(
     Pattern pattern,
     int secretGroup,
     double minEntropy,
-    boolean multiLine) {
+    boolean multiLine,
+    boolean startsAtKeyword) {
 
   public SecretRule {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(pattern, "pattern");
     keywords = keywords.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+    if (multiLine && startsAtKeyword) {
+      throw new IllegalArgumentException(
+          "rule " + id + ": a rule spanning lines is searched for, not tried at its keywords");
+    }
     if (keywords.isEmpty()) {
       throw new IllegalArgumentException("rule " + id + " needs at least one keyword");
     }
@@ -47,11 +57,24 @@ public record SecretRule(
   static SecretRule of(
       String id, String title, Severity severity, String regex, int group, String... keywords) {
     return new SecretRule(
-        id, title, severity, List.of(keywords), Pattern.compile(regex), group, 0, false);
+        id, title, severity, List.of(keywords), Pattern.compile(regex), group, 0, false, false);
   }
 
   /** This rule, with matches spanning lines or away from the keyword's line. */
   SecretRule spanningLines() {
-    return new SecretRule(id, title, severity, keywords, pattern, secretGroup, minEntropy, true);
+    return new SecretRule(
+        id, title, severity, keywords, pattern, secretGroup, minEntropy, true, false);
+  }
+
+  /** This rule, whose every match begins where one of its keywords begins. */
+  SecretRule startingAtKeyword() {
+    return new SecretRule(
+        id, title, severity, keywords, pattern, secretGroup, minEntropy, multiLine, true);
+  }
+
+  /** This rule, searched for along the lines holding a keyword (as every rule could be). */
+  SecretRule searchedAlongLines() {
+    return new SecretRule(
+        id, title, severity, keywords, pattern, secretGroup, minEntropy, multiLine, false);
   }
 }

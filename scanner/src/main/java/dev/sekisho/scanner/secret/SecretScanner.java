@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * single keyword pass over the bytes finds where the rules' keywords occur, and only those rules'
  * regexes run: over the whole file for rules whose secret may lie on other lines than the keyword
  * (private keys), else only on the lines holding a keyword (on lines longer than {@value
- * #LONG_LINE} bytes, within {@value #WINDOW} bytes of the keyword). Matches whose secret is on the
+ * #LONG_LINE} bytes, within {@value #WINDOW} bytes of the keyword), and for rules whose matches
+ * begin with their keyword only at each keyword occurrence. Matches whose secret is on the
  * allow-list (documented example values, placeholders) or whose entropy is below the rule's minimum
  * are dropped. The secret is never kept: a finding holds at most its first four characters followed
  * by {@code ****}.
@@ -206,6 +207,10 @@ public final class SecretScanner {
       // them for word boundaries and look-arounds (transparent bounds), so a line region finds
       // exactly what a whole-file pass finds on that line.
       m.useTransparentBounds(true);
+      if (rule.startsAtKeyword()) {
+        tryAtKeywords(rule, bit, m, data, length, hits, location, found, seen, lines);
+        continue;
+      }
       int from = -1;
       int to = -1;
       int lineFrom = 0;
@@ -242,6 +247,63 @@ public final class SecretScanner {
     return found;
   }
 
+  /**
+   * Tries a rule whose matches begin at its keywords ({@link SecretRule#startsAtKeyword}) at each
+   * of its keyword occurrences, bounded like a line search: by the end of the keyword's line or, on
+   * a long line, {@value #WINDOW} bytes past the keyword. The keyword pass reports where keywords
+   * end; each of the rule's keywords that ends there gives a start.
+   */
+  private void tryAtKeywords(
+      SecretRule rule,
+      long bit,
+      Matcher m,
+      byte[] data,
+      int length,
+      KeywordIndex.Hits hits,
+      Location location,
+      List<SecretFinding> found,
+      Set<String> seen,
+      LineCounter lines) {
+    m.useAnchoringBounds(false);
+    int lineFrom = 0;
+    int lineTo = 0;
+    for (int h = 0; h < hits.count(); h++) {
+      if ((hits.rulesAt(h) & bit) == 0) {
+        continue;
+      }
+      int end = hits.end(h);
+      int at = end - 1;
+      if (at >= lineTo) {
+        lineFrom = lineStart(data, at, lineTo);
+        lineTo = lineEnd(data, at, length);
+      }
+      int limit = lineTo - lineFrom > LONG_LINE ? Math.min(lineTo, at + WINDOW) : lineTo;
+      for (String keyword : rule.keywords()) {
+        int start = end - keyword.length();
+        if (start >= lineFrom && endsWith(data, start, keyword)) {
+          m.region(start, limit);
+          if (m.lookingAt()) {
+            record(rule, m, location, found, seen, lines);
+          }
+        }
+      }
+    }
+  }
+
+  /** Whether {@code data} holds {@code keyword} (lower-case ASCII) at {@code start}, any case. */
+  private static boolean endsWith(byte[] data, int start, String keyword) {
+    for (int i = 0; i < keyword.length(); i++) {
+      int b = data[start + i];
+      if (b >= 'A' && b <= 'Z') {
+        b |= 0x20;
+      }
+      if (b != keyword.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The start of the line holding {@code at}, which is not before {@code floor}. */
   private static int lineStart(byte[] data, int at, int floor) {
     int i = at;
@@ -267,19 +329,30 @@ public final class SecretScanner {
       Set<String> seen,
       LineCounter lines) {
     while (m.find()) {
-      String secret = m.group(rule.secretGroup());
-      if (secret == null || isAllowed(secret)) {
-        continue;
-      }
-      if (rule.minEntropy() > 0 && shannonEntropy(secret) < rule.minEntropy()) {
-        continue;
-      }
-      int line = lines.lineOf(m.start());
-      if (seen.add(rule.id() + ":" + line)) {
-        found.add(
-            new SecretFinding(
-                rule.id(), rule.title(), rule.severity(), location, line, redact(secret)));
-      }
+      record(rule, m, location, found, seen, lines);
+    }
+  }
+
+  /** Adds the matcher's current match, unless allowed, of low entropy, or on a line seen. */
+  private void record(
+      SecretRule rule,
+      Matcher m,
+      Location location,
+      List<SecretFinding> found,
+      Set<String> seen,
+      LineCounter lines) {
+    String secret = m.group(rule.secretGroup());
+    if (secret == null || isAllowed(secret)) {
+      return;
+    }
+    if (rule.minEntropy() > 0 && shannonEntropy(secret) < rule.minEntropy()) {
+      return;
+    }
+    int line = lines.lineOf(m.start());
+    if (seen.add(rule.id() + ":" + line)) {
+      found.add(
+          new SecretFinding(
+              rule.id(), rule.title(), rule.severity(), location, line, redact(secret)));
     }
   }
 

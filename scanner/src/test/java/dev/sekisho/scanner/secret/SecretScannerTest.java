@@ -194,6 +194,90 @@ class SecretScannerTest {
     }
   }
 
+  /**
+   * Rules that claim to begin at their keywords ({@link SecretRule#startsAtKeyword}) are tried only
+   * there: over random files of every such rule's secrets, keywords in odd cases, overlapping and
+   * glued keywords, and long lines, they find exactly what searching the same lines finds.
+   */
+  @Test
+  void rulesTriedAtTheirKeywordsFindWhatALineSearchFinds() {
+    SecretScanner lineSearch =
+        new SecretScanner(
+            SecretRules.defaults().stream()
+                .map(r -> r.multiLine() ? r : r.searchedAlongLines())
+                .toList(),
+            SecretScanner.DEFAULT_MAX_FILE_SIZE,
+            SecretScanner.DEFAULT_SKIP_PATHS,
+            SecretScanner.DEFAULT_ALLOWED_SUBSTRINGS,
+            SecretScanner.DEFAULT_ALLOWED_VALUES);
+    List<String> fragments =
+        List.of(
+            "AKIA@b32_16@",
+            "AKIAAKIA@b32_16@",
+            "aws_secret_access_key = @b64_40@",
+            "AWS-KEY: \"@b64_40@\"",
+            "AIza@alnum_35@",
+            "AccountKey=@b64_86@==",
+            "ghp_@alnum_36@",
+            "xghp_@alnum_36@",
+            "github_pat_@alnum_82@",
+            "gho_@alnum_36@",
+            "glpat-@alnum_20@",
+            "ATBB@alnum_32@",
+            "xoxb-@lower_12@-@lower_10@",
+            "sk_live_@alnum_30@",
+            "SG.@alnum_22@.@alnum_43@",
+            "npm_@alnum_36@",
+            "_authToken=@alnum_24@",
+            "pypi-AgEIcHlwaS5vcmc@alnum_60@",
+            "eyJ@alnum_12@.eyJ@alnum_12@.@alnum_12@",
+            "password = \"@alnum_16@\"",
+            "PaSsWd:'@alnum_12@'",
+            "API-KEY: '@alnum_20@'",
+            "access-key => \"@alnum_20@\"",
+            "db_secret_token=\"@alnum_20@\"",
+            "tokenpassword='@alnum_20@'",
+            "secret='example-@alnum_10@'",
+            "token",
+            "Secret",
+            "aws",
+            "x = 1;",
+            "var a=function(b){return b.c+1};");
+    Random random = new Random(23);
+    java.util.Set<String> rulesSeen = new java.util.TreeSet<>();
+    for (int file = 0; file < 400; file++) {
+      StringBuilder content = new StringBuilder();
+      int lineCount = 1 + random.nextInt(8);
+      for (int l = 0; l < lineCount; l++) {
+        int pieces = random.nextInt(10) == 0 ? 200 + random.nextInt(400) : random.nextInt(6);
+        for (int f = pieces; f > 0; f--) {
+          content.append(fragments.get(random.nextInt(fragments.size())));
+          content.append(random.nextBoolean() ? " " : "");
+        }
+        content.append('\n');
+      }
+      byte[] data = generate(content.toString(), file).getBytes(StandardCharsets.ISO_8859_1);
+
+      List<String> expected =
+          lineSearch.scan(data, data.length, new Location(null, "/x")).stream()
+              .map(f -> f.ruleId() + " " + f.line() + " " + f.redacted())
+              .toList();
+      List<String> found =
+          SCANNER.scan(data, data.length, new Location(null, "/x")).stream()
+              .map(f -> f.ruleId() + " " + f.line() + " " + f.redacted())
+              .toList();
+
+      assertThat(found).as("file %d", file).containsExactlyInAnyOrderElementsOf(expected);
+      found.forEach(f -> rulesSeen.add(f.split(" ")[0]));
+    }
+    assertThat(rulesSeen)
+        .containsAll(
+            SecretRules.defaults().stream()
+                .filter(SecretRule::startsAtKeyword)
+                .map(SecretRule::id)
+                .toList());
+  }
+
   @Test
   void findsSecretsNearKeywordsOnVeryLongLines() {
     StringBuilder line = new StringBuilder();

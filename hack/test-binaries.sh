@@ -106,4 +106,4 @@ start=$(date +%s)
 [[ -x "$OUT/kube-apiserver" && -x "$OUT/kubectl" ]] || build_k8s
 echo "built test binaries in $OUT in $(( $(date +%s) - start ))s"
 "$OUT/kube-apiserver" --version
-"$OUT/etcd" --version | head -1
+"$OUT/etcd" --version | sed -n 1p # sed reads to the end: head would cut etcd off (SIGPIPE, exit 141 under pipefail)

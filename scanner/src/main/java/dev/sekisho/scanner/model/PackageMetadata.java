@@ -37,9 +37,60 @@ public sealed interface PackageMetadata
       String modularityLabel)
       implements PackageMetadata {}
 
-  /** A Java archive: Maven coordinates (when known) and how they were found. */
-  record Java(String groupId, String artifactId, String evidence, String sha1)
-      implements PackageMetadata {}
+  /**
+   * A Java archive: Maven coordinates (when known), how they were found, and the manifest headers
+   * that can tell the group when the archive does not declare it.
+   *
+   * @param groupId the group: from pom.properties, else the manifest's {@code
+   *     Implementation-Vendor-Id} (often only the vendor's prefix, e.g. {@code org.apache}), else
+   *     inferred at match time (then {@code groupInference} says how), else null
+   * @param artifactId the artifactId
+   * @param evidence where the coordinates come from: {@code pom.properties}, {@code MANIFEST.MF} or
+   *     {@code file name}
+   * @param sha1 the archive's SHA-1 (hex), or null when it could not be read to the end
+   * @param bundleSymbolicName the manifest's {@code Bundle-SymbolicName} without attributes, or
+   *     null
+   * @param automaticModuleName the manifest's {@code Automatic-Module-Name}, or null
+   * @param vendorId the manifest's {@code Implementation-Vendor-Id}, or null
+   * @param groupInference null when the group is as read from the archive; else the rule by which
+   *     the matcher chose it among the Maven names of the vulnerability database ({@code
+   *     only-group-in-database}, {@code bundle-symbolic-name}, {@code automatic-module-name},
+   *     {@code implementation-vendor-id}, {@code group-equals-artifact})
+   */
+  record Java(
+      String groupId,
+      String artifactId,
+      String evidence,
+      String sha1,
+      String bundleSymbolicName,
+      String automaticModuleName,
+      String vendorId,
+      String groupInference)
+      implements PackageMetadata {
+
+    /** Coordinates without manifest headers (as pom.properties declares them). */
+    public Java(String groupId, String artifactId, String evidence, String sha1) {
+      this(groupId, artifactId, evidence, sha1, null, null, null, null);
+    }
+
+    /** True when pom.properties names the group: it is then never inferred. */
+    public boolean groupDeclared() {
+      return groupId != null && groupInference == null && "pom.properties".equals(evidence);
+    }
+
+    /** The same archive with a group chosen at match time by {@code rule}. */
+    public Java withInferredGroup(String group, String rule) {
+      return new Java(
+          group,
+          artifactId,
+          evidence,
+          sha1,
+          bundleSymbolicName,
+          automaticModuleName,
+          vendorId,
+          rule);
+    }
+  }
 
   /** A Go module in a binary's build info. */
   record GoModule(String goVersion, boolean mainModule) implements PackageMetadata {}

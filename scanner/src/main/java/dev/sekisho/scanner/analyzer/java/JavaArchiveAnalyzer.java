@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Java libraries and applications in jar, war and ear files (and Jenkins plugins), including the
  * archives nested in fat jars. Names are Maven coordinates {@code groupId:artifactId} when the
- * group is known, else the bare artifactId.
+ * group is known, else the bare artifactId; the matcher may infer the group later (see {@code
+ * MavenGroupInference}).
  */
 public final class JavaArchiveAnalyzer implements Analyzer {
   @Override
@@ -21,7 +22,8 @@ public final class JavaArchiveAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: manifest headers recorded for match-time group inference
+    return 2;
   }
 
   @Override

@@ -144,7 +144,7 @@ final class JavaArchiveParser {
       String a = strip(p.getProperty("artifactId"));
       String v = strip(p.getProperty("version"));
       if (a != null && v != null) {
-        out.add(maven(g, a, v, "pom.properties", sha1, location));
+        out.add(maven(new PackageMetadata.Java(g, a, "pom.properties", sha1), v, location));
       }
     }
     if (!out.isEmpty()) {
@@ -162,10 +162,11 @@ final class JavaArchiveParser {
       if (symbolic != null && symbolic.contains(";")) {
         symbolic = symbolic.substring(0, symbolic.indexOf(';')).strip();
       }
+      symbolic = identifier(symbolic);
       String title = strip(main.getValue("Implementation-Title"));
       String a = fileArtifact;
       if (a == null) {
-        a = symbolic != null && ARTIFACT.matcher(symbolic).matches() ? symbolic : null;
+        a = symbolic;
       }
       if (a == null && title != null && ARTIFACT.matcher(title).matches()) {
         a = title;
@@ -181,38 +182,56 @@ final class JavaArchiveParser {
       if (v == null) {
         v = strip(main.getValue("Bundle-Version"));
       }
-      String g = strip(main.getValue("Implementation-Vendor-Id"));
-      if (g != null && !ARTIFACT.matcher(g).matches()) {
-        g = null;
-      }
+      String vendorId = identifier(main.getValue("Implementation-Vendor-Id"));
       if (a != null && v != null) {
-        return List.of(maven(g, a, v, "MANIFEST.MF", sha1, location));
+        // the headers are kept so that the matcher can tell the group when the vendor id is
+        // missing or names only the vendor (velocity-1.7.jar says org.apache)
+        PackageMetadata.Java java =
+            new PackageMetadata.Java(
+                vendorId,
+                a,
+                "MANIFEST.MF",
+                sha1,
+                symbolic,
+                identifier(main.getValue("Automatic-Module-Name")),
+                vendorId,
+                null);
+        return List.of(maven(java, v, location));
       }
     }
     if (fileArtifact != null) {
-      return List.of(maven(null, fileArtifact, fileVersion, "file name", sha1, location));
+      return List.of(
+          maven(
+              new PackageMetadata.Java(null, fileArtifact, "file name", sha1),
+              fileVersion,
+              location));
     }
     return List.of();
   }
 
-  private static Package maven(
-      String groupId,
-      String artifactId,
-      String version,
-      String evidence,
-      String sha1,
-      Location location) {
-    String name = groupId == null ? artifactId : groupId + ":" + artifactId;
+  /** A manifest value usable as a Maven group or name part, else null. */
+  private static String identifier(String value) {
+    String s = strip(value);
+    return s != null && ARTIFACT.matcher(s).matches() ? s : null;
+  }
+
+  /**
+   * A Maven package named after its metadata's coordinates: {@code groupId:artifactId}, or the bare
+   * artifactId when the group is unknown; the purl carries the group as its namespace.
+   */
+  private static Package maven(PackageMetadata.Java java, String version, Location location) {
+    String g = java.groupId();
+    String a = java.artifactId();
     return new Package(
         PackageType.MAVEN,
-        name,
+        g == null ? a : g + ":" + a,
         version,
         null,
         null,
         List.of(),
-        PackageUrls.of(PackageType.MAVEN, groupId, artifactId, version, null),
+        PackageUrls.of(PackageType.MAVEN, g, a, version, null),
         location,
-        new PackageMetadata.Java(groupId, artifactId, evidence, sha1));
+        java);
   }
 
   private byte[] readBounded(InputStream in) throws IOException {

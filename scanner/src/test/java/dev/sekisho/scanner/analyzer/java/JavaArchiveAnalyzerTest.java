@@ -11,7 +11,6 @@ import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageMetadata;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,6 +123,76 @@ class JavaArchiveAnalyzerTest {
                     .isEqualTo("MANIFEST.MF");
               });
     }
+  }
+
+  /**
+   * Without pom.properties the manifest headers that can tell the group are kept for the matcher:
+   * velocity-1.7.jar (built with Ant) names only its vendor, org.apache, while its Maven group is
+   * org.apache.velocity; an OSGi bundle's symbolic name drops its attributes.
+   */
+  @Test
+  void manifestRecordsTheHeadersThatCanTellTheGroup() throws IOException {
+    byte[] velocity =
+        zip(
+            new Entry(
+                "META-INF/MANIFEST.MF",
+                ("Manifest-Version: 1.0\n"
+                        + "Extension-Name: velocity\n"
+                        + "Implementation-Title: org.apache.velocity\n"
+                        + "Implementation-Vendor-Id: org.apache\n"
+                        + "Implementation-Vendor: The Apache Software Foundation\n"
+                        + "Implementation-Version: 1.7\n")
+                    .getBytes(StandardCharsets.UTF_8)),
+            new Entry("org/apache/velocity/Template.class", new byte[] {(byte) 0xCA}));
+    Package v =
+        FixtureInput.of("usr/share/maven/lib/velocity-1.7.jar", velocity)
+            .analyzeWith(analyzer)
+            .packages()
+            .getFirst();
+    assertThat(v.name()).isEqualTo("org.apache:velocity");
+    assertThat(v.version()).isEqualTo("1.7");
+    assertThat(v.metadata())
+        .isEqualTo(
+            new PackageMetadata.Java(
+                "org.apache",
+                "velocity",
+                "MANIFEST.MF",
+                sha1(velocity),
+                null,
+                null,
+                "org.apache",
+                null));
+
+    byte[] sisu =
+        zip(
+            new Entry(
+                "META-INF/MANIFEST.MF",
+                ("Manifest-Version: 1.0\n"
+                        + "Bundle-SymbolicName: org.eclipse.sisu.inject;singleton:=true\n"
+                        + "Bundle-Version: 0.3.5\n"
+                        + "Automatic-Module-Name: org.eclipse.sisu.inject\n"
+                        + "Implementation-Vendor-Id: Eclipse Foundation\n")
+                    .getBytes(StandardCharsets.UTF_8)));
+    Package s =
+        FixtureInput.of("usr/share/maven/lib/org.eclipse.sisu.inject-0.3.5.jar", sisu)
+            .analyzeWith(analyzer)
+            .packages()
+            .getFirst();
+    assertThat(s.name())
+        .as("a vendor id that is no identifier is no group")
+        .isEqualTo("org.eclipse.sisu.inject");
+    assertThat(s.purl()).as("a Maven package URL needs a namespace").isNull();
+    assertThat(s.metadata())
+        .isEqualTo(
+            new PackageMetadata.Java(
+                null,
+                "org.eclipse.sisu.inject",
+                "MANIFEST.MF",
+                sha1(sisu),
+                "org.eclipse.sisu.inject",
+                "org.eclipse.sisu.inject",
+                null,
+                null));
   }
 
   @Test
@@ -298,10 +367,12 @@ class JavaArchiveAnalyzerTest {
   }
 
   private static String sha1(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-1");
-      md.update(in.readAllBytes());
-      return HexFormat.of().formatHex(md.digest());
+    return sha1(Files.readAllBytes(file));
+  }
+
+  private static String sha1(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(data));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

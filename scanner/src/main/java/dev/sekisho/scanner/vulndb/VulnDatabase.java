@@ -18,6 +18,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -37,6 +39,9 @@ public final class VulnDatabase implements AutoCloseable {
   private final Path file;
   private final Connection db;
 
+  /** The ecosystem key of Maven advisories. */
+  static final String MAVEN = "Maven";
+
   /** Names per batched lookup (SQLite allows 32,766 parameters). */
   static final int BATCH = 200;
 
@@ -46,6 +51,7 @@ public final class VulnDatabase implements AutoCloseable {
   private final PreparedStatement cvss;
   private final Map<Long, Advisory> advisoryCache = new HashMap<>();
   private java.util.Set<String> knownExploitedIds;
+  private Map<String, SortedSet<String>> mavenGroupsByArtifact;
 
   private VulnDatabase(Path file, Connection db) throws SQLException {
     this.file = file;
@@ -276,6 +282,50 @@ public final class VulnDatabase implements AutoCloseable {
       throw new IOException(
           "cannot read advisory #" + key + " from " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The groups under which the database holds Maven advisories for each of these artifactIds (the
+   * names {@code group:artifactId}), for archives that do not declare their group.
+   *
+   * <p>The first call reads the distinct Maven names once, a range scan of the {@code (ecosystem,
+   * name)} index that never touches the table rows (a few thousand names), and keeps them by
+   * artifactId: a suffix is not something an index on {@code name} can seek, and one read per open
+   * database costs less than any per-batch query would.
+   *
+   * @return groups by artifactId, sorted; artifactIds the database does not know are absent
+   */
+  public synchronized Map<String, SortedSet<String>> mavenGroups(Collection<String> artifactIds)
+      throws IOException {
+    if (mavenGroupsByArtifact == null) {
+      Map<String, SortedSet<String>> all = new HashMap<>();
+      try (PreparedStatement q =
+          db.prepareStatement("SELECT DISTINCT name FROM affected WHERE ecosystem=?")) {
+        q.setString(1, MAVEN);
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            String name = rs.getString(1);
+            int colon = name.lastIndexOf(':');
+            if (colon > 0 && colon < name.length() - 1) {
+              all.computeIfAbsent(name.substring(colon + 1), k -> new TreeSet<>())
+                  .add(name.substring(0, colon));
+            }
+          }
+        }
+      } catch (SQLException e) {
+        throw new IOException(
+            "cannot read the Maven package names from " + file + ": " + e.getMessage(), e);
+      }
+      mavenGroupsByArtifact = all;
+    }
+    Map<String, SortedSet<String>> out = new HashMap<>();
+    for (String a : artifactIds) {
+      SortedSet<String> groups = mavenGroupsByArtifact.get(a);
+      if (groups != null) {
+        out.put(a, Collections.unmodifiableSortedSet(groups));
+      }
+    }
+    return out;
   }
 
   /** True when the id is in the known-exploited catalogue. */

@@ -3,6 +3,7 @@ package dev.sekisho.scanner.report.cyclonedx;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.PackageMetadata;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.Vulnerability;
 import dev.sekisho.scanner.policy.ExceptionUse;
@@ -12,6 +13,7 @@ import dev.sekisho.scanner.sbom.CycloneDxWriter;
 import dev.sekisho.scanner.scan.ScannerVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -69,12 +71,24 @@ public final class CycloneDxReportMapper {
     for (int i = 0; i < report.packages().size(); i++) {
       refs.putIfAbsent(report.packages().get(i), "pkg-" + i);
     }
+    // archives without a declared group hold one package each: found again by place and version
+    Map<List<Object>, String> archiveRefs = new HashMap<>();
+    for (int i = 0; i < report.packages().size(); i++) {
+      Package p = report.packages().get(i);
+      if (p.metadata() instanceof PackageMetadata.Java j && !j.groupDeclared()) {
+        archiveRefs.putIfAbsent(archiveKey(p), "pkg-" + i);
+      }
+    }
     List<Component> components = new ArrayList<>(bom.getComponents());
     List<org.cyclonedx.model.vulnerability.Vulnerability> vulns = new ArrayList<>();
     int n = 0;
     for (Vulnerability v :
         report.vulnerabilities().stream().sorted(FindingOrder.VULNERABILITIES).toList()) {
       String ref = refs.get(v.pkg());
+      if (ref == null && inferredGroup(v.pkg())) {
+        // matched under an inferred Maven group: the archive is the inventory's component
+        ref = archiveRefs.get(archiveKey(v.pkg()));
+      }
       if (ref == null) {
         // a finding for a package missing from the inventory list: add it, so affects resolves
         ref = "pkg-extra-" + n;
@@ -86,6 +100,14 @@ public final class CycloneDxReportMapper {
     bom.setComponents(components);
     bom.setVulnerabilities(vulns);
     return bom;
+  }
+
+  private static boolean inferredGroup(Package p) {
+    return p.metadata() instanceof PackageMetadata.Java j && j.groupInference() != null;
+  }
+
+  private static List<Object> archiveKey(Package p) {
+    return Arrays.asList(p.location(), p.version());
   }
 
   private static String serial(ScanReport report) {

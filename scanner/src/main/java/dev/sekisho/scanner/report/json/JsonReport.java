@@ -107,9 +107,15 @@ public record JsonReport(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LocationEntry(String path, String layer) {}
 
-  /** The package a finding concerns. */
+  /**
+   * The package a finding concerns.
+   *
+   * @param groupInference for a Java archive that does not declare its Maven group, the rule by
+   *     which the group in {@code name} and {@code purl} was inferred; absent when declared
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record PackageRef(String type, String name, String version, String purl) {}
+  public record PackageRef(
+      String type, String name, String version, String purl, String groupInference) {}
 
   /** One vulnerability finding. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

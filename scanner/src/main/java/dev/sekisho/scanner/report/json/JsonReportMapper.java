@@ -7,6 +7,7 @@ import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.Misconfiguration;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.PackageMetadata;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.ScannerMetadata;
 import dev.sekisho.scanner.model.SecretFinding;
@@ -188,7 +189,12 @@ public final class JsonReportMapper {
         v.severity().name(),
         v.cvssScore(),
         v.cvssVector(),
-        new JsonReport.PackageRef(p.type().purlType(), p.name(), p.version(), p.purl()),
+        new JsonReport.PackageRef(
+            p.type().purlType(),
+            p.name(),
+            p.version(),
+            p.purl(),
+            p.metadata() instanceof PackageMetadata.Java j ? j.groupInference() : null),
         p.version(),
         v.fixedVersions(),
         v.fixState().name(),

@@ -52,7 +52,8 @@ class CvssV3Test {
         .hasMessageContaining("missing base metric A");
     assertThatThrownBy(() -> CvssV3.parse("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"))
         .hasMessageContaining("AV:X");
-    assertThat(Cvss.baseScore("AV:N/AC:L/Au:N/C:P/I:P/A:P")).isEmpty();
+    assertThat(Cvss.baseScore("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H")).isEmpty();
+    assertThat(Cvss.baseScore("CVSS:3.2/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")).isEmpty();
   }
 
   @Test

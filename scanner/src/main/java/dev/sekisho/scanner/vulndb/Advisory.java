@@ -12,7 +12,9 @@ import java.util.List;
  * @param summary summary (or the start of the details), may be null
  * @param published published time, or null
  * @param modified modified time, or null
- * @param cvssVector the highest-scoring CVSS v3/v4 vector of the record, or null
+ * @param cvssVector the record's CVSS vector of the newest version (v4.0, v3.x, v2), the
+ *     highest-scoring one among several of that version; an unscorable vector only when there is no
+ *     other; or null
  * @param cvssScore that vector's base score, or null
  * @param ratedSeverity a severity the record rates without CVSS (Ubuntu priority, GHSA/Red Hat
  *     {@code database_specific.severity}), or null

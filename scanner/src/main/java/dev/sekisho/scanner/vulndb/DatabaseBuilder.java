@@ -39,8 +39,7 @@ public final class DatabaseBuilder implements AutoCloseable {
   private final PreparedStatement insertAdvisory;
   private final PreparedStatement insertAffected;
   private final PreparedStatement insertKev;
-  private final PreparedStatement insertCvss;
-  private final PreparedStatement insertCvssIfAbsent;
+  private final PreparedStatement upsertCvss;
   private final PreparedStatement insertSource;
   private final Set<String> seen = new HashSet<>();
   private long advisoryKey;
@@ -65,10 +64,12 @@ public final class DatabaseBuilder implements AutoCloseable {
         db.prepareStatement(
             "INSERT INTO affected(ecosystem, name, advisory, data) VALUES (?,?,?,?)");
     insertKev = db.prepareStatement("INSERT OR IGNORE INTO kev(cve) VALUES (?)");
-    insertCvss =
-        db.prepareStatement("INSERT OR REPLACE INTO cvss(cve, vector, score) VALUES (?,?,?)");
-    insertCvssIfAbsent =
-        db.prepareStatement("INSERT OR IGNORE INTO cvss(cve, vector, score) VALUES (?,?,?)");
+    // a row replaces the one before unless that one is preferred (see cvssPreference)
+    upsertCvss =
+        db.prepareStatement(
+            "INSERT INTO cvss(cve, vector, score, preference) VALUES (?,?,?,?) ON CONFLICT(cve)"
+                + " DO UPDATE SET vector=excluded.vector, score=excluded.score,"
+                + " preference=excluded.preference WHERE excluded.preference >= cvss.preference");
     insertSource =
         db.prepareStatement(
             "INSERT INTO source(kind, location, digest, records, etag) VALUES (?,?,?,?,?)");
@@ -115,7 +116,7 @@ public final class DatabaseBuilder implements AutoCloseable {
         continue;
       }
       Double score = Cvss.baseScore(s.score()).orElse(null);
-      if (bestVector == null || (score != null && (bestScore == null || score > bestScore))) {
+      if (Cvss.preferred(s.score(), score, bestVector, bestScore)) {
         bestVector = s.score();
         bestScore = score;
       }
@@ -187,14 +188,7 @@ public final class DatabaseBuilder implements AutoCloseable {
       insertAdvisory.addBatch();
       if (bestVector != null && r.id().startsWith("CVE-")) {
         // an OSV record for the CVE itself is CVSS data for distro records without severity
-        insertCvssIfAbsent.setString(1, r.id());
-        insertCvssIfAbsent.setString(2, bestVector);
-        if (bestScore == null) {
-          insertCvssIfAbsent.setNull(3, java.sql.Types.REAL);
-        } else {
-          insertCvssIfAbsent.setDouble(3, bestScore);
-        }
-        insertCvssIfAbsent.addBatch();
+        addCvssRow(r.id(), bestVector, bestScore);
       }
       advisories++;
       affected += rows;
@@ -240,7 +234,7 @@ public final class DatabaseBuilder implements AutoCloseable {
   private void flush() throws SQLException {
     insertAffected.executeBatch();
     insertAdvisory.executeBatch();
-    insertCvssIfAbsent.executeBatch();
+    upsertCvss.executeBatch();
   }
 
   /** Marks CVE ids as known exploited (CISA KEV). */
@@ -257,21 +251,39 @@ public final class DatabaseBuilder implements AutoCloseable {
     }
   }
 
-  /** Records CVSS data for a CVE from an enrichment feed (a later call for the same CVE wins). */
+  /**
+   * Records CVSS data for a CVE from an enrichment feed. Of several vectors for one CVE (from OSV
+   * records whose id is the CVE, added before, and from feeds) the one of the newest CVSS version
+   * is kept, a scored one over an unscored one; among equals the later call wins, so a feed
+   * overrides an OSV record and a later feed an earlier one.
+   */
   public void addCvss(String cve, String vector, Double score) throws IOException {
     try {
-      insertCvss.setString(1, cve);
-      insertCvss.setString(2, vector);
-      if (score == null) {
-        insertCvss.setNull(3, java.sql.Types.REAL);
-      } else {
-        insertCvss.setDouble(3, score);
-      }
-      insertCvss.addBatch();
+      addCvssRow(cve, vector, score);
     } catch (SQLException e) {
       throw new IOException(
           "cannot store CVSS data for " + cve + " in " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  private void addCvssRow(String cve, String vector, Double score) throws SQLException {
+    upsertCvss.setString(1, cve);
+    upsertCvss.setString(2, vector);
+    if (score == null) {
+      upsertCvss.setNull(3, java.sql.Types.REAL);
+    } else {
+      upsertCvss.setDouble(3, score);
+    }
+    upsertCvss.setInt(4, cvssPreference(vector, score));
+    upsertCvss.addBatch();
+  }
+
+  /**
+   * The order of preference of a CVE's CVSS rows ({@link Cvss#preferred} without its score
+   * comparison): the CVSS major version of a scored vector, 0 for an unscored one.
+   */
+  private static int cvssPreference(String vector, Double score) {
+    return score == null ? 0 : Cvss.version(vector);
   }
 
   /** Records a source in the metadata. */
@@ -300,7 +312,6 @@ public final class DatabaseBuilder implements AutoCloseable {
   public void finish(Instant builtAt) throws IOException {
     try {
       flush();
-      insertCvss.executeBatch();
       try (Statement s = db.createStatement()) {
         for (String ddl : Schema.INDEXES) {
           s.execute(ddl);

@@ -46,8 +46,9 @@ final class EnrichmentFeeds {
   /**
    * The CVSS data of an NVD CVE API 2.0 JSON document ({@code {"vulnerabilities":[{"cve":{"id":…,
    * "metrics":{…}}}]}}): per CVE the first of cvssMetricV40, cvssMetricV31, cvssMetricV30,
-   * preferring the entry of type "Primary". The score is computed from the vector when we can (v3),
-   * else the feed's {@code baseScore}.
+   * cvssMetricV2 (the newest CVSS version present: scores of different versions are not
+   * comparable), preferring the entry of type "Primary". The score is computed from the vector (v2,
+   * v3.x, v4.0), else the feed's {@code baseScore} is taken.
    */
   static List<CvssRow> nvdCvss(Path file) throws IOException {
     JsonNode root;
@@ -73,7 +74,8 @@ final class EnrichmentFeeds {
       if (metrics == null) {
         continue;
       }
-      for (String key : new String[] {"cvssMetricV40", "cvssMetricV31", "cvssMetricV30"}) {
+      for (String key :
+          new String[] {"cvssMetricV40", "cvssMetricV31", "cvssMetricV30", "cvssMetricV2"}) {
         JsonNode list = metrics.get(key);
         if (list == null || !list.isArray() || list.isEmpty()) {
           continue;

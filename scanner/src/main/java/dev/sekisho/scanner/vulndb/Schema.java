@@ -12,9 +12,11 @@ final class Schema {
 
   /**
    * Bumped whenever the tables or the data columns change incompatibly. 2: binary match rows
-   * ({@link RowCodec}) instead of JSON, CVSS v4.0 scores.
+   * ({@link RowCodec}) instead of JSON, CVSS v4.0 scores. 3: CVSS v2 scores; an advisory's best
+   * vector is the newest CVSS version's rather than the highest score of any version; {@code
+   * cvss.preference}.
    */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   static final String FILE_NAME = "vulndb.sqlite";
 
@@ -26,7 +28,8 @@ final class Schema {
     "CREATE TABLE affected(ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL,"
         + " data BLOB NOT NULL)",
     "CREATE TABLE kev(cve TEXT PRIMARY KEY) WITHOUT ROWID",
-    "CREATE TABLE cvss(cve TEXT PRIMARY KEY, vector TEXT NOT NULL, score REAL) WITHOUT ROWID",
+    "CREATE TABLE cvss(cve TEXT PRIMARY KEY, vector TEXT NOT NULL, score REAL,"
+        + " preference INTEGER NOT NULL) WITHOUT ROWID",
   };
 
   static final String[] INDEXES = {

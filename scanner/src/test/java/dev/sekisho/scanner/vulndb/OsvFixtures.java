@@ -52,9 +52,17 @@ public final class OsvFixtures {
       return put("upstream", List.of(ids));
     }
 
-    public Rec cvss(String vector) {
-      String type = vector.startsWith("CVSS:4") ? "CVSS_V4" : "CVSS_V3";
-      return put("severity", List.of(Map.of("type", type, "score", vector)));
+    /** Record-level severity entries, typed CVSS_V4, CVSS_V3 or (no CVSS:3/4 label) CVSS_V2. */
+    public Rec cvss(String... vectors) {
+      List<Object> severity = new ArrayList<>();
+      for (String vector : vectors) {
+        String type =
+            vector.startsWith("CVSS:4")
+                ? "CVSS_V4"
+                : vector.startsWith("CVSS:3") ? "CVSS_V3" : "CVSS_V2";
+        severity.add(Map.of("type", type, "score", vector));
+      }
+      return put("severity", severity);
     }
 
     /** An affected entry; events as "i:0", "f:1.2", "l:1.5", "m:2.0"; versions may be null. */

@@ -1,6 +1,7 @@
 package dev.sekisho.scanner.report.cyclonedx;
 
 import dev.sekisho.api.v1alpha1.Severity;
+import dev.sekisho.scanner.cvss.Cvss;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageMetadata;
@@ -272,7 +273,7 @@ public final class CycloneDxReportMapper {
     };
   }
 
-  private static Rating.Method method(String vector) {
+  static Rating.Method method(String vector) {
     if (vector.startsWith("CVSS:4.0")) {
       return Rating.Method.CVSSV4;
     }
@@ -282,7 +283,8 @@ public final class CycloneDxReportMapper {
     if (vector.startsWith("CVSS:3.0")) {
       return Rating.Method.CVSSV3;
     }
-    if (vector.startsWith("AV:")) {
+    if (Cvss.version(vector) == 2) {
+      // also parenthesised and CVSS:2.0/ vectors
       return Rating.Method.CVSSV2;
     }
     return Rating.Method.OTHER;

@@ -1,6 +1,7 @@
 package dev.sekisho.scanner.report.sarif;
 
 import dev.sekisho.api.v1alpha1.Severity;
+import dev.sekisho.scanner.cvss.Cvss;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.Misconfiguration;
@@ -91,7 +92,7 @@ public final class SarifReportMapper {
             v.references().isEmpty() ? null : v.references().get(0),
             vulnerabilityHelp(v),
             v.severity(),
-            v.cvssScore(),
+            securityScore(v.cvssVector(), v.cvssScore()),
             List.of("vulnerability", "security", v.severity().name().toLowerCase(Locale.ROOT)));
     StringBuilder text = new StringBuilder();
     text.append("Package: ")
@@ -284,6 +285,15 @@ public final class SarifReportMapper {
       case Medium -> "warning";
       case Low, Unknown -> "note";
     };
+  }
+
+  /**
+   * The CVSS score to give as {@code security-severity}, which code-scanning tools rate with the
+   * CVSS v3 bands (9.0 and above critical): a v2 score is on another scale (v2 10.0 is High), so
+   * for a v2 vector none, and the finding's severity decides.
+   */
+  static Double securityScore(String vector, Double score) {
+    return vector != null && Cvss.version(vector) == 2 ? null : score;
   }
 
   static String securitySeverity(Severity severity, Double cvss) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import org.cyclonedx.Version;
 import org.cyclonedx.model.vulnerability.Vulnerability.Analysis;
+import org.cyclonedx.model.vulnerability.Vulnerability.Rating;
 import org.cyclonedx.parsers.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +26,20 @@ class CycloneDxReportWriterTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new CycloneDxReportWriter().write(input, out);
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N, CVSSV4",
+    "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N, CVSSV31",
+    "CVSS:3.0/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N, CVSSV3",
+    "AV:N/AC:L/Au:N/C:P/I:P/A:P, CVSSV2",
+    "(AV:N/AC:L/Au:N/C:P/I:P/A:P), CVSSV2",
+    "CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P, CVSSV2",
+    "CVSS:3.2/AV:N, OTHER",
+  })
+  void ratingMethodByCvssVersion(String vector, Rating.Method method) {
+    assertThat(CycloneDxReportMapper.method(vector)).isEqualTo(method);
   }
 
   @Test

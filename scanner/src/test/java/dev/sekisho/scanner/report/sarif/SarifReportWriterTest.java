@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.report.ReportInput;
 import dev.sekisho.scanner.report.SampleReports;
@@ -66,6 +67,22 @@ class SarifReportWriterTest {
     assertThat(results.get(2).path("level").asText()).isEqualTo("warning");
     assertThat(rules.get(0).path("properties").path("security-severity").asText())
         .isEqualTo("10.0");
+  }
+
+  @Test
+  void v2ScoresAreNotGivenAsSecuritySeverity() {
+    // a v2 10.0 is High; code-scanning tools would read 10.0 as critical
+    String v2 = "AV:N/AC:L/Au:N/C:C/I:C/A:C";
+    assertThat(
+            SarifReportMapper.securitySeverity(
+                Severity.High, SarifReportMapper.securityScore(v2, 10.0)))
+        .isEqualTo("8.0");
+    String v31 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N";
+    assertThat(
+            SarifReportMapper.securitySeverity(
+                Severity.High, SarifReportMapper.securityScore(v31, 7.5)))
+        .isEqualTo("7.5");
+    assertThat(SarifReportMapper.securityScore(null, null)).isNull();
   }
 
   @Test

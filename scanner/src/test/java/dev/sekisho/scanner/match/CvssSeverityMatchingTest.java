@@ -112,4 +112,48 @@ class CvssSeverityMatchingTest {
       assertThat(feedV2.severity()).isEqualTo(Severity.High);
     }
   }
+
+  @Test
+  void anAdvisoryDatabasesWordRatesBeforeTheFeedsScoreWhichIsStillReported() throws Exception {
+    Path zip = dir.resolve("osv.zip");
+    Files.write(
+        zip,
+        OsvFixtures.zip(
+            List.of(
+                // no vector, GitHub's word: Moderate
+                pypi("GHSA-2099-0005", "worded")
+                    .aliases("CVE-2099-0005")
+                    .put("database_specific", Map.of("severity", "MODERATE")),
+                // no vector, no word: the feed's score rates
+                pypi("PYSEC-2099-6", "unworded").aliases("CVE-2099-0006")),
+            Map.of()));
+    Path nvd = dir.resolve("nvd.json");
+    Files.writeString(
+        nvd,
+        "{\"vulnerabilities\":["
+            + "{\"cve\":{\"id\":\"CVE-2099-0005\",\"metrics\":{"
+            + "\"cvssMetricV31\":[{\"type\":\"Primary\",\"cvssData\":{\"vectorString\":\""
+            + V31_9_8
+            + "\",\"baseScore\":9.8}}]}}},"
+            + "{\"cve\":{\"id\":\"CVE-2099-0006\",\"metrics\":{"
+            + "\"cvssMetricV31\":[{\"type\":\"Primary\",\"cvssData\":{\"vectorString\":\""
+            + V31_9_8
+            + "\",\"baseScore\":9.8}}]}}}]}");
+    Path dbDir = dir.resolve("db");
+    new DatabaseUpdater()
+        .update(
+            SourcesConfig.local(List.of(zip)).withCvss(List.of(nvd.toString())), dbDir, l -> {});
+
+    try (VulnDatabase db = VulnDatabase.open(dbDir)) {
+      Map<String, Vulnerability> found =
+          new VulnerabilityMatcher(db)
+              .match(null, List.of(pkg("worded"), pkg("unworded"))).stream()
+                  .collect(Collectors.toMap(v -> v.pkg().name(), Function.identity()));
+
+      Vulnerability worded = found.get("worded");
+      assertThat(worded.severity()).as("the advisory database's word").isEqualTo(Severity.Medium);
+      assertThat(worded.cvssScore()).as("the feed's score is still reported").isEqualTo(9.8);
+      assertThat(found.get("unworded").severity()).isEqualTo(Severity.Critical);
+    }
+  }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sekisho.testkit.kube.KubeApiServer;
+import dev.sekisho.testkit.kube.SekishoCrds;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -66,17 +67,7 @@ class ManifestsIT {
           .v1()
           .customResourceDefinitions()
           .withName(name + ".tekton.dev")
-          .waitUntilCondition(
-              c ->
-                  c != null
-                      && c.getStatus() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              x ->
-                                  x.getType().equals("Established")
-                                      && x.getStatus().equals("True")),
-              1,
-              TimeUnit.MINUTES);
+          .waitUntilCondition(SekishoCrds::established, 1, TimeUnit.MINUTES);
     }
   }
 

@@ -86,7 +86,11 @@ public final class SekishoCrds {
     return applied;
   }
 
-  private static boolean established(CustomResourceDefinition crd) {
+  /**
+   * Whether a CRD is served: its {@code Established} condition is true. False while the CRD, its
+   * status or its conditions are not there yet (they appear a moment after creation).
+   */
+  public static boolean established(CustomResourceDefinition crd) {
     if (crd == null || crd.getStatus() == null || crd.getStatus().getConditions() == null) {
       return false;
     }

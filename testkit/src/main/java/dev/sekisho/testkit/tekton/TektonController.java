@@ -1,6 +1,7 @@
 package dev.sekisho.testkit.tekton;
 
 import dev.sekisho.testkit.kube.KubeApiServer;
+import dev.sekisho.testkit.kube.SekishoCrds;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -218,16 +219,7 @@ public final class TektonController implements AutoCloseable {
           .customResourceDefinitions()
           .withName(name)
           .waitUntilCondition(
-              c ->
-                  c != null
-                      && c.getStatus() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              x ->
-                                  "Established".equals(x.getType())
-                                      && "True".equals(x.getStatus())),
-              ESTABLISH_TIMEOUT_SECONDS,
-              TimeUnit.SECONDS);
+              SekishoCrds::established, ESTABLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
   }
 

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -179,13 +181,11 @@ class NodeAgentIT {
           .pods()
           .inNamespace(ns)
           .withName(name)
-          .edit(
-              p ->
-                  new PodBuilder(p)
-                      .editMetadata()
-                      .addToAnnotations("tekton.dev/ready", "READY")
-                      .endMetadata()
-                      .build());
+          // a merge patch without resourceVersion, as Tekton sends it: the agent updates the
+          // pod's status meanwhile, so an edit (read, change, replace) could conflict
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"annotations\":{\"tekton.dev/ready\":\"READY\"}}}");
 
       Pod done = awaitPhase(ns, name, "Failed");
       assertThat(terminated(done, "step-fail").getExitCode()).isEqualTo(1);
@@ -276,13 +276,11 @@ class NodeAgentIT {
           .pods()
           .inNamespace(ns)
           .withName(name)
-          .edit(
-              p ->
-                  new PodBuilder(p)
-                      .editMetadata()
-                      .addToAnnotations("tekton.dev/cancel", "CANCEL")
-                      .endMetadata()
-                      .build());
+          // a merge patch without resourceVersion, as Tekton sends it: the agent updates the
+          // pod's status meanwhile, so an edit (read, change, replace) could conflict
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"annotations\":{\"tekton.dev/cancel\":\"CANCEL\"}}}");
 
       Pod done = awaitPhase(ns, name, "Failed");
       assertThat(terminated(done, "step-wait").getExitCode()).isEqualTo(9);

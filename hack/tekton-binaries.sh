@@ -11,17 +11,22 @@
 # server and knative's profiling server listen on ":PORT", i.e. on every interface; the patch makes
 # them listen on 127.0.0.1 only, because servers started by the tests must never be reachable from
 # outside this machine. (Metrics are turned off by the tests through config-observability.)
-# Cached: nothing happens when the binary is present.
+# Cached: nothing happens when the binary is present and was built by the same recipe (the stamp
+# $OUT/recipe holds a hash of this script's version pin, patch and build lines: changing any of them
+# rebuilds; comments do not).
 set -euo pipefail
 
 TEKTON_VERSION="${SEKISHO_TEKTON_VERSION:-1.6.0}"
 CACHE="${SEKISHO_TEST_CACHE:-$HOME/.cache/sekisho-test}"
 OUT="$CACHE/tekton/v${TEKTON_VERSION}"
+recipe="$(grep -E '^(TEKTON_VERSION=|patch_in_place |GOFLAGS=|export GOFLAGS)' "$0" | sha256sum | cut -c1-16)"
 
-if [[ -x "$OUT/bin/controller" && -f "$OUT/config/config-feature-flags.yaml" ]]; then
+if [[ -x "$OUT/bin/controller" && -f "$OUT/config/config-feature-flags.yaml" &&
+  "$(cat "$OUT/recipe" 2>/dev/null)" == "$recipe" ]]; then
   echo "Tekton v${TEKTON_VERSION} controller present in $OUT/bin"
   exit 0
 fi
+rm -f "$OUT/recipe"
 command -v go >/dev/null || { echo "error: Go toolchain not found; install Go 1.24+ to build Tekton's controller" >&2; exit 1; }
 export GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=local
 start=$(date +%s)
@@ -71,4 +76,5 @@ GOFLAGS=-mod=vendor nice go build -trimpath -ldflags "-s -w" -o "$OUT/bin/contro
 cp "$src"/config/config-*.yaml "$OUT/config/"
 chmod u+w "$OUT"/config/*.yaml
 mv "$OUT/bin/controller.tmp" "$OUT/bin/controller"
+echo "$recipe" > "$OUT/recipe"
 echo "built Tekton v${TEKTON_VERSION} controller in $(( $(date +%s) - start ))s"

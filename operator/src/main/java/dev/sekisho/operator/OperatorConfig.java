@@ -1,5 +1,6 @@
 package dev.sekisho.operator;
 
+import dev.sekisho.operator.tls.CaPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -41,6 +42,7 @@ import java.util.regex.Pattern;
  *     namespace})
  * @param caNamespaceSelector label selector of the namespaces to publish it in; null for all
  * @param bindAddress address the scan API, probe and metrics servers listen on
+ * @param caPolicy when and how the operator's own CA is renewed
  */
 public record OperatorConfig(
     String namespace,
@@ -68,7 +70,8 @@ public record OperatorConfig(
     String caConfigMap,
     boolean caPublish,
     String caNamespaceSelector,
-    String bindAddress) {
+    String bindAddress,
+    CaPolicy caPolicy) {
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
   private static final Pattern SIZE = Pattern.compile("^(\\d+)(Ki|Mi|Gi)?$");
@@ -101,7 +104,38 @@ public record OperatorConfig(
         name(env, "SEKISHO_API_CA_CONFIGMAP", "sekisho-scan-api-ca"),
         bool(env, "SEKISHO_API_CA_PUBLISH", true),
         blankToNull(env.get("SEKISHO_API_CA_NAMESPACE_SELECTOR")),
-        env.getOrDefault("SEKISHO_BIND_ADDRESS", "0.0.0.0"));
+        env.getOrDefault("SEKISHO_BIND_ADDRESS", "0.0.0.0"),
+        caPolicy(env));
+  }
+
+  private static CaPolicy caPolicy(Map<String, String> env) {
+    Duration validity = duration(env, "SEKISHO_API_CA_VALIDITY", CaPolicy.DEFAULT.validity());
+    Duration renewBefore =
+        duration(env, "SEKISHO_API_CA_RENEW_BEFORE", CaPolicy.DEFAULT.renewBefore());
+    Duration overlap = duration(env, "SEKISHO_API_CA_OVERLAP", CaPolicy.DEFAULT.overlap());
+    if (validity.isZero()) {
+      throw new IllegalArgumentException("SEKISHO_API_CA_VALIDITY=0: must be positive");
+    }
+    if (overlap.isZero()) {
+      throw new IllegalArgumentException("SEKISHO_API_CA_OVERLAP=0: must be positive");
+    }
+    if (renewBefore.compareTo(validity) >= 0) {
+      throw new IllegalArgumentException(
+          "SEKISHO_API_CA_RENEW_BEFORE ("
+              + renewBefore
+              + ") must be shorter than SEKISHO_API_CA_VALIDITY ("
+              + validity
+              + ")");
+    }
+    if (overlap.compareTo(renewBefore) >= 0) {
+      throw new IllegalArgumentException(
+          "SEKISHO_API_CA_OVERLAP ("
+              + overlap
+              + ") must be shorter than SEKISHO_API_CA_RENEW_BEFORE ("
+              + renewBefore
+              + ")");
+    }
+    return new CaPolicy(validity, renewBefore, overlap);
   }
 
   static Duration duration(Map<String, String> env, String name, Duration fallback) {

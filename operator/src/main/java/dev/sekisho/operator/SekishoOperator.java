@@ -61,7 +61,10 @@ public final class SekishoOperator implements AutoCloseable {
   private final boolean leaderElection;
   private volatile boolean closing;
 
-  /** How often every namespace's CA bundle ConfigMap is checked (and restored). */
+  /**
+   * How often every namespace's CA bundle ConfigMap is checked anyway (a watch restores a deleted
+   * one at once).
+   */
   static final Duration CA_RESYNC = Duration.ofMinutes(10);
 
   public SekishoOperator(
@@ -121,8 +124,11 @@ public final class SekishoOperator implements AutoCloseable {
             .build();
     tls = config.insecureHttp() ? null : openTls(config, client, clock);
     if (tls != null && config.caPublish()) {
+      CaBundlePublisher publisher =
+          new CaBundlePublisher(client, config.caConfigMap(), tls::caBundle);
+      tls.onBundleChange(publisher::republish);
       operator.register(
-          new CaBundlePublisher(client, config.caConfigMap(), tls::caBundle),
+          publisher,
           o -> {
             o.withReconciliationMaxInterval(CA_RESYNC);
             if (config.caNamespaceSelector() != null) {
@@ -179,7 +185,7 @@ public final class SekishoOperator implements AutoCloseable {
               svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local"));
       hosts.addAll(config.tlsHosts());
       ManagedCertificates managed =
-          new ManagedCertificates(client, ns, config.tlsSecret(), hosts, clock);
+          new ManagedCertificates(client, ns, config.tlsSecret(), hosts, config.caPolicy(), clock);
       source = managed::ensure;
     }
     return new ScanApiTls(source, client, config.namespace(), config.caConfigMap());

@@ -249,6 +249,11 @@ class ManifestsIT {
     assertThat(allowed(admin, user, other, "", "configmaps", "", "create", "")).isTrue();
     assertThat(allowed(admin, user, other, "", "configmaps", "", "update", "sekisho-scan-api-ca"))
         .isTrue();
+    // the watch that restores a deleted copy: all namespaces, field selector on that name
+    assertThat(allowed(admin, user, "", "", "configmaps", "", "watch", "sekisho-scan-api-ca"))
+        .isTrue();
+    assertThat(allowed(admin, user, "", "", "configmaps", "", "list", "sekisho-scan-api-ca"))
+        .isTrue();
     // What it must not be able to do.
     assertThat(allowed(admin, user, other, "", "secrets", "", "get")).isFalse();
     assertThat(allowed(admin, user, ns, "", "secrets", "", "get", "other-secret")).isFalse();
@@ -259,6 +264,8 @@ class ManifestsIT {
     assertThat(allowed(admin, user, other, "", "configmaps", "", "update", "other-config"))
         .isFalse();
     assertThat(allowed(admin, user, other, "", "configmaps", "", "list", "")).isFalse();
+    assertThat(allowed(admin, user, "", "", "configmaps", "", "watch", "")).isFalse();
+    assertThat(allowed(admin, user, "", "", "configmaps", "", "watch", "other-config")).isFalse();
     assertThat(allowed(admin, user, other, "", "pods", "", "create")).isFalse();
     assertThat(allowed(admin, user, other, "sekisho.dev", "scanresults", "", "delete")).isFalse();
     assertThat(allowed(admin, user, other, "sekisho.dev", "scanpolicies", "", "update")).isFalse();

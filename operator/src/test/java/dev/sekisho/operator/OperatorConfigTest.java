@@ -3,6 +3,7 @@ package dev.sekisho.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sekisho.operator.tls.CaPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,31 @@ class OperatorConfigTest {
     assertThat(c.tokenAudiences()).isEqualTo(List.of("sekisho"));
     assertThat(c.maxBodyBytes()).isEqualTo(4L << 20);
     assertThat(c.leaderElection()).isFalse();
+  }
+
+  @Test
+  void caRenewalSettings() {
+    assertThat(OperatorConfig.fromEnv(Map.of()).caPolicy()).isEqualTo(CaPolicy.DEFAULT);
+    OperatorConfig c =
+        OperatorConfig.fromEnv(
+            Map.of(
+                "SEKISHO_API_CA_VALIDITY", "730d",
+                "SEKISHO_API_CA_RENEW_BEFORE", "90d",
+                "SEKISHO_API_CA_OVERLAP", "2d"));
+    assertThat(c.caPolicy())
+        .isEqualTo(new CaPolicy(Duration.ofDays(730), Duration.ofDays(90), Duration.ofDays(2)));
+    assertThatThrownBy(
+            () ->
+                OperatorConfig.fromEnv(
+                    Map.of("SEKISHO_API_CA_VALIDITY", "300d", "SEKISHO_API_CA_RENEW_BEFORE", "1y")))
+        .hasMessageContaining("SEKISHO_API_CA_RENEW_BEFORE=1y");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_API_CA_VALIDITY", "300d")))
+        .hasMessageContaining("SEKISHO_API_CA_RENEW_BEFORE (PT8760H)")
+        .hasMessageContaining("SEKISHO_API_CA_VALIDITY (PT7200H)");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_API_CA_OVERLAP", "400d")))
+        .hasMessageContaining("SEKISHO_API_CA_OVERLAP (PT9600H) must be shorter than");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_API_CA_OVERLAP", "0s")))
+        .hasMessageContaining("SEKISHO_API_CA_OVERLAP=0");
   }
 
   @Test

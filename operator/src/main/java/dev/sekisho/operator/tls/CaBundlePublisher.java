@@ -5,10 +5,18 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * operator selects, the way kube-controller-manager publishes {@code kube-root-ca.crt}: the
  * scan-image Task mounts it as an optional configMap volume and the step trusts the operator with
  * no flag. Reconciles Namespaces (on the leader only, like every controller), so a new namespace
- * gets the ConfigMap at once; the periodic resync restores an edited or deleted one and rolls out a
- * changed CA.
+ * gets the ConfigMap at once. It also watches the ConfigMaps of that one name (a field selector on
+ * {@code metadata.name}, in all namespaces): a deleted copy, or one whose bundle differs, triggers
+ * the reconcile of its namespace, so it is restored within moments; {@link #republish()} rolls a
+ * changed bundle out to every namespace at once. The periodic resync is the fallback.
  *
- * <p>It needs {@code create} on configmaps and {@code get}/{@code update} on this one name, no list
- * or watch of ConfigMaps (see the operator's ClusterRole).
+ * <p>It needs {@code create} on configmaps and {@code get}/{@code update}/{@code list}/{@code
+ * watch} on this one name (see the operator's ClusterRole); other ConfigMaps are never read.
  */
 @ControllerConfiguration(name = "scan-api-ca-publisher")
 public final class CaBundlePublisher implements Reconciler<Namespace> {
@@ -37,12 +47,101 @@ public final class CaBundlePublisher implements Reconciler<Namespace> {
   private final KubernetesClient client;
   private final String name;
   private final Supplier<Optional<String>> bundle;
+  private final ConfigMapWatch watch = new ConfigMapWatch();
+  private volatile IndexerResourceCache<Namespace> namespaces;
 
   public CaBundlePublisher(
       KubernetesClient client, String configMapName, Supplier<Optional<String>> bundle) {
     this.client = client;
     this.name = configMapName;
     this.bundle = bundle;
+  }
+
+  @Override
+  public List<EventSource<?, Namespace>> prepareEventSources(
+      EventSourceContext<Namespace> context) {
+    namespaces = context.getPrimaryCache();
+    return List.of(watch);
+  }
+
+  /** Reconciles every selected namespace now: the bundle changed. */
+  public void republish() {
+    IndexerResourceCache<Namespace> cache = namespaces;
+    if (cache != null) {
+      cache.keys().forEach(watch::propagateEvent);
+    }
+  }
+
+  /**
+   * Triggers the reconcile of a selected namespace whose ConfigMap was deleted or holds another
+   * bundle. Runs on every replica (only the leader processes the events), like JOSDK's informers.
+   */
+  private final class ConfigMapWatch extends SimpleInboundEventSource<Namespace> {
+    private SharedIndexInformer<ConfigMap> informer;
+
+    ConfigMapWatch() {
+      super("scan-api-ca-configmaps");
+    }
+
+    @Override
+    public synchronized void start() {
+      informer =
+          client.configMaps().inAnyNamespace().withField("metadata.name", name).runnableInformer(0);
+      informer.addEventHandler(
+          new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ConfigMap cm) {
+              if (!holdsBundle(cm)) {
+                trigger(cm, "differs");
+              }
+            }
+
+            @Override
+            public void onUpdate(ConfigMap old, ConfigMap cm) {
+              onAdd(cm);
+            }
+
+            @Override
+            public void onDelete(ConfigMap cm, boolean finalStateUnknown) {
+              trigger(cm, "deleted");
+            }
+          });
+      informer
+          .start()
+          .whenComplete(
+              (ok, e) -> {
+                if (e != null) {
+                  LOG.warn(
+                      "cannot watch the ConfigMaps {} (list/watch on that name needed);"
+                          + " deleted copies are restored by the periodic resync only: {}",
+                      name,
+                      e.toString());
+                }
+              });
+      super.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+      if (informer != null) {
+        informer.close();
+      }
+      super.stop();
+    }
+
+    private boolean holdsBundle(ConfigMap cm) {
+      Optional<String> pem = bundle.get();
+      return pem.isEmpty() || (cm.getData() != null && pem.get().equals(cm.getData().get(KEY)));
+    }
+
+    private void trigger(ConfigMap cm, String why) {
+      IndexerResourceCache<Namespace> cache = namespaces;
+      ResourceID ns = new ResourceID(cm.getMetadata().getNamespace());
+      if (cache != null && cache.contains(ns)) {
+        LOG.debug("scan api CA bundle {} configmap={}/{}", why, ns.getName(), name);
+        propagateEvent(ns);
+      }
+    }
   }
 
   @Override

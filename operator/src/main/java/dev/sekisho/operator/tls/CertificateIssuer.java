@@ -44,6 +44,9 @@ public final class CertificateIssuer {
   private static final String SIGNATURE = "SHA256withECDSA";
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** How far before its issuance a certificate's notBefore lies, for clocks that run behind. */
+  static final Duration BACKDATE = Duration.ofMinutes(5);
+
   private CertificateIssuer() {}
 
   /** A new self-signed CA certificate named {@code CN=commonName}. */
@@ -56,7 +59,7 @@ public final class CertificateIssuer {
           new JcaX509v3CertificateBuilder(
                   name,
                   serial(),
-                  Date.from(now.minus(Duration.ofMinutes(5))),
+                  Date.from(now.minus(BACKDATE)),
                   Date.from(now.plus(validity)),
                   name,
                   keys.getPublic())
@@ -76,7 +79,8 @@ public final class CertificateIssuer {
 
   /**
    * A serving certificate signed by {@code ca} for {@code hosts} (DNS names and IP addresses), the
-   * first of which is also its common name.
+   * first of which is also its common name. It never outlives {@code ca}: its notAfter is {@code
+   * now + validity} or the CA's notAfter, whichever comes first.
    */
   public static PemKeyPair issueServing(
       PemKeyPair ca, List<String> hosts, Instant now, Duration validity) {
@@ -99,7 +103,7 @@ public final class CertificateIssuer {
           new JcaX509v3CertificateBuilder(
                   caCert,
                   serial(),
-                  Date.from(now.minus(Duration.ofMinutes(5))),
+                  Date.from(now.minus(BACKDATE)),
                   Date.from(notAfter),
                   new X500Name("CN=" + hosts.getFirst()),
                   keys.getPublic())

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,6 +63,7 @@ public final class ScanApiTls implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("scan-api-tls").factory());
   private volatile ServingMaterial current;
+  private volatile Runnable bundleChanged = () -> {};
 
   /**
    * Loads the first certificate; fails when it cannot be read or is not valid.
@@ -107,7 +109,16 @@ public final class ScanApiTls implements AutoCloseable {
     return Optional.ofNullable(current.caBundle());
   }
 
-  /** Re-loads the certificate now; a changed one is served from the next handshake on. */
+  /** Runs {@code listener} after a refresh that changed the CA bundle. */
+  public void onBundleChange(Runnable listener) {
+    this.bundleChanged = listener;
+  }
+
+  /**
+   * Re-loads the certificate now; a changed one is served from the next handshake on, a changed CA
+   * bundle is published in the operator's namespace and reported to the {@link #onBundleChange}
+   * listener.
+   */
   public void refresh() throws GeneralSecurityException, IOException {
     ServingMaterial next = load();
     if (!next.serving().equals(current.serving())) {
@@ -117,8 +128,13 @@ public final class ScanApiTls implements AutoCloseable {
           next.source(),
           keys.current().getNotAfter().toInstant());
     }
+    boolean changed = !Objects.equals(next.caBundle(), current.caBundle());
     current = next;
     publishOwn();
+    if (changed) {
+      LOG.info("scan api CA bundle changed source={}", next.source());
+      bundleChanged.run();
+    }
   }
 
   private void publishOwn() {

@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The scan API's own CA on a real API server, as on a Kubernetes cluster without cert-manager or
  * OpenShift's service CA: the operator issues a CA and serving certificate into a Secret, serves
  * HTTPS with it, and publishes the CA bundle as the ConfigMap {@code sekisho-scan-api-ca} in every
- * namespace (also ones created later); a second replica serves a certificate from the same CA; an
- * expiring serving certificate is renewed under the same CA.
+ * namespace (also ones created later) and restores a deleted copy at once; a second replica serves
+ * a certificate from the same CA; an expiring serving certificate is renewed under the same CA; an
+ * expiring CA is renewed with an overlap, the old and new CA published together.
  */
 @WithKubeApiServer(crds = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,7 +74,11 @@ class ScanApiTlsIT {
   }
 
   private String published(String ns) {
-    ConfigMap cm = admin.configMaps().inNamespace(ns).withName(CONFIGMAP).get();
+    return published(ns, CONFIGMAP);
+  }
+
+  private String published(String ns, String name) {
+    ConfigMap cm = admin.configMaps().inNamespace(ns).withName(name).get();
     return cm == null || cm.getData() == null ? null : cm.getData().get("ca.crt");
   }
 
@@ -179,7 +184,8 @@ class ScanApiTlsIT {
         .create();
 
     ServingMaterial m =
-        new ManagedCertificates(admin, ns, SECRET, hosts, Clock.systemUTC()).ensure();
+        new ManagedCertificates(admin, ns, SECRET, hosts, CaPolicy.DEFAULT, Clock.systemUTC())
+            .ensure();
 
     assertThat(m.caBundle()).isEqualTo(ca.certificatePem());
     X509Certificate renewed = m.serving().certificate();
@@ -191,7 +197,7 @@ class ScanApiTlsIT {
 
     // good now: a second call changes nothing
     String rv = stored.getMetadata().getResourceVersion();
-    new ManagedCertificates(admin, ns, SECRET, hosts, Clock.systemUTC()).ensure();
+    new ManagedCertificates(admin, ns, SECRET, hosts, CaPolicy.DEFAULT, Clock.systemUTC()).ensure();
     assertThat(
             admin
                 .secrets()
@@ -201,6 +207,134 @@ class ScanApiTlsIT {
                 .getMetadata()
                 .getResourceVersion())
         .isEqualTo(rv);
+  }
+
+  @Test
+  void aDeletedConfigMapIsRestoredAtOnce() throws Exception {
+    String ca = operator.caBundle();
+    String team = kube.createNamespace("deleted");
+    Awaiting.until("the CA in a new namespace", () -> ca.equals(published(team)));
+    var map = admin.configMaps().inNamespace(team).withName(CONFIGMAP);
+    String uid = map.get().getMetadata().getUid();
+
+    map.delete();
+
+    // the periodic resync (10 minutes) is far beyond the wait: the watch restores it
+    Awaiting.until(
+        "the deleted ConfigMap restored",
+        () -> {
+          ConfigMap cm = map.get();
+          return cm != null
+              && !uid.equals(cm.getMetadata().getUid())
+              && ca.equals(cm.getData().get("ca.crt"));
+        });
+
+    // an edited bundle is put back too
+    map.edit(
+        cm ->
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder(cm)
+                .withData(Map.of("ca.crt", "edited"))
+                .build());
+    Awaiting.until("the edited ConfigMap restored", () -> ca.equals(published(team)));
+  }
+
+  @Test
+  void anExpiringCaIsRenewedWithAnOverlap(@TempDir Path work) throws Exception {
+    String ns = kube.createNamespace("rotate");
+    Instant start = Instant.now();
+    // a CA with 60 days left: less than the default 365 days before renewal
+    PemKeyPair old = CertificateIssuer.newAuthority("old-ca", start, Duration.ofDays(60));
+    admin
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName(SECRET)
+                .withNamespace(ns)
+                .endMetadata()
+                .withStringData(
+                    Map.of("ca.crt", old.certificatePem(), "ca.key", old.privateKeyPem()))
+                .build())
+        .create();
+    MutableClock clock = new MutableClock(start);
+    String configMap = "rotated-ca";
+    try (RunningOperator rotating =
+        RunningOperator.builder(kube, work)
+            .matcher(FixtureMatcher.advisories())
+            .https()
+            .clock(clock)
+            .env("SEKISHO_NAMESPACE", ns)
+            .env("SEKISHO_API_CA_CONFIGMAP", configMap)
+            .start()) {
+      Secret staged = admin.secrets().inNamespace(ns).withName(SECRET).get();
+      assertThat(decode(staged, "ca.crt")).isEqualTo(old.certificatePem());
+      String next = decode(staged, "ca-next.crt");
+      assertThat(PemKeyPair.certificates(next)).hasSize(1);
+      assertThat(rotating.caBundle()).isEqualTo(old.certificatePem() + next);
+
+      // the old and new CA are published together, in a namespace created later too
+      String team = kube.createNamespace("rotate-team");
+      Awaiting.until(
+          "the old and the new CA published",
+          () -> (old.certificatePem() + next).equals(published(team, configMap)));
+      // the old CA still signs: it alone verifies the scan API, the new one alone does not
+      assertThat(probe(trusting(old.certificatePem()), rotating.apiUrl()).statusCode())
+          .isEqualTo(401);
+      assertThatThrownBy(() -> probe(trusting(next), rotating.apiUrl()))
+          .isInstanceOf(SSLHandshakeException.class);
+
+      // the overlap (7 days by default) passes: the new CA signs the serving certificate
+      ScanApiTls tls = rotating.operator().tls().orElseThrow();
+      clock.advance(Duration.ofDays(8));
+      tls.refresh();
+      Secret promoted = admin.secrets().inNamespace(ns).withName(SECRET).get();
+      assertThat(decode(promoted, "ca.crt")).isEqualTo(next);
+      assertThat(decode(promoted, "ca-previous.crt")).isEqualTo(old.certificatePem());
+      assertThat(promoted.getData()).doesNotContainKeys("ca-next.crt", "ca-next.key");
+      new PemKeyPair(decode(promoted, "tls.crt"), decode(promoted, "tls.key"))
+          .certificate()
+          .verify(PemKeyPair.certificates(next).getFirst().getPublicKey());
+      assertThat(rotating.caBundle()).isEqualTo(old.certificatePem() + next);
+
+      // the old CA expires: every namespace's bundle drops it, without waiting for the resync
+      clock.advance(Duration.ofDays(60));
+      tls.refresh();
+      assertThat(admin.secrets().inNamespace(ns).withName(SECRET).get().getData())
+          .doesNotContainKey("ca-previous.crt");
+      Awaiting.until("only the new CA published", () -> next.equals(published(team, configMap)));
+      Awaiting.until(
+          "only the new CA published in the operator's namespace",
+          () -> next.equals(published(ns, configMap)));
+    }
+  }
+
+  /** A clock the test moves forward. */
+  private static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private static String decode(Secret s, String key) {

@@ -169,25 +169,24 @@ public final class SekishoOperator implements AutoCloseable {
 
   /**
    * The scan API's certificate: the one mounted in {@code SEKISHO_API_TLS_DIR} (OpenShift's service
-   * CA, cert-manager), else the operator's own from its Secret.
+   * CA, cert-manager), else the operator's own from its Secret; checked at every refresh, so a
+   * certificate mounted later takes over without a restart.
    */
   private static ScanApiTls openTls(OperatorConfig config, KubernetesClient client, Clock clock)
       throws IOException, GeneralSecurityException {
-    ScanApiTls.Source source;
-    if (ScanApiTls.hasCertificate(config.tlsDir())) {
-      source = ScanApiTls.directory(config.tlsDir());
-    } else {
-      String svc = config.apiService();
-      String ns = config.namespace();
-      List<String> hosts = new ArrayList<>();
-      hosts.addAll(
-          List.of(
-              svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local"));
-      hosts.addAll(config.tlsHosts());
-      ManagedCertificates managed =
-          new ManagedCertificates(client, ns, config.tlsSecret(), hosts, config.caPolicy(), clock);
-      source = managed::ensure;
-    }
+    String svc = config.apiService();
+    String ns = config.namespace();
+    List<String> hosts = new ArrayList<>();
+    hosts.addAll(
+        List.of(
+            svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local"));
+    hosts.addAll(config.tlsHosts());
+    ManagedCertificates managed =
+        new ManagedCertificates(client, ns, config.tlsSecret(), hosts, config.caPolicy(), clock);
+    ScanApiTls.Source source =
+        config.tlsDir() == null
+            ? managed::ensure
+            : ScanApiTls.directoryOr(config.tlsDir(), managed::ensure);
     return new ScanApiTls(source, client, config.namespace(), config.caConfigMap());
   }
 

@@ -4,8 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -29,7 +32,19 @@ public final class ScanApiTls implements AutoCloseable {
   @FunctionalInterface
   public interface Source {
     ServingMaterial load() throws GeneralSecurityException, IOException;
+
+    /**
+     * A cheap fingerprint of what {@link #load()} would read (file times and identities), checked
+     * every {@link #CHANGE_POLL}: when it changes, the certificate is reloaded at once instead of
+     * at the next refresh. Null when the source has none (it is reloaded on the refresh only).
+     */
+    default Object version() throws IOException {
+      return null;
+    }
   }
+
+  /** How often a source's {@link Source#version()} is checked. */
+  static final Duration CHANGE_POLL = Duration.ofSeconds(10);
 
   /**
    * A directory laid out like a mounted {@code kubernetes.io/tls} Secret: {@code tls.crt}, {@code
@@ -37,14 +52,59 @@ public final class ScanApiTls implements AutoCloseable {
    * does not, it distributes its CA itself).
    */
   public static Source directory(Path dir) {
-    return () -> {
-      Path caFile = dir.resolve("ca.crt");
-      String ca = Files.isRegularFile(caFile) ? Files.readString(caFile) : null;
-      return new ServingMaterial(
-          new PemKeyPair(
-              Files.readString(dir.resolve("tls.crt")), Files.readString(dir.resolve("tls.key"))),
-          ca == null || ca.isBlank() ? null : ca,
-          dir.toString());
+    return new Source() {
+      @Override
+      public ServingMaterial load() throws IOException {
+        Path caFile = dir.resolve("ca.crt");
+        String ca = Files.isRegularFile(caFile) ? Files.readString(caFile) : null;
+        return new ServingMaterial(
+            new PemKeyPair(
+                Files.readString(dir.resolve("tls.crt")), Files.readString(dir.resolve("tls.key"))),
+            ca == null || ca.isBlank() ? null : ca,
+            dir.toString());
+      }
+
+      @Override
+      public Object version() {
+        return fingerprint(dir);
+      }
+    };
+  }
+
+  /**
+   * Modification time, size and file identity of each file of a mounted Secret, following the
+   * kubelet's symbolic links (it swaps a {@code ..data} link to a new directory on every update).
+   */
+  static List<String> fingerprint(Path dir) {
+    List<String> out = new ArrayList<>();
+    for (String name : List.of("tls.crt", "tls.key", "ca.crt")) {
+      try {
+        BasicFileAttributes a = Files.readAttributes(dir.resolve(name), BasicFileAttributes.class);
+        out.add(name + " " + a.lastModifiedTime() + " " + a.size() + " " + a.fileKey());
+      } catch (IOException e) {
+        out.add(name + " absent");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The certificate mounted in {@code dir} when there is one, else {@code fallback}'s: checked at
+   * every load, so a Secret mounted after start-up (an OpenShift service CA or cert-manager
+   * certificate issued later) is served from the next refresh on, without a restart.
+   */
+  public static Source directoryOr(Path dir, Source fallback) {
+    Source mounted = directory(dir);
+    return new Source() {
+      @Override
+      public ServingMaterial load() throws GeneralSecurityException, IOException {
+        return hasCertificate(dir) ? mounted.load() : fallback.load();
+      }
+
+      @Override
+      public Object version() throws IOException {
+        return mounted.version();
+      }
     };
   }
 
@@ -63,6 +123,7 @@ public final class ScanApiTls implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("scan-api-tls").factory());
   private volatile ServingMaterial current;
+  private volatile Object version;
   private volatile Runnable bundleChanged = () -> {};
 
   /**
@@ -88,6 +149,7 @@ public final class ScanApiTls implements AutoCloseable {
   }
 
   private ServingMaterial load() throws GeneralSecurityException, IOException {
+    version = source.version();
     ServingMaterial m = source.load();
     try {
       m.serving().certificate();
@@ -143,11 +205,31 @@ public final class ScanApiTls implements AutoCloseable {
     }
   }
 
-  /** Publishes the CA bundle in the operator's namespace and re-loads every {@code period}. */
+  /**
+   * Publishes the CA bundle in the operator's namespace, re-loads every {@code period}, and at once
+   * when the source's {@link Source#version()} changes (checked every {@link #CHANGE_POLL}).
+   */
   public void start(Duration period) {
     scheduler.execute(this::publishLogged);
     scheduler.scheduleWithFixedDelay(
         this::refreshLogged, period.toSeconds(), period.toSeconds(), TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::refreshIfChanged,
+        CHANGE_POLL.toMillis(),
+        CHANGE_POLL.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void refreshIfChanged() {
+    try {
+      Object now = source.version();
+      if (now != null && !now.equals(version)) {
+        LOG.info("scan api certificate files changed: reloading");
+        refreshLogged();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot check the scan api certificate files: {}", e.toString());
+    }
   }
 
   private void publishLogged() {

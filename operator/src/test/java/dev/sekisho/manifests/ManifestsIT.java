@@ -146,7 +146,13 @@ class ManifestsIT {
                 "--set",
                 "database.kev=https://mirror.example.com/kev.json",
                 "--set",
-                "database.cvss={/data/nvd}"));
+                "database.cvss={/data/nvd}",
+                "--set",
+                "scanApi.ownCa.validity=1825d",
+                "--set",
+                "scanApi.ownCa.renewBefore=180d",
+                "--set",
+                "scanApi.ownCa.overlap=14d"));
     List<JsonNode> docs2 = new ArrayList<>();
     ManifestFiles.documents(chart, other).forEach(d -> docs2.add(d.tree()));
     JsonNode deployment =
@@ -165,7 +171,10 @@ class ManifestsIT {
             "SEKISHO_API_CA_PUBLISH",
             "SEKISHO_API_CA_NAMESPACE_SELECTOR",
             "SEKISHO_DB_KEV",
-            "SEKISHO_DB_CVSS");
+            "SEKISHO_DB_CVSS",
+            "SEKISHO_API_CA_VALIDITY",
+            "SEKISHO_API_CA_RENEW_BEFORE",
+            "SEKISHO_API_CA_OVERLAP");
     JsonNode clusterRole =
         docs2.stream()
             .filter(d -> d.path("kind").asText().equals("ClusterRole"))

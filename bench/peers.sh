@@ -21,7 +21,8 @@
 #                  `docker save` tarball or through a Docker daemon: this is its input's cost)
 #   osv-scanner    osv-scanner scan image --archive TAR --offline --local-db-path … (same OSV data)
 #   trivy-cold/-warm  trivy image --format cyclonedx (inventory; the vulnerability DB cannot be
-#                  downloaded here), with its own layer cache empty, then filled
+#                  downloaded here), with its own layer cache empty, then filled; jars are skipped
+#                  (Trivy reads no jar without its Java index database, which cannot be downloaded)
 #   grype          grype registry:… (needs its own database, which cannot be downloaded: recorded
 #                  as what it says)
 # Peers missing from the tool cache are skipped (build them with bench/peer-binaries.sh).
@@ -197,8 +198,10 @@ for ref in "$@"; do
         --format json --output-file "$report"; r=$?; ((r == 0 || r == 1)) || rc=$r
       rm -f "$TMPD/archive-$name.tar" ;;
     trivy-*)
+      # jars skipped: offline, Trivy has no Java index database and refuses to read any jar without it
       "$TRIVY" image -q --image-src remote --insecure --cache-dir "$TMPD/trivy-cache" --skip-db-update \
-        --skip-java-db-update --offline-scan --format cyclonedx --output "$report" "$REGISTRY/$ref" || rc=$? ;;
+        --skip-java-db-update --offline-scan --skip-files '**/*.jar' --skip-files '**/*.war' \
+        --skip-files '**/*.ear' --format cyclonedx --output "$report" "$REGISTRY/$ref" || rc=$? ;;
     grype)
       GRYPE_REGISTRY_INSECURE_USE_HTTP=true GRYPE_DB_AUTO_UPDATE=false GRYPE_DB_CACHE_DIR="$TMPD/grype-db" \
         "$GRYPE" -q "registry:$REGISTRY/$ref" -o json --file "$report" || rc=$? ;;

@@ -48,6 +48,10 @@ def parse_purl(p):
     if not m:
         return None
     typ, path, version = m.group(1), unquote(m.group(2)), unquote(m.group(3) or "")
+    # the purl spec keeps a Debian/RPM epoch out of the version, in the qualifier epoch=N
+    epoch = re.search(r"[?&]epoch=(\d+)", p)
+    if epoch and typ in ("deb", "rpm") and ":" not in version:
+        version = epoch.group(1) + ":" + version
     parts = path.split("/")
     if typ == "deb" or typ == "apk" or typ == "rpm":
         name = parts[-1]

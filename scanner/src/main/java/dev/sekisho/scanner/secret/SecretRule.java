@@ -62,19 +62,29 @@ public record SecretRule(
 
   /** This rule, with matches spanning lines or away from the keyword's line. */
   SecretRule spanningLines() {
-    return new SecretRule(
-        id, title, severity, keywords, pattern, secretGroup, minEntropy, true, false);
+    return with(true, false);
   }
 
   /** This rule, whose every match begins where one of its keywords begins. */
   SecretRule startingAtKeyword() {
-    return new SecretRule(
-        id, title, severity, keywords, pattern, secretGroup, minEntropy, multiLine, true);
+    return with(multiLine, true);
   }
 
   /** This rule, searched for along the lines holding a keyword (as every rule could be). */
   SecretRule searchedAlongLines() {
+    return with(multiLine, false);
+  }
+
+  private SecretRule with(boolean multiLine, boolean startsAtKeyword) {
     return new SecretRule(
-        id, title, severity, keywords, pattern, secretGroup, minEntropy, multiLine, false);
+        id,
+        title,
+        severity,
+        keywords,
+        pattern,
+        secretGroup,
+        minEntropy,
+        multiLine,
+        startsAtKeyword);
   }
 }

@@ -186,44 +186,66 @@ public final class SecretScanner {
     if (candidates == 0) {
       return List.of();
     }
-    // ISO-8859-1 maps each byte to one char, so string offsets are byte offsets.
-    String text = new String(data, 0, length, StandardCharsets.ISO_8859_1);
-    List<SecretFinding> found = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    LineCounter lines = new LineCounter(text);
+    FileScan file = new FileScan(data, length, location, hits);
     for (int r = 0; r < rules.size(); r++) {
       long bit = 1L << r;
-      if ((candidates & bit) == 0) {
-        continue;
+      if ((candidates & bit) != 0) {
+        file.run(rules.get(r), bit);
       }
-      SecretRule rule = rules.get(r);
+    }
+    return file.found;
+  }
+
+  /** One file's scan: its bytes, keyword hits and findings so far. */
+  private final class FileScan {
+    private final byte[] data;
+    private final int length;
+    private final Location location;
+    private final KeywordIndex.Hits hits;
+    // ISO-8859-1 maps each byte to one char, so string offsets are byte offsets.
+    private final String text;
+    private final LineCounter lines;
+    private final List<SecretFinding> found = new ArrayList<>();
+    private final Set<String> seen = new HashSet<>();
+    // the line holding the latest keyword hit looked at, [lineFrom, lineTo)
+    private int lineFrom;
+    private int lineTo;
+
+    FileScan(byte[] data, int length, Location location, KeywordIndex.Hits hits) {
+      this.data = data;
+      this.length = length;
+      this.location = location;
+      this.hits = hits;
+      this.text = new String(data, 0, length, StandardCharsets.ISO_8859_1);
+      this.lines = new LineCounter(text);
+    }
+
+    /** Runs one rule (bit {@code bit} of the keyword hits). */
+    void run(SecretRule rule, long bit) {
       Matcher m = rule.pattern().matcher(text);
       if (rule.multiLine()) {
-        collect(rule, m, location, found, seen, lines);
-        continue;
+        collect(rule, m);
+        return;
       }
       // Run the regex only around the keywords: on the lines that hold one or, on a long line
       // (minified code, one-line JSON), on windows around them. Regions see the bytes beyond
       // them for word boundaries and look-arounds (transparent bounds), so a line region finds
       // exactly what a whole-file pass finds on that line.
       m.useTransparentBounds(true);
+      lineFrom = 0;
+      lineTo = 0;
       if (rule.startsAtKeyword()) {
-        tryAtKeywords(rule, bit, m, data, length, hits, location, found, seen, lines);
-        continue;
+        tryAtKeywords(rule, bit, m);
+        return;
       }
       int from = -1;
       int to = -1;
-      int lineFrom = 0;
-      int lineTo = 0;
       for (int h = 0; h < hits.count(); h++) {
         if ((hits.rulesAt(h) & bit) == 0) {
           continue;
         }
         int at = hits.end(h) - 1;
-        if (at >= lineTo) {
-          lineFrom = lineStart(data, at, lineTo);
-          lineTo = lineEnd(data, at, length);
-        }
+        toLineOf(at);
         int start = lineFrom;
         int end = lineTo;
         if (end - start > LONG_LINE) {
@@ -235,124 +257,96 @@ public final class SecretScanner {
           continue;
         }
         if (from >= 0) {
-          collect(rule, m.region(from, to), location, found, seen, lines);
+          collect(rule, m.region(from, to));
         }
         from = start;
         to = end;
       }
       if (from >= 0) {
-        collect(rule, m.region(from, to), location, found, seen, lines);
+        collect(rule, m.region(from, to));
       }
     }
-    return found;
-  }
 
-  /**
-   * Tries a rule whose matches begin at its keywords ({@link SecretRule#startsAtKeyword}) at each
-   * of its keyword occurrences, bounded like a line search: by the end of the keyword's line or, on
-   * a long line, {@value #WINDOW} bytes past the keyword. The keyword pass reports where keywords
-   * end; each of the rule's keywords that ends there gives a start.
-   */
-  private void tryAtKeywords(
-      SecretRule rule,
-      long bit,
-      Matcher m,
-      byte[] data,
-      int length,
-      KeywordIndex.Hits hits,
-      Location location,
-      List<SecretFinding> found,
-      Set<String> seen,
-      LineCounter lines) {
-    m.useAnchoringBounds(false);
-    int lineFrom = 0;
-    int lineTo = 0;
-    for (int h = 0; h < hits.count(); h++) {
-      if ((hits.rulesAt(h) & bit) == 0) {
-        continue;
-      }
-      int end = hits.end(h);
-      int at = end - 1;
-      if (at >= lineTo) {
-        lineFrom = lineStart(data, at, lineTo);
-        lineTo = lineEnd(data, at, length);
-      }
-      int limit = lineTo - lineFrom > LONG_LINE ? Math.min(lineTo, at + WINDOW) : lineTo;
-      for (String keyword : rule.keywords()) {
-        int start = end - keyword.length();
-        if (start >= lineFrom && endsWith(data, start, keyword)) {
-          m.region(start, limit);
-          if (m.lookingAt()) {
-            record(rule, m, location, found, seen, lines);
+    /**
+     * Tries a rule whose matches begin at its keywords ({@link SecretRule#startsAtKeyword}) at each
+     * of its keyword occurrences, bounded like a line search: by the end of the keyword's line or,
+     * on a long line, {@value #WINDOW} bytes past the keyword. The keyword pass reports where
+     * keywords end; each of the rule's keywords that ends there gives a start.
+     */
+    private void tryAtKeywords(SecretRule rule, long bit, Matcher m) {
+      m.useAnchoringBounds(false);
+      for (int h = 0; h < hits.count(); h++) {
+        if ((hits.rulesAt(h) & bit) == 0) {
+          continue;
+        }
+        int end = hits.end(h);
+        int at = end - 1;
+        toLineOf(at);
+        int limit = lineTo - lineFrom > LONG_LINE ? Math.min(lineTo, at + WINDOW) : lineTo;
+        for (String keyword : rule.keywords()) {
+          int start = end - keyword.length();
+          if (start >= lineFrom && keywordAt(start, keyword)) {
+            m.region(start, limit);
+            if (m.lookingAt()) {
+              record(rule, m);
+            }
           }
         }
       }
     }
-  }
 
-  /** Whether {@code data} holds {@code keyword} (lower-case ASCII) at {@code start}, any case. */
-  private static boolean endsWith(byte[] data, int start, String keyword) {
-    for (int i = 0; i < keyword.length(); i++) {
-      int b = data[start + i];
-      if (b >= 'A' && b <= 'Z') {
-        b |= 0x20;
+    /** Moves [lineFrom, lineTo) to the line holding {@code at} (hits come in increasing order). */
+    private void toLineOf(int at) {
+      if (at < lineTo) {
+        return;
       }
-      if (b != keyword.charAt(i)) {
-        return false;
+      int i = at;
+      while (i > lineTo && data[i - 1] != '\n') {
+        i--;
+      }
+      lineFrom = i;
+      i = at;
+      while (i < length && data[i] != '\n') {
+        i++;
+      }
+      lineTo = i;
+    }
+
+    /** Whether the file holds {@code keyword} (lower-case ASCII) at {@code start}, in any case. */
+    private boolean keywordAt(int start, String keyword) {
+      for (int i = 0; i < keyword.length(); i++) {
+        int b = data[start + i];
+        if (b >= 'A' && b <= 'Z') {
+          b |= 0x20;
+        }
+        if (b != keyword.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private void collect(SecretRule rule, Matcher m) {
+      while (m.find()) {
+        record(rule, m);
       }
     }
-    return true;
-  }
 
-  /** The start of the line holding {@code at}, which is not before {@code floor}. */
-  private static int lineStart(byte[] data, int at, int floor) {
-    int i = at;
-    while (i > floor && data[i - 1] != '\n') {
-      i--;
-    }
-    return i;
-  }
-
-  private static int lineEnd(byte[] data, int at, int length) {
-    int i = at;
-    while (i < length && data[i] != '\n') {
-      i++;
-    }
-    return i;
-  }
-
-  private void collect(
-      SecretRule rule,
-      Matcher m,
-      Location location,
-      List<SecretFinding> found,
-      Set<String> seen,
-      LineCounter lines) {
-    while (m.find()) {
-      record(rule, m, location, found, seen, lines);
-    }
-  }
-
-  /** Adds the matcher's current match, unless allowed, of low entropy, or on a line seen. */
-  private void record(
-      SecretRule rule,
-      Matcher m,
-      Location location,
-      List<SecretFinding> found,
-      Set<String> seen,
-      LineCounter lines) {
-    String secret = m.group(rule.secretGroup());
-    if (secret == null || isAllowed(secret)) {
-      return;
-    }
-    if (rule.minEntropy() > 0 && shannonEntropy(secret) < rule.minEntropy()) {
-      return;
-    }
-    int line = lines.lineOf(m.start());
-    if (seen.add(rule.id() + ":" + line)) {
-      found.add(
-          new SecretFinding(
-              rule.id(), rule.title(), rule.severity(), location, line, redact(secret)));
+    /** Adds the matcher's current match, unless allowed, of low entropy, or on a line seen. */
+    private void record(SecretRule rule, Matcher m) {
+      String secret = m.group(rule.secretGroup());
+      if (secret == null || isAllowed(secret)) {
+        return;
+      }
+      if (rule.minEntropy() > 0 && shannonEntropy(secret) < rule.minEntropy()) {
+        return;
+      }
+      int line = lines.lineOf(m.start());
+      if (seen.add(rule.id() + ":" + line)) {
+        found.add(
+            new SecretFinding(
+                rule.id(), rule.title(), rule.severity(), location, line, redact(secret)));
+      }
     }
   }
 

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -17,23 +14,17 @@ import org.junit.jupiter.api.TestFactory;
 class CvssV2Test {
 
   @TestFactory
-  Stream<DynamicTest> specificationAndPublishedScores() throws IOException {
+  Stream<DynamicTest> specificationAndPublishedScores() {
     List<DynamicTest> tests = new ArrayList<>();
-    try (InputStream in = getClass().getResourceAsStream("cvss-v2-scores.txt")) {
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        String[] f = line.strip().split("\\s+");
-        tests.add(
-            dynamicTest(
-                line,
-                () -> {
-                  assertThat(CvssV2.parse(f[0]).baseScore()).isEqualTo(Double.parseDouble(f[1]));
-                  assertThat(Cvss.baseScore(f[0])).contains(Double.parseDouble(f[1]));
-                  assertThat(Cvss.version(f[0])).isEqualTo(2);
-                }));
-      }
+    for (ScoreTable row : ScoreTable.read("cvss-v2-scores.txt")) {
+      tests.add(
+          dynamicTest(
+              row.line(),
+              () -> {
+                assertThat(CvssV2.parse(row.vector()).baseScore()).isEqualTo(row.score());
+                assertThat(Cvss.baseScore(row.vector())).contains(row.score());
+                assertThat(Cvss.version(row.vector())).isEqualTo(2);
+              }));
     }
     assertThat(tests).hasSizeGreaterThan(20);
     return tests.stream();

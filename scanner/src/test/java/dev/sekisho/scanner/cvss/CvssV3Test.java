@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.sekisho.api.v1alpha1.Severity;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -18,22 +15,16 @@ import org.junit.jupiter.api.TestFactory;
 class CvssV3Test {
 
   @TestFactory
-  Stream<DynamicTest> publishedScores() throws IOException {
+  Stream<DynamicTest> publishedScores() {
     List<DynamicTest> tests = new ArrayList<>();
-    try (InputStream in = getClass().getResourceAsStream("cvss-v3-scores.txt")) {
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        String[] f = line.strip().split("\\s+");
-        tests.add(
-            dynamicTest(
-                line,
-                () -> {
-                  assertThat(CvssV3.parse(f[0]).baseScore()).isEqualTo(Double.parseDouble(f[1]));
-                  assertThat(Cvss.baseScore(f[0])).contains(Double.parseDouble(f[1]));
-                }));
-      }
+    for (ScoreTable row : ScoreTable.read("cvss-v3-scores.txt")) {
+      tests.add(
+          dynamicTest(
+              row.line(),
+              () -> {
+                assertThat(CvssV3.parse(row.vector()).baseScore()).isEqualTo(row.score());
+                assertThat(Cvss.baseScore(row.vector())).contains(row.score());
+              }));
     }
     assertThat(tests).hasSizeGreaterThan(20);
     return tests.stream();

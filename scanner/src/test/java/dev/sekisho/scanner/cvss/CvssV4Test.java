@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.sekisho.api.v1alpha1.Severity;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -18,23 +15,16 @@ import org.junit.jupiter.api.TestFactory;
 class CvssV4Test {
 
   @TestFactory
-  Stream<DynamicTest> referenceScores() throws IOException {
+  Stream<DynamicTest> referenceScores() {
     List<DynamicTest> tests = new ArrayList<>();
-    try (InputStream in = getClass().getResourceAsStream("cvss-v4-scores.txt")) {
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        String[] f = line.strip().split("\\s+");
-        double expected = Double.parseDouble(f[1]);
-        tests.add(
-            dynamicTest(
-                line,
-                () -> {
-                  assertThat(CvssV4.parse(f[0]).score()).isEqualTo(expected);
-                  assertThat(Cvss.baseScore(f[0])).contains(expected);
-                }));
-      }
+    for (ScoreTable row : ScoreTable.read("cvss-v4-scores.txt")) {
+      tests.add(
+          dynamicTest(
+              row.line(),
+              () -> {
+                assertThat(CvssV4.parse(row.vector()).score()).isEqualTo(row.score());
+                assertThat(Cvss.baseScore(row.vector())).contains(row.score());
+              }));
     }
     assertThat(tests).hasSizeGreaterThan(150);
     return tests.stream();

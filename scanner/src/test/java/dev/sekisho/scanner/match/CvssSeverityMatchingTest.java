@@ -48,12 +48,44 @@ class CvssSeverityMatchingTest {
     return rec(id).affected("PyPI", name, List.of("i:0", "f:2.0"), null);
   }
 
+  /** One CVE of an NVD 2.0 feed with one primary metric. */
+  private static String nvd(String cve, String metric, String vector, double score) {
+    return "{\"cve\":{\"id\":\""
+        + cve
+        + "\",\"metrics\":{\""
+        + metric
+        + "\":[{\"type\":\"Primary\",\"cvssData\":{\"vectorString\":\""
+        + vector
+        + "\",\"baseScore\":"
+        + score
+        + "}}]}}}";
+  }
+
+  /**
+   * Builds a database from the records and an NVD feed of the entries, then matches PyPI packages
+   * of these names at version 1.0: the findings by package name.
+   */
+  private Map<String, Vulnerability> matchWithFeed(
+      List<OsvFixtures.Rec> records, List<String> nvdEntries, String... names) throws Exception {
+    Path zip = dir.resolve("osv.zip");
+    Files.write(zip, OsvFixtures.zip(records, Map.of()));
+    Path nvd = dir.resolve("nvd.json");
+    Files.writeString(nvd, "{\"vulnerabilities\":[" + String.join(",", nvdEntries) + "]}");
+    Path dbDir = dir.resolve("db");
+    new DatabaseUpdater()
+        .update(
+            SourcesConfig.local(List.of(zip)).withCvss(List.of(nvd.toString())), dbDir, l -> {});
+    try (VulnDatabase db = VulnDatabase.open(dbDir)) {
+      return new VulnerabilityMatcher(db)
+          .match(null, java.util.Arrays.stream(names).map(n -> pkg(n)).toList()).stream()
+              .collect(Collectors.toMap(v -> v.pkg().name(), Function.identity()));
+    }
+  }
+
   @Test
   void v2OnlyAdvisoriesAreRatedWithTheV2TableAndNewerVersionsWin() throws Exception {
-    Path zip = dir.resolve("osv.zip");
-    Files.write(
-        zip,
-        OsvFixtures.zip(
+    Map<String, Vulnerability> found =
+        matchWithFeed(
             List.of(
                 // an old record with nothing but a v2 vector: 10.0 is High in v2, not Critical
                 pypi("PYSEC-2099-1", "old").aliases("CVE-2099-0001").cvss(V2_10),
@@ -64,61 +96,39 @@ class CvssSeverityMatchingTest {
                 pypi("PYSEC-2099-3", "enriched").aliases("CVE-2099-0003").cvss(V2_5),
                 // v2 only; the feed's v2 vector is lower and does not replace it
                 pypi("PYSEC-2099-4", "feed-v2").aliases("CVE-2099-0004").cvss(V2_10)),
-            Map.of()));
-    Path nvd = dir.resolve("nvd.json");
-    Files.writeString(
-        nvd,
-        "{\"vulnerabilities\":["
-            + "{\"cve\":{\"id\":\"CVE-2099-0003\",\"metrics\":{"
-            + "\"cvssMetricV31\":[{\"type\":\"Primary\",\"cvssData\":{\"vectorString\":\""
-            + V31_9_8
-            + "\",\"baseScore\":9.8}}]}}},"
-            + "{\"cve\":{\"id\":\"CVE-2099-0004\",\"metrics\":{"
-            + "\"cvssMetricV2\":[{\"type\":\"Primary\",\"cvssData\":{\"vectorString\":\""
-            + V2_5
-            + "\",\"baseScore\":5.0}}]}}}]}");
-    Path dbDir = dir.resolve("db");
-    new DatabaseUpdater()
-        .update(
-            SourcesConfig.local(List.of(zip)).withCvss(List.of(nvd.toString())), dbDir, l -> {});
+            List.of(
+                nvd("CVE-2099-0003", "cvssMetricV31", V31_9_8, 9.8),
+                nvd("CVE-2099-0004", "cvssMetricV2", V2_5, 5.0)),
+            "old",
+            "merged",
+            "enriched",
+            "feed-v2");
+    assertThat(found).hasSize(4);
 
-    try (VulnDatabase db = VulnDatabase.open(dbDir)) {
-      Map<String, Vulnerability> found =
-          new VulnerabilityMatcher(db)
-                  .match(null, List.of(pkg("old"), pkg("merged"), pkg("enriched"), pkg("feed-v2")))
-                  .stream()
-                  .collect(Collectors.toMap(v -> v.pkg().name(), Function.identity()));
-      assertThat(found).hasSize(4);
+    Vulnerability old = found.get("old");
+    assertThat(old.id()).isEqualTo("CVE-2099-0001");
+    assertThat(old.cvssVector()).isEqualTo(V2_10);
+    assertThat(old.cvssScore()).isEqualTo(10.0);
+    assertThat(old.severity()).as("v2 table: High, not Critical").isEqualTo(Severity.High);
 
-      Vulnerability old = found.get("old");
-      assertThat(old.id()).isEqualTo("CVE-2099-0001");
-      assertThat(old.cvssVector()).isEqualTo(V2_10);
-      assertThat(old.cvssScore()).isEqualTo(10.0);
-      assertThat(old.severity()).as("v2 table: High, not Critical").isEqualTo(Severity.High);
+    Vulnerability merged = found.get("merged");
+    assertThat(merged.cvssVector()).isEqualTo(V31_7_5);
+    assertThat(merged.cvssScore()).isEqualTo(7.5);
+    assertThat(merged.severity()).isEqualTo(Severity.High);
 
-      Vulnerability merged = found.get("merged");
-      assertThat(merged.cvssVector()).isEqualTo(V31_7_5);
-      assertThat(merged.cvssScore()).isEqualTo(7.5);
-      assertThat(merged.severity()).isEqualTo(Severity.High);
+    Vulnerability enriched = found.get("enriched");
+    assertThat(enriched.cvssVector()).as("the feed's v3 over the advisory's v2").isEqualTo(V31_9_8);
+    assertThat(enriched.severity()).isEqualTo(Severity.Critical);
 
-      Vulnerability enriched = found.get("enriched");
-      assertThat(enriched.cvssVector())
-          .as("the feed's v3 over the advisory's v2")
-          .isEqualTo(V31_9_8);
-      assertThat(enriched.severity()).isEqualTo(Severity.Critical);
-
-      Vulnerability feedV2 = found.get("feed-v2");
-      assertThat(feedV2.cvssVector()).isEqualTo(V2_10);
-      assertThat(feedV2.severity()).isEqualTo(Severity.High);
-    }
+    Vulnerability feedV2 = found.get("feed-v2");
+    assertThat(feedV2.cvssVector()).isEqualTo(V2_10);
+    assertThat(feedV2.severity()).isEqualTo(Severity.High);
   }
 
   @Test
   void anAdvisoryDatabasesWordRatesBeforeTheFeedsScoreWhichIsStillReported() throws Exception {
-    Path zip = dir.resolve("osv.zip");
-    Files.write(
-        zip,
-        OsvFixtures.zip(
+    Map<String, Vulnerability> found =
+        matchWithFeed(
             List.of(
                 // no vector, GitHub's word: Moderate
                 pypi("GHSA-2099-0005", "worded")
@@ -126,34 +136,14 @@ class CvssSeverityMatchingTest {
                     .put("database_specific", Map.of("severity", "MODERATE")),
                 // no vector, no word: the feed's score rates
                 pypi("PYSEC-2099-6", "unworded").aliases("CVE-2099-0006")),
-            Map.of()));
-    Path nvd = dir.resolve("nvd.json");
-    Files.writeString(
-        nvd,
-        "{\"vulnerabilities\":["
-            + "{\"cve\":{\"id\":\"CVE-2099-0005\",\"metrics\":{"
-            + "\"cvssMetricV31\":[{\"type\":\"Primary\",\"cvssData\":{\"vectorString\":\""
-            + V31_9_8
-            + "\",\"baseScore\":9.8}}]}}},"
-            + "{\"cve\":{\"id\":\"CVE-2099-0006\",\"metrics\":{"
-            + "\"cvssMetricV31\":[{\"type\":\"Primary\",\"cvssData\":{\"vectorString\":\""
-            + V31_9_8
-            + "\",\"baseScore\":9.8}}]}}}]}");
-    Path dbDir = dir.resolve("db");
-    new DatabaseUpdater()
-        .update(
-            SourcesConfig.local(List.of(zip)).withCvss(List.of(nvd.toString())), dbDir, l -> {});
-
-    try (VulnDatabase db = VulnDatabase.open(dbDir)) {
-      Map<String, Vulnerability> found =
-          new VulnerabilityMatcher(db)
-              .match(null, List.of(pkg("worded"), pkg("unworded"))).stream()
-                  .collect(Collectors.toMap(v -> v.pkg().name(), Function.identity()));
-
-      Vulnerability worded = found.get("worded");
-      assertThat(worded.severity()).as("the advisory database's word").isEqualTo(Severity.Medium);
-      assertThat(worded.cvssScore()).as("the feed's score is still reported").isEqualTo(9.8);
-      assertThat(found.get("unworded").severity()).isEqualTo(Severity.Critical);
-    }
+            List.of(
+                nvd("CVE-2099-0005", "cvssMetricV31", V31_9_8, 9.8),
+                nvd("CVE-2099-0006", "cvssMetricV31", V31_9_8, 9.8)),
+            "worded",
+            "unworded");
+    Vulnerability worded = found.get("worded");
+    assertThat(worded.severity()).as("the advisory database's word").isEqualTo(Severity.Medium);
+    assertThat(worded.cvssScore()).as("the feed's score is still reported").isEqualTo(9.8);
+    assertThat(found.get("unworded").severity()).isEqualTo(Severity.Critical);
   }
 }

@@ -23,19 +23,16 @@ import dev.sekisho.scanner.model.Vulnerability;
 import dev.sekisho.testkit.kube.Awaiting;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
+import dev.sekisho.testkit.registry.TestCertificates;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +41,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -264,18 +260,7 @@ class OperationsIT {
 
   /** The serial number of the certificate the scan API serves, verified against {@code ca}. */
   private static java.math.BigInteger served(URI api, PemKeyPair ca) throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    trust.setCertificateEntry(
-        "ca",
-        CertificateFactory.getInstance("X.509")
-            .generateCertificate(
-                new ByteArrayInputStream(ca.certificatePem().getBytes(StandardCharsets.US_ASCII))));
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
+    SSLContext ctx = TestCertificates.trusting(ca.certificatePem());
     try (HttpClient client = HttpClient.newBuilder().sslContext(ctx).build()) {
       HttpResponse<String> r =
           client.send(

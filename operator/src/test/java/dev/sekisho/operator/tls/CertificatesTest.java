@@ -5,22 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import java.io.ByteArrayInputStream;
+import dev.sekisho.testkit.registry.TestCertificates;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /** The scan API's own CA: issuance, the renewal decision, and serving a renewed certificate. */
@@ -149,18 +145,7 @@ class CertificatesTest {
 
   /** The serial number of the certificate served at {@code uri}, on a new connection. */
   private java.math.BigInteger servedSerial(URI uri) throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    trust.setCertificateEntry(
-        "ca",
-        CertificateFactory.getInstance("X.509")
-            .generateCertificate(
-                new ByteArrayInputStream(ca.certificatePem().getBytes(StandardCharsets.US_ASCII))));
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
+    SSLContext ctx = TestCertificates.trusting(ca.certificatePem());
     try (HttpClient http = HttpClient.newBuilder().sslContext(ctx).build()) {
       HttpResponse<Void> r =
           http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());

@@ -8,19 +8,16 @@ import dev.sekisho.operator.testing.RunningOperator;
 import dev.sekisho.testkit.kube.Awaiting;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
+import dev.sekisho.testkit.registry.TestCertificates;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,9 +25,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,21 +77,8 @@ class ScanApiTlsIT {
     return cm == null || cm.getData() == null ? null : cm.getData().get("ca.crt");
   }
 
-  private static HttpClient trusting(String pem) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    int i = 0;
-    for (Certificate c :
-        CertificateFactory.getInstance("X.509")
-            .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)))) {
-      store.setCertificateEntry("ca-" + i++, c);
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(ctx).build();
+  private static HttpClient trusting(String pem) {
+    return HttpClient.newBuilder().sslContext(TestCertificates.trusting(pem)).build();
   }
 
   /** A request the scan API refuses (no token): enough to prove the TLS handshake verified. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.sekisho.testkit.kube.Awaiting;
+import dev.sekisho.testkit.registry.TestCertificates;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,13 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,15 +96,8 @@ class ScanApiTlsTest {
   /** The serial number served at {@code uri} (trusting both CAs), on a new connection. */
   private BigInteger servedSerial(URI uri) {
     try {
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      trust.setCertificateEntry("own", ownCa.certificate());
-      trust.setCertificateEntry("mounted", mountedCa.certificate());
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
+      SSLContext ctx =
+          TestCertificates.trusting(ownCa.certificatePem() + mountedCa.certificatePem());
       try (HttpClient http = HttpClient.newBuilder().sslContext(ctx).build()) {
         HttpResponse<Void> r =
             http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());

@@ -1,9 +1,11 @@
 package dev.sekisho.testkit.registry;
 
 import dev.sekisho.testkit.fixtures.ExternalTool;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -114,12 +116,23 @@ public record TestCertificates(Path caCertificate, Path serverCertificate, Path 
 
   /** A TLS context that trusts this CA only (for the harness's own requests). */
   public SSLContext trustingCa() {
-    try (InputStream in = Files.newInputStream(caCertificate)) {
-      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+    try {
+      return trusting(Files.readString(caCertificate));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + caCertificate, e);
+    }
+  }
+
+  /** A TLS context that trusts exactly the certificates of a PEM text (one or more). */
+  public static SSLContext trusting(String pem) {
+    try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       int n = 0;
-      for (Certificate c : factory.generateCertificates(in)) {
+      for (Certificate c :
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(
+                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
         store.setCertificateEntry("ca-" + n++, c);
       }
       TrustManagerFactory tmf =
@@ -128,10 +141,8 @@ public record TestCertificates(Path caCertificate, Path serverCertificate, Path 
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), null);
       return context;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + caCertificate, e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot trust " + caCertificate, e);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust the given certificates", e);
     }
   }
 

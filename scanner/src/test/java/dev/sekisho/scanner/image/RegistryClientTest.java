@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * local {@link HttpServer}. Pulling real images is proven by {@code RegistryClientIT}.
  */
 class RegistryClientTest {
-  private static final String MANIFEST =
+  /** An OCI manifest with an empty config and no layers. */
+  static final String MANIFEST =
       """
       {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
        "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":2},
@@ -68,7 +69,8 @@ class RegistryClientTest {
         });
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, String body)
+  /** Answers {@code exchange} with a status and a body (none when empty). */
+  static void send(HttpExchange exchange, int status, String contentType, String body)
       throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     if (contentType != null) {

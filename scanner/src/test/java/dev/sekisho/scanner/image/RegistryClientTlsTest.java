@@ -1,9 +1,10 @@
 package dev.sekisho.scanner.image;
 
+import static dev.sekisho.scanner.image.RegistryClientTest.MANIFEST;
+import static dev.sekisho.scanner.image.RegistryClientTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -27,13 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * bundle, and credentials never sent in clear text when the registry points elsewhere over HTTP.
  */
 class RegistryClientTlsTest {
-  private static final String MANIFEST =
-      """
-      {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
-       "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":2},
-       "layers":[]}"""
-          .formatted("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
-
   @TempDir Path dir;
   private TestCertificates certificates;
   private HttpsServer registryServer;
@@ -72,18 +66,6 @@ class RegistryClientTlsTest {
   void stop() {
     registryServer.stop(0);
     plainServer.stop(0);
-  }
-
-  private static void send(HttpExchange ex, int status, String contentType, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    if (contentType != null) {
-      ex.getResponseHeaders().add("Content-Type", contentType);
-    }
-    ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-    if (bytes.length > 0) {
-      ex.getResponseBody().write(bytes);
-    }
   }
 
   /** A registry that wants a bearer token from {@code realm} for manifests and answers with one. */

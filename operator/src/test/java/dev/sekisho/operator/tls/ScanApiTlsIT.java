@@ -72,6 +72,22 @@ class ScanApiTlsIT {
     return published(ns, CONFIGMAP);
   }
 
+  /** The operator's certificate Secret in {@code ns}, as an earlier run would have left it. */
+  private void createCertSecret(String ns, Map<String, String> data) {
+    admin
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName(SECRET)
+                .withNamespace(ns)
+                .endMetadata()
+                .withStringData(data)
+                .build())
+        .create();
+  }
+
   private String published(String ns, String name) {
     ConfigMap cm = admin.configMaps().inNamespace(ns).withName(name).get();
     return cm == null || cm.getData() == null ? null : cm.getData().get("ca.crt");
@@ -147,23 +163,13 @@ class ScanApiTlsIT {
     List<String> hosts = List.of("sekisho-scan-api", "sekisho-scan-api." + ns + ".svc");
     PemKeyPair ca = CertificateIssuer.newAuthority("test-ca", now, Duration.ofDays(3650));
     PemKeyPair expiring = CertificateIssuer.issueServing(ca, hosts, now, Duration.ofDays(3));
-    admin
-        .secrets()
-        .inNamespace(ns)
-        .resource(
-            new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                .withName(SECRET)
-                .withNamespace(ns)
-                .endMetadata()
-                .withStringData(
-                    Map.of(
-                        "ca.crt", ca.certificatePem(),
-                        "ca.key", ca.privateKeyPem(),
-                        "tls.crt", expiring.certificatePem(),
-                        "tls.key", expiring.privateKeyPem()))
-                .build())
-        .create();
+    createCertSecret(
+        ns,
+        Map.of(
+            "ca.crt", ca.certificatePem(),
+            "ca.key", ca.privateKeyPem(),
+            "tls.crt", expiring.certificatePem(),
+            "tls.key", expiring.privateKeyPem()));
 
     ServingMaterial m =
         new ManagedCertificates(admin, ns, SECRET, hosts, CaPolicy.DEFAULT, Clock.systemUTC())
@@ -226,19 +232,7 @@ class ScanApiTlsIT {
     Instant start = Instant.now();
     // a CA with 60 days left: less than the default 365 days before renewal
     PemKeyPair old = CertificateIssuer.newAuthority("old-ca", start, Duration.ofDays(60));
-    admin
-        .secrets()
-        .inNamespace(ns)
-        .resource(
-            new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                .withName(SECRET)
-                .withNamespace(ns)
-                .endMetadata()
-                .withStringData(
-                    Map.of("ca.crt", old.certificatePem(), "ca.key", old.privateKeyPem()))
-                .build())
-        .create();
+    createCertSecret(ns, Map.of("ca.crt", old.certificatePem(), "ca.key", old.privateKeyPem()));
     MutableClock clock = new MutableClock(start);
     String configMap = "rotated-ca";
     try (RunningOperator rotating =

@@ -26,6 +26,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -123,11 +124,14 @@ public final class ArtifactInspector {
               return t;
             });
     try {
-      List<Future<LayerResult>> futures = new ArrayList<>();
+      List<Future<LayerResult>> futures = new ArrayList<>(layers.size());
       for (int i = 0; i < layers.size(); i++) {
-        int index = i;
-        LayerInfo layer = layers.get(i);
-        futures.add(
+        futures.add(null);
+      }
+      for (int index : largestFirst(layers)) {
+        LayerInfo layer = layers.get(index);
+        futures.set(
+            index,
             pool.submit(() -> readLayer(source, image, index, layer, cache, walker, options)));
       }
       List<LayerResult> results = new ArrayList<>(layers.size());
@@ -154,6 +158,25 @@ public final class ArtifactInspector {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * The order in which to start the layers: largest blob first. With fewer threads than layers, a
+   * large layer started last (a data or application layer on top of the base, say) would run alone
+   * on one thread while the others sit idle; starting the longest jobs first keeps every thread
+   * busy to the end (the classic longest-processing-time rule, with the blob size as the estimate).
+   * Equal sizes keep the image's order. Results are still merged in the image's order.
+   */
+  static List<Integer> largestFirst(List<LayerInfo> layers) {
+    List<Integer> order = new ArrayList<>(layers.size());
+    for (int i = 0; i < layers.size(); i++) {
+      order.add(i);
+    }
+    order.sort(
+        Comparator.comparingLong((Integer i) -> layers.get(i).size())
+            .reversed()
+            .thenComparingInt(i -> i));
+    return order;
   }
 
   private LayerResult readLayer(

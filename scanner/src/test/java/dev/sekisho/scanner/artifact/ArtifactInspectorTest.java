@@ -198,6 +198,41 @@ class ArtifactInspectorTest {
     assertThat(a2.packages()).isEqualTo(a1.packages());
   }
 
+  @Test
+  void largestLayersStartFirstAndEqualSizesKeepTheImageOrder() {
+    List<LayerInfo> layers =
+        List.of(
+            layer("sha256:a", 10),
+            layer("sha256:b", 300),
+            layer("sha256:c", 40),
+            layer("sha256:d", 300),
+            layer("sha256:e", 0));
+    assertThat(ArtifactInspector.largestFirst(layers)).containsExactly(1, 3, 2, 0, 4);
+    assertThat(ArtifactInspector.largestFirst(List.of())).isEmpty();
+  }
+
+  @Test
+  void layersAreReadLargestFirstButMergedInTheImageOrder() throws IOException {
+    List<String> opened = new CopyOnWriteArrayList<>();
+    Inventory inv =
+        inspectCounting(
+            new ArtifactInspector(), "a", options(null, null).withParallelism(1), opened);
+    List<String> bySize =
+        Stream.of(base.blob(), appA.blob())
+            .sorted((x, y) -> Long.compare(y.size(), x.size()))
+            .map(Blob::digest)
+            .toList();
+    assertThat(base.blob().size()).isNotEqualTo(appA.blob().size());
+    assertThat(opened).containsExactlyElementsOf(bySize);
+    // merged in the image's order: the upper layer's libc replaces the base's, its whiteout
+    // removes old.pkgs
+    assertThat(packages(inv)).containsExactly("a@1", "libc@2.36-fixed", "zlib@1.2");
+  }
+
+  private static LayerInfo layer(String digest, long size) {
+    return new LayerInfo(digest, null, size, "application/vnd.oci.image.layer.v1.tar", null);
+  }
+
   private Inventory inspectCounting(
       ArtifactInspector inspector, String tag, InspectOptions options, List<String> opened)
       throws IOException {

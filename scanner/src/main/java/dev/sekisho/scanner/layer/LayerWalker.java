@@ -89,8 +89,10 @@ public final class LayerWalker {
     Map<String, AnalysisResult> results = new TreeMap<>();
     TreeSet<String> whiteouts = new TreeSet<>();
     TreeSet<String> opaque = new TreeSet<>();
-    TreeSet<String> files = new TreeSet<>();
-    TreeSet<String> dirs = new TreeSet<>();
+    // every path of the layer: appended in tar order, sorted once at the end (cheaper than a
+    // sorted set for tens of thousands of entries, which arrive nearly sorted)
+    List<String> files = new ArrayList<>();
+    List<String> dirs = new ArrayList<>();
     List<ScanWarning> warnings = new ArrayList<>();
     Map<String, FileInfo> regular = new HashMap<>();
     List<PendingLink> pending = new ArrayList<>();
@@ -117,9 +119,23 @@ public final class LayerWalker {
         results,
         List.copyOf(whiteouts),
         List.copyOf(opaque),
-        List.copyOf(files),
-        List.copyOf(dirs),
+        sortedDistinct(files),
+        sortedDistinct(dirs),
         warnings);
+  }
+
+  /** The strings sorted, each once. */
+  static List<String> sortedDistinct(List<String> strings) {
+    strings.sort(null);
+    List<String> out = new ArrayList<>(strings.size());
+    String previous = null;
+    for (String s : strings) {
+      if (!s.equals(previous)) {
+        out.add(s);
+        previous = s;
+      }
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -148,8 +164,8 @@ public final class LayerWalker {
       Map<String, AnalysisResult> results,
       TreeSet<String> whiteouts,
       TreeSet<String> opaque,
-      TreeSet<String> files,
-      TreeSet<String> dirs,
+      List<String> files,
+      List<String> dirs,
       Map<String, FileInfo> regular,
       List<PendingLink> pending)
       throws IOException {
@@ -377,6 +393,14 @@ public final class LayerWalker {
     if (name == null) {
       return "";
     }
+    // Fast path: most names are clean already, or clean but for a directory's trailing slash.
+    int end = name.length();
+    while (end > 0 && name.charAt(end - 1) == '/') {
+      end--;
+    }
+    if (isClean(name, end)) {
+      return end == name.length() ? name : name.substring(0, end);
+    }
     String[] parts = name.split("/");
     List<String> out = new ArrayList<>(parts.length);
     for (String p : parts) {
@@ -392,6 +416,29 @@ public final class LayerWalker {
       out.add(p);
     }
     return String.join("/", out);
+  }
+
+  /**
+   * Whether {@code name[0, end)} is non-empty, has no leading slash and no empty, "." or ".."
+   * component: a name {@link #normalize} would return unchanged.
+   */
+  private static boolean isClean(String name, int end) {
+    if (end == 0 || name.charAt(0) == '/') {
+      return false;
+    }
+    int start = 0;
+    for (int i = 0; i <= end; i++) {
+      if (i == end || name.charAt(i) == '/') {
+        int length = i - start;
+        if (length == 0
+            || (name.charAt(start) == '.'
+                && (length == 1 || (length == 2 && name.charAt(start + 1) == '.')))) {
+          return false;
+        }
+        start = i + 1;
+      }
+    }
+    return true;
   }
 
   /** Remembers a failure of the underlying stream, so it is not mistaken for an analyzer's bug. */

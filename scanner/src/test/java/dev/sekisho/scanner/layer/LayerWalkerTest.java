@@ -256,12 +256,33 @@ class LayerWalkerTest {
   }
 
   @Test
+  void pathListsAreSortedWithEachPathOnce() {
+    List<String> paths = new java.util.ArrayList<>(List.of("b/x", "a", "b", "a", "b/x", "a/z"));
+    assertThat(LayerWalker.sortedDistinct(paths)).containsExactly("a", "a/z", "b", "b/x");
+    assertThat(LayerWalker.sortedDistinct(new java.util.ArrayList<>())).isEmpty();
+  }
+
+  @Test
   void normalizesEntryNames() {
     assertThat(LayerWalker.normalize("./a/b/")).isEqualTo("a/b");
     assertThat(LayerWalker.normalize("/a//./b")).isEqualTo("a/b");
     assertThat(LayerWalker.normalize("../../etc/passwd")).isEqualTo("etc/passwd");
     assertThat(LayerWalker.normalize("a/../b")).isEqualTo("b");
     assertThat(LayerWalker.normalize("./")).isEmpty();
+    assertThat(LayerWalker.normalize("/")).isEmpty();
+    assertThat(LayerWalker.normalize("")).isEmpty();
+    // already clean, or clean but for a directory's trailing slashes
+    assertThat(LayerWalker.normalize("usr/lib/x")).isEqualTo("usr/lib/x");
+    assertThat(LayerWalker.normalize("usr/lib/")).isEqualTo("usr/lib");
+    assertThat(LayerWalker.normalize("usr/lib//")).isEqualTo("usr/lib");
+    assertThat(LayerWalker.normalize(".wh..wh..opq")).isEqualTo(".wh..wh..opq");
+    assertThat(LayerWalker.normalize("a/.../b")).isEqualTo("a/.../b");
+    assertThat(LayerWalker.normalize("a/.hidden/..x")).isEqualTo("a/.hidden/..x");
+    // a "." or ".." anywhere, or an empty component, takes the full path
+    assertThat(LayerWalker.normalize("a/.")).isEqualTo("a");
+    assertThat(LayerWalker.normalize("a/b/../")).isEqualTo("a");
+    assertThat(LayerWalker.normalize("a//b")).isEqualTo("a/b");
+    assertThat(LayerWalker.normalize("..")).isEmpty();
   }
 
   @Test

@@ -11,12 +11,44 @@ import java.util.regex.Pattern;
  * character is literal. Matching is case-sensitive and anchored at both ends.
  */
 public final class Glob {
+  /**
+   * How a glob is matched: most globs in use are a literal, a literal followed by {@code **}, or a
+   * literal between two {@code **} ({@code usr/share/doc/**}, {@code **}{@code /node_modules/**}),
+   * which are plain string tests; only the others run the regex. Globs are matched once per file of
+   * an image, so this matters.
+   */
+  private enum Shape {
+    EQUALS,
+    STARTS_WITH,
+    ENDS_WITH,
+    CONTAINS,
+    REGEX
+  }
+
   private final String text;
   private final Pattern pattern;
+  private final Shape shape;
+  private final String literal;
 
   private Glob(String text, Pattern pattern) {
     this.text = text;
     this.pattern = pattern;
+    boolean any = text.equals("**");
+    boolean leading = !any && text.startsWith("**");
+    boolean trailing = !any && text.endsWith("**");
+    String middle = any ? "" : text.substring(leading ? 2 : 0, text.length() - (trailing ? 2 : 0));
+    if (!isLiteral(middle)) {
+      this.shape = Shape.REGEX;
+    } else if (leading && trailing) {
+      this.shape = Shape.CONTAINS;
+    } else if (leading) {
+      this.shape = Shape.ENDS_WITH;
+    } else if (trailing || any) {
+      this.shape = Shape.STARTS_WITH;
+    } else {
+      this.shape = Shape.EQUALS;
+    }
+    this.literal = middle;
   }
 
   /**
@@ -84,6 +116,20 @@ public final class Glob {
 
   /** Whether the whole of {@code value} matches. A null value never matches. */
   public boolean matches(String value) {
+    if (value == null) {
+      return false;
+    }
+    return switch (shape) {
+      case EQUALS -> value.equals(literal);
+      case STARTS_WITH -> value.startsWith(literal);
+      case ENDS_WITH -> value.endsWith(literal);
+      case CONTAINS -> value.contains(literal);
+      case REGEX -> pattern.matcher(value).matches();
+    };
+  }
+
+  /** {@link #matches} always by the regex: the reference the string tests are checked against. */
+  boolean matchesByRegex(String value) {
     return value != null && pattern.matcher(value).matches();
   }
 

@@ -30,7 +30,9 @@ public final class SecretAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: third-party dependency trees are no longer scanned (cached results of 1 would keep
+    // their findings)
+    return 2;
   }
 
   @Override

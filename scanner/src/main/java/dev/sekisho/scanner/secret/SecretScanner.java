@@ -41,10 +41,34 @@ public final class SecretScanner {
   static final int WINDOW = 1024;
 
   /**
-   * Paths (without leading slash) never scanned by default: documentation and package databases.
+   * Paths (without leading slash) never scanned by default: documentation, package databases, and
+   * the trees where package managers install third-party code (npm's {@code node_modules}, Python's
+   * {@code site-packages} and standard library, the Go toolchain and module cache, Ruby gems).
+   *
+   * <p>Third-party trees are skipped as gitleaks' and Trivy's default allow-lists skip them: what
+   * they hold was published by others (their test keys, example tokens and fixtures are the bulk of
+   * the false positives on real images) and they are much of an image's text. The image's own
+   * files, including its lock files and {@code .npmrc}, are still scanned.
    */
   public static final List<String> DEFAULT_SKIP_PATHS =
       List.of(
+          "node_modules/**",
+          "**/node_modules/**",
+          "bower_components/**",
+          "**/bower_components/**",
+          "opt/yarn-v*/**",
+          "**/site-packages/**",
+          "**/dist-packages/**",
+          "usr/lib/python*/**",
+          "usr/lib64/python*/**",
+          "usr/local/lib/python*/**",
+          "usr/local/go/**",
+          "usr/lib/go-*/**",
+          "go/pkg/mod/**",
+          "**/go/pkg/mod/**",
+          "var/lib/gems/**",
+          "usr/local/bundle/**",
+          "**/vendor/bundle/**",
           "usr/share/doc/**",
           "usr/share/man/**",
           "usr/share/info/**",

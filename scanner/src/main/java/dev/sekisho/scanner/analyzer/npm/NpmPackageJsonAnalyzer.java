@@ -1,8 +1,12 @@
 package dev.sekisho.scanner.analyzer.npm;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sekisho.scanner.analyzer.AnalysisInput;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
@@ -16,7 +20,10 @@ import java.util.List;
  * Other package.json files inside a package (test fixtures, sub-builds) are not packages.
  */
 public final class NpmPackageJsonAnalyzer implements Analyzer {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Field names are not interned: tens of thousands of package.json files bring many distinct keys.
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build());
   private static final String NODE_MODULES = "node_modules/";
   private static final long MAX_SIZE = 8L * 1024 * 1024;
 
@@ -48,16 +55,36 @@ public final class NpmPackageJsonAnalyzer implements Analyzer {
     return parts.length == 2 && parts[0].startsWith("@") && !parts[1].isEmpty();
   }
 
+  /**
+   * Reads only the top-level {@code name}, {@code version}, {@code license} and {@code licenses} of
+   * the document, streaming past everything else (READMEs, scripts, dependency maps): an image has
+   * tens of thousands of these files. Values are read as a tree would give them: the last of
+   * duplicate keys wins, a number or boolean counts as its text, an object or array as empty.
+   */
   @Override
   public AnalysisResult analyze(AnalysisInput input) throws IOException {
-    JsonNode json;
-    try {
-      json = JSON.readTree(input.stream());
+    String name = null;
+    String version = null;
+    ObjectNode licenseFields = JSON.createObjectNode();
+    try (JsonParser parser = JSON.createParser(input.stream())) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        // not an object (or empty): read to the end of the value for the syntax check
+        parser.skipChildren();
+        return AnalysisResult.EMPTY;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (field) {
+          case "name" -> name = text(parser, value);
+          case "version" -> version = text(parser, value);
+          case "license", "licenses" -> licenseFields.set(field, JSON.readTree(parser));
+          default -> parser.skipChildren();
+        }
+      }
     } catch (JacksonException e) {
       return AnalysisResult.ofPackages(null, List.of(input.cannotParse(e.getOriginalMessage())));
     }
-    String name = json == null ? null : json.path("name").asText(null);
-    String version = json == null ? null : json.path("version").asText(null);
     if (name == null || name.isEmpty() || version == null || version.isEmpty()) {
       // package.json files without name or version are not published packages
       return AnalysisResult.EMPTY;
@@ -65,7 +92,16 @@ public final class NpmPackageJsonAnalyzer implements Analyzer {
     return AnalysisResult.ofPackages(
         List.of(
             NpmPackageJson.toPackage(
-                name, version, NpmPackageJson.licenses(json), input.location())),
+                name, version, NpmPackageJson.licenses(licenseFields), input.location())),
         null);
+  }
+
+  /** A value as {@link JsonNode#asText(String)} with a null default gives it. */
+  private static String text(JsonParser parser, JsonToken value) throws IOException {
+    if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+      parser.skipChildren();
+      return "";
+    }
+    return value == JsonToken.VALUE_NULL ? null : parser.getText();
   }
 }

@@ -70,6 +70,41 @@ class NpmAnalyzerTest {
   }
 
   @Test
+  void onlyTopLevelFieldsCountAsATreeWouldReadThem() throws IOException {
+    assertThat(
+            one(
+                """
+                {"description": {"name": "nested", "version": "9"},
+                 "readme": "# a long README", "dependencies": {"b": "^1"},
+                 "name": "first", "version": 2, "name": "a",
+                 "licenses": [{"type": "MIT"}, "ISC"], "license": {"type": "BSD-2-Clause"}}
+                """))
+        .extracting(Package::name, Package::version, Package::licenses)
+        .containsExactly("a", "2", List.of("BSD-2-Clause", "MIT", "ISC"));
+    assertThat(nothing("[\"name\", \"version\"]")).isTrue();
+    assertThat(nothing("")).isTrue();
+    assertThat(nothing("{\"name\": \"a\", \"version\": null}")).isTrue();
+    assertThat(nothing("{\"name\": \"a\", \"version\": {\"v\": \"1\"}}")).isTrue();
+  }
+
+  private Package one(String json) throws IOException {
+    AnalysisResult result = analyzeText(json);
+    assertThat(result.warnings()).isEmpty();
+    assertThat(result.packages()).hasSize(1);
+    return result.packages().get(0);
+  }
+
+  private boolean nothing(String json) throws IOException {
+    AnalysisResult result = analyzeText(json);
+    return result.packages().isEmpty() && result.warnings().isEmpty();
+  }
+
+  private AnalysisResult analyzeText(String json) throws IOException {
+    return FixtureInput.of("app/node_modules/a/package.json", json.getBytes(StandardCharsets.UTF_8))
+        .analyzeWith(packageJson);
+  }
+
+  @Test
   void wantsPackageDirectoriesOnly() {
     FileInfo f = new FileInfo(100, 0644);
     assertThat(packageJson.required("app/node_modules/a/package.json", f)).isTrue();

@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -114,6 +115,19 @@ public final class FileLayerCache implements LayerCache {
     }
   }
 
+  /**
+   * Gzip at its fastest level: entries are written on every cold scan, inside its time, and the
+   * JSON of a layer of tens of thousands of files compresses nearly as well at level 1 as at the
+   * default 6, at a fraction of the CPU.
+   */
+  private static OutputStream fastGzip(OutputStream out) throws IOException {
+    return new GZIPOutputStream(out, 1 << 16) {
+      {
+        def.setLevel(Deflater.BEST_SPEED);
+      }
+    };
+  }
+
   @Override
   public void put(String layerDigest, List<Analyzer> analyzers, LayerResult result) {
     Path file;
@@ -127,7 +141,7 @@ public final class FileLayerCache implements LayerCache {
     try {
       Files.createDirectories(file.getParent());
       tmp = Files.createTempFile(file.getParent(), ".tmp-", ".json.gz");
-      try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      try (OutputStream out = fastGzip(Files.newOutputStream(tmp))) {
         JSON.writeValue(
             out, new Entry(FORMAT, layerDigest, LayerCache.analyzersKey(analyzers), result));
       }

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
-/** Opens the vulnerability database for a scan, updating it first when it is missing or stale. */
+/** Prepares and opens the vulnerability database for a scan, updating it when missing or stale. */
 final class Databases {
   private final CliContext context;
   private final DbOptions options;
@@ -21,11 +23,11 @@ final class Databases {
   }
 
   /**
-   * The database to scan with. Missing: downloaded, unless --offline or --skip-db-update (then an
-   * infrastructure error). Stale: updated when allowed, else (or when the update fails) used with a
-   * warning.
+   * Makes sure there is a database to scan with and returns its directory. Missing: downloaded,
+   * unless --offline or --skip-db-update (then an infrastructure error). Stale: updated when
+   * allowed, else (or when the update fails) used as it is; {@link #warnIfStale} then says so.
    */
-  VulnDatabase openForScan(boolean offline, boolean skipUpdate) throws IOException {
+  Path prepareForScan(boolean offline, boolean skipUpdate) throws IOException {
     Path dir = options.directory(context);
     boolean mayUpdate = !offline && !skipUpdate;
     if (!Files.isRegularFile(VulnDatabase.databaseFile(dir))) {
@@ -51,14 +53,63 @@ final class Databases {
         warn("database update failed, scanning with the old database: " + e.getMessage());
       }
     }
-    VulnDatabase db;
+    return dir;
+  }
+
+  /**
+   * Opens the prepared database on a thread of its own, so that the first connection's cost
+   * (loading SQLite's driver and native library: 0.1 s with the launcher's class-data archive,
+   * about half a second without) overlaps the reading of the image. Prints nothing; {@link #await}
+   * gives the database or the failure.
+   */
+  static CompletableFuture<VulnDatabase> openInBackground(Path dir) {
+    CompletableFuture<VulnDatabase> opening = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                opening.complete(VulnDatabase.open(dir));
+              } catch (Throwable e) {
+                opening.completeExceptionally(e);
+              }
+            },
+            "sekisho-db-open");
+    thread.setDaemon(true);
+    thread.start();
+    return opening;
+  }
+
+  /** The database {@link #openInBackground} opened, or its failure as an infrastructure error. */
+  static VulnDatabase await(CompletableFuture<VulnDatabase> opening) throws IOException {
     try {
-      db = VulnDatabase.open(dir);
-    } catch (IOException e) {
-      throw new InfrastructureException(e.getMessage(), e);
+      return opening.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new InfrastructureException(cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while opening the vulnerability database", e);
     }
+  }
+
+  /** Closes the database {@link #openInBackground} opens once it is open (when nobody took it). */
+  static void closeWhenOpen(CompletableFuture<VulnDatabase> opening) {
+    opening.thenAccept(
+        db -> {
+          try {
+            db.close();
+          } catch (IOException ignored) {
+            // the scan failed already; a read-only connection has nothing to lose
+          }
+        });
+  }
+
+  /** Warns when the database is older than --db-max-age allows. */
+  void warnIfStale(VulnDatabase db) throws IOException {
     db.info().staleWarning(options.maxAge(), context.clock().instant()).ifPresent(this::warn);
-    return db;
   }
 
   private Optional<String> stale(Path dir) throws IOException {

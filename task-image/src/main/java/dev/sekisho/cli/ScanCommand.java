@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -104,23 +105,36 @@ final class ScanCommand implements Callable<Integer> {
     Progress progress = new Progress(context);
     Instant now = context.clock().instant();
     Databases databases = new Databases(context, db, progress);
-    try (VulnDatabase vdb = databases.openForScan(offline, skipDbUpdate)) {
-      InspectOptions inspect = image.inspectOptions(context, progress);
-      Inventory inventory = Inventories.read(parsed, inspect);
-      progress.step("matching " + inventory.packages().size() + " packages");
-      ScanReport report = ImageScan.report(inventory, vdb, now);
-      if (!policies.isEmpty()) {
-        // no OCI base-image annotation: compare leading layers with the allowed base images
-        report = ImageScan.identifyBaseImage(report, policies, baseImages(inspect));
+    try {
+      CompletableFuture<VulnDatabase> opening =
+          Databases.openInBackground(databases.prepareForScan(offline, skipDbUpdate));
+      InspectOptions inspect;
+      Inventory inventory;
+      try {
+        inspect = image.inspectOptions(context, progress);
+        inventory = Inventories.read(parsed, inspect);
+      } catch (IOException | RuntimeException e) {
+        Databases.closeWhenOpen(opening);
+        throw e;
       }
-      Evaluation evaluation = policies.isEmpty() ? null : ImageScan.evaluate(report, policies, now);
-      progress.done();
-      ReportInput input = new ReportInput(report, evaluation);
-      new ReportOutput(context).write(input, destinations);
-      if (!output.quiet) {
-        context.err().println(SummaryLine.render(input));
+      try (VulnDatabase vdb = Databases.await(opening)) {
+        databases.warnIfStale(vdb);
+        progress.step("matching " + inventory.packages().size() + " packages");
+        ScanReport report = ImageScan.report(inventory, vdb, now);
+        if (!policies.isEmpty()) {
+          // no OCI base-image annotation: compare leading layers with the allowed base images
+          report = ImageScan.identifyBaseImage(report, policies, baseImages(inspect));
+        }
+        Evaluation evaluation =
+            policies.isEmpty() ? null : ImageScan.evaluate(report, policies, now);
+        progress.done();
+        ReportInput input = new ReportInput(report, evaluation);
+        new ReportOutput(context).write(input, destinations);
+        if (!output.quiet) {
+          context.err().println(SummaryLine.render(input));
+        }
+        return evaluation == null ? ExitCode.PASS.code() : ExitCode.of(evaluation.verdict()).code();
       }
-      return evaluation == null ? ExitCode.PASS.code() : ExitCode.of(evaluation.verdict()).code();
     } finally {
       progress.done();
     }

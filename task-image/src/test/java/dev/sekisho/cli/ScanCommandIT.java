@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sekisho.scanner.report.sarif.SarifSchema;
 import dev.sekisho.scanner.vulndb.OsvFixtures;
+import dev.sekisho.scanner.vulndb.VulnDatabase;
 import dev.sekisho.testkit.fixtures.FixtureBuild;
 import dev.sekisho.testkit.fixtures.FixtureImage;
 import dev.sekisho.testkit.fixtures.Fixtures;
@@ -19,6 +20,9 @@ import dev.sekisho.testkit.registry.TestRegistry;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -268,6 +272,33 @@ class ScanCommandIT {
             "127.0.0.1:" + closedPort + "/nothing/here:1");
     assertThat(unreachable.exitCode()).as(unreachable.err()).isEqualTo(3);
     assertThat(unreachable.err()).startsWith("sekisho: error: ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aDatabaseOfAnotherSchemaIsAnInfrastructureErrorAfterTheImageIsRead(Fixtures fixtures)
+      throws Exception {
+    // the database opens while the image is read (SQLite's first connection is slow): its
+    // failure still ends the scan with the database's own message
+    Path old = Files.createDirectories(work.resolve("old-schema-db"));
+    Files.copy(VulnDatabase.databaseFile(db), VulnDatabase.databaseFile(old));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + VulnDatabase.databaseFile(old));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE meta SET value='1' WHERE key='schema_version'");
+    }
+    CliRun r =
+        CliRun.run(
+            env,
+            "scan",
+            "--db",
+            old.toString(),
+            "--offline",
+            fixtures.get(FixtureImage.ALPINE).ociReference());
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+    assertThat(r.err())
+        .startsWith("sekisho: error: ")
+        .contains("has schema version 1", "run `sekisho db update`")
+        .doesNotContain("\tat ");
   }
 
   @Test

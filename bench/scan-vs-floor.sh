@@ -6,7 +6,8 @@
 # Debian's docker-registry on 127.0.0.1 (random port, temporary storage), pushes both tags with
 # skopeo, imports a generated OSV data set, then measures, RUNS times each, interleaved:
 #   floor-seq    fetch every layer blob over HTTP and gunzip it to /dev/null, one after the other
-#   floor-par    the same, PARALLEL layers at once (the scanner's default parallelism)
+#   floor-par    the same, PARALLEL layers at once (the scanner's default parallelism), largest
+#                blob first (as the scanner schedules them)
 #   scan-cold    sekisho scan docker://…/bench/IMAGE:a, empty layer cache
 #   scan-warm    the same again, layer cache filled
 #   scan-b-warm  sekisho scan …/bench/IMAGE:b (shares all but its top layer with :a), cache warm
@@ -112,6 +113,8 @@ manifest() {
     "http://$registry/v2/$repo/manifests/$1"
 }
 mapfile -t layers_a < <(manifest a | jq -r '.layers[].digest')
+# the parallel floor starts the largest blobs first, as the scanner does (a fair schedule for both)
+mapfile -t layers_by_size < <(manifest a | jq -r '.layers | sort_by(-.size) | .[].digest')
 top_b="$(manifest b | jq -r '.layers[-1].digest')"
 blob_url="http://$registry/v2/$repo/blobs"
 
@@ -138,7 +141,8 @@ measure() {
 fetch_one='set -o pipefail; curl -sfS "$0" | gzip -dc >/dev/null'
 export blob_url parallel fetch_one
 layers_str="${layers_a[*]}"
-export layers_str
+layers_by_size_str="${layers_by_size[*]}"
+export layers_str layers_by_size_str
 
 scan_cmd() { # scan_cmd TAG: sets cmd to the sekisho command line that scans bench/IMAGE:TAG
   cmd=("$root/sekisho" scan "docker://$registry/$repo:$1" --insecure-registry "$registry" \
@@ -162,7 +166,7 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq "$runs"); do
   echo "run $run/$runs" >&2
   measure "$run" floor-seq bash -c 'for d in $layers_str; do bash -c "$fetch_one" "$blob_url/$d"; done'
-  measure "$run" floor-par bash -c 'printf "$blob_url/%s\n" $layers_str | xargs -P "$parallel" -n 1 bash -c "$fetch_one"'
+  measure "$run" floor-par bash -c 'printf "$blob_url/%s\n" $layers_by_size_str | xargs -P "$parallel" -n 1 bash -c "$fetch_one"'
   measure "$run" floor-top-b bash -c "$fetch_one" "$blob_url/$top_b"
   if ((!floor_only)); then
     rm -rf "$XDG_CACHE_HOME"

@@ -100,6 +100,7 @@ class TaskImageIT {
     assertThat(launcher.getMode() & 0755).isEqualTo(0755);
     assertThat(new String(contents.get("usr/local/bin/sekisho"), StandardCharsets.UTF_8))
         .contains("dev.sekisho.cli.Main");
+    assertThat(files).as("JIT directives in the image").containsKey("app/jit-directives.json");
     String classpath = new String(contents.get("app/jib-classpath-file"), StandardCharsets.UTF_8);
     assertThat(classpath).contains("picocli").contains("sekisho-scanner");
     // Readable by any UID (OpenShift assigns one): nothing the app needs is owner-only.

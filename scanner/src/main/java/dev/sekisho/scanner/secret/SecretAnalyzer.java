@@ -31,8 +31,8 @@ public final class SecretAnalyzer implements Analyzer {
   @Override
   public int version() {
     // 2: third-party dependency trees are no longer scanned (cached results of 1 would keep
-    // their findings)
-    return 2;
+    // their findings); 3: Bundler's config in the Ruby image's gem home is scanned again
+    return 3;
   }
 
   @Override

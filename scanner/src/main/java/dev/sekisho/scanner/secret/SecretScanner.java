@@ -67,7 +67,9 @@ public final class SecretScanner {
           "go/pkg/mod/**",
           "**/go/pkg/mod/**",
           "var/lib/gems/**",
-          "usr/local/bundle/**",
+          // the Ruby image's gem home; its config (private gem servers' credentials) is scanned
+          "usr/local/bundle/gems/**",
+          "usr/local/bundle/bundler/gems/**",
           "**/vendor/bundle/**",
           "usr/share/doc/**",
           "usr/share/man/**",

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CLI configures logging, the library never does: quiet by default (warnings and errors on
- * stderr, from logback.xml), debug for Sekisho's own loggers with {@code -v}.
+ * stderr, set up by {@link CliLogConfigurator}), debug for Sekisho's own loggers with {@code -v}.
  */
 final class LogConfig {
   private LogConfig() {}

@@ -2,6 +2,7 @@ package dev.sekisho.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * the environment and YAML lists (or comma separated strings) in the file.
  */
 final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** Made on first use: most runs have no config file, and every command starts here. */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+  }
 
   private final Map<String, String> env;
   private final JsonNode config;
@@ -58,12 +62,12 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
       if (required) {
         throw new UserInputException("config file " + file + " does not exist");
       }
-      return new ConfigDefaults(context.env(), YAML.createObjectNode(), null);
+      return new ConfigDefaults(context.env(), JsonNodeFactory.instance.objectNode(), null);
     }
     try {
-      JsonNode node = YAML.readTree(file.toFile());
+      JsonNode node = Yaml.MAPPER.readTree(file.toFile());
       if (node == null || node.isMissingNode() || node.isNull()) {
-        node = YAML.createObjectNode();
+        node = JsonNodeFactory.instance.objectNode();
       }
       if (!node.isObject()) {
         throw new UserInputException(

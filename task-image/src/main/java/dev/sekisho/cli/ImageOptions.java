@@ -1,5 +1,6 @@
 package dev.sekisho.cli;
 
+import dev.sekisho.scanner.analyzer.Analyzers;
 import dev.sekisho.scanner.artifact.InspectOptions;
 import dev.sekisho.scanner.image.CredentialStore;
 import dev.sekisho.scanner.image.ImageAccessException;
@@ -61,6 +62,14 @@ final class ImageOptions {
       description = "Extra CA certificates (PEM) to trust for registries; repeatable.")
   List<Path> caFiles = new ArrayList<>();
 
+  @Option(
+      names = "--secrets-in-dependencies",
+      description =
+          "Also look for secrets in third-party dependency trees (node_modules, site-packages,"
+              + " Python's and Go's own trees, Go's module cache, Ruby gems), which are skipped by"
+              + " default as gitleaks and Trivy skip them.")
+  boolean secretsInDependencies;
+
   /**
    * Parses the target and checks that a local file exists.
    *
@@ -107,6 +116,7 @@ final class ImageOptions {
       throw new UserInputException("invalid --platform '" + platform + "': " + e.getMessage(), e);
     }
     return InspectOptions.defaults()
+        .withAnalyzers(Analyzers.all(secretsInDependencies))
         .withPlatform(p)
         .withRegistry(registry)
         .withCacheDir(context.cacheHome().resolve("sekisho").resolve("layers"))

@@ -14,6 +14,7 @@ import dev.sekisho.scanner.analyzer.rpm.RpmAnalyzer;
 import dev.sekisho.scanner.analyzer.ruby.GemspecAnalyzer;
 import dev.sekisho.scanner.analyzer.rust.CargoAuditableAnalyzer;
 import dev.sekisho.scanner.secret.SecretAnalyzer;
+import dev.sekisho.scanner.secret.SecretScanner;
 import java.util.List;
 
 /**
@@ -25,6 +26,16 @@ public final class Analyzers {
 
   /** Every analyzer, in a stable order. */
   public static List<Analyzer> all() {
+    return all(false);
+  }
+
+  /**
+   * Every analyzer, in a stable order.
+   *
+   * @param secretsInDependencyTrees let the secret analyzer also read the third-party dependency
+   *     trees it skips by default ({@link SecretScanner#DEPENDENCY_TREES})
+   */
+  public static List<Analyzer> all(boolean secretsInDependencyTrees) {
     return List.of(
         new OsReleaseAnalyzer(),
         new DpkgAnalyzer(),
@@ -39,6 +50,8 @@ public final class Analyzers {
         new CargoAuditableAnalyzer(),
         new DotnetDepsAnalyzer(),
         new ComposerInstalledAnalyzer(),
-        new SecretAnalyzer());
+        secretsInDependencyTrees
+            ? SecretAnalyzer.includingDependencyTrees()
+            : new SecretAnalyzer());
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 /** Scans the contents of every text file of every layer for secrets ({@link SecretScanner}). */
 public final class SecretAnalyzer implements Analyzer {
   private final SecretScanner scanner;
+  private final String name;
 
   /** With the built-in rules and defaults. */
   public SecretAnalyzer() {
@@ -20,12 +21,26 @@ public final class SecretAnalyzer implements Analyzer {
   }
 
   public SecretAnalyzer(SecretScanner scanner) {
+    this(scanner, "secret");
+  }
+
+  private SecretAnalyzer(SecretScanner scanner, String name) {
     this.scanner = scanner;
+    this.name = name;
+  }
+
+  /**
+   * With the built-in rules and defaults, and also over the third-party dependency trees ({@link
+   * SecretScanner#DEPENDENCY_TREES}). Its own name, so that the layer cache keeps its results
+   * apart.
+   */
+  public static SecretAnalyzer includingDependencyTrees() {
+    return new SecretAnalyzer(SecretScanner.withDefaults(true), "secret-including-dependencies");
   }
 
   @Override
   public String name() {
-    return "secret";
+    return name;
   }
 
   @Override

@@ -41,16 +41,22 @@ public final class SecretScanner {
   static final int WINDOW = 1024;
 
   /**
-   * Paths (without leading slash) never scanned by default: documentation, package databases, and
-   * the trees where package managers install third-party code (npm's {@code node_modules}, Python's
-   * {@code site-packages} and standard library, the Go toolchain and module cache, Ruby gems).
-   *
-   * <p>Third-party trees are skipped as gitleaks' and Trivy's default allow-lists skip them: what
-   * they hold was published by others (their test keys, example tokens and fixtures are the bulk of
-   * the false positives on real images) and they are much of an image's text. The image's own
-   * files, including its lock files and {@code .npmrc}, are still scanned.
+   * Paths (without leading slash) never scanned by default: documentation and package databases,
+   * then {@link #DEPENDENCY_TREES}.
    */
-  public static final List<String> DEFAULT_SKIP_PATHS =
+  public static final List<String> DEFAULT_SKIP_PATHS;
+
+  /**
+   * The trees where package managers install third-party code (npm's {@code node_modules}, Python's
+   * {@code site-packages} and standard library, the Go toolchain and module cache, Ruby gems): part
+   * of {@link #DEFAULT_SKIP_PATHS}, scanned only on request ({@link #withDefaults(boolean)}).
+   *
+   * <p>They are skipped as gitleaks' and Trivy's default allow-lists skip them: what they hold was
+   * published by others (their test keys, example tokens and fixtures are the bulk of the false
+   * positives on real images) and they are much of an image's text. The image's own files,
+   * including its lock files and {@code .npmrc}, are still scanned.
+   */
+  public static final List<String> DEPENDENCY_TREES =
       List.of(
           "node_modules/**",
           "**/node_modules/**",
@@ -70,7 +76,10 @@ public final class SecretScanner {
           // the Ruby image's gem home; its config (private gem servers' credentials) is scanned
           "usr/local/bundle/gems/**",
           "usr/local/bundle/bundler/gems/**",
-          "**/vendor/bundle/**",
+          "**/vendor/bundle/**");
+
+  private static final List<String> DOCS_AND_DATABASES =
+      List.of(
           "usr/share/doc/**",
           "usr/share/man/**",
           "usr/share/info/**",
@@ -86,6 +95,12 @@ public final class SecretScanner {
           "var/cache/**",
           "proc/**",
           "sys/**");
+
+  static {
+    List<String> all = new ArrayList<>(DOCS_AND_DATABASES);
+    all.addAll(DEPENDENCY_TREES);
+    DEFAULT_SKIP_PATHS = List.copyOf(all);
+  }
 
   /** File names that are binary or media formats, by extension (checked before reading). */
   private static final Pattern BINARY_NAME =
@@ -152,10 +167,19 @@ public final class SecretScanner {
 
   /** The built-in rules with the default limits, skip list and allow-list. */
   public static SecretScanner withDefaults() {
+    return withDefaults(false);
+  }
+
+  /**
+   * The built-in rules with the default limits and allow-list.
+   *
+   * @param scanDependencyTrees also scan the {@link #DEPENDENCY_TREES}
+   */
+  public static SecretScanner withDefaults(boolean scanDependencyTrees) {
     return new SecretScanner(
         SecretRules.defaults(),
         DEFAULT_MAX_FILE_SIZE,
-        DEFAULT_SKIP_PATHS,
+        scanDependencyTrees ? DOCS_AND_DATABASES : DEFAULT_SKIP_PATHS,
         DEFAULT_ALLOWED_SUBSTRINGS,
         DEFAULT_ALLOWED_VALUES);
   }

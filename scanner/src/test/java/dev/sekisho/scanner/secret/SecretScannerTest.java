@@ -139,6 +139,18 @@ class SecretScannerTest {
     assertThat(SCANNER.wants(path, size)).isEqualTo(wanted);
   }
 
+  @Test
+  void dependencyTreesAreReadOnlyWhenAskedFor() {
+    String inDependency = "srv/app/node_modules/sdk/test/fixture.js";
+    assertThat(SecretScanner.withDefaults().wants(inDependency, 100)).isFalse();
+    assertThat(SecretScanner.withDefaults(true).wants(inDependency, 100)).isTrue();
+    // documentation and package databases stay skipped either way
+    assertThat(SecretScanner.withDefaults(true).wants("usr/share/doc/x/README", 100)).isFalse();
+    assertThat(SecretScanner.DEFAULT_SKIP_PATHS).containsAll(SecretScanner.DEPENDENCY_TREES);
+    assertThat(new SecretAnalyzer().name())
+        .isNotEqualTo(SecretAnalyzer.includingDependencyTrees().name());
+  }
+
   @ParameterizedTest(name = "entropy({0}) = {1}")
   @CsvSource({"aaaa, 0.0", "abab, 1.0", "abcd, 2.0", "abcdefgh, 3.0"})
   void shannonEntropy(String s, double bits) {

@@ -26,6 +26,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -124,10 +125,8 @@ public final class ArtifactInspector {
               return t;
             });
     try {
-      List<Future<LayerResult>> futures = new ArrayList<>(layers.size());
-      for (int i = 0; i < layers.size(); i++) {
-        futures.add(null);
-      }
+      // in the image's order, started largest first
+      List<Future<LayerResult>> futures = new ArrayList<>(Collections.nCopies(layers.size(), null));
       for (int index : largestFirst(layers)) {
         LayerInfo layer = layers.get(index);
         futures.set(

@@ -124,18 +124,9 @@ public final class LayerWalker {
         warnings);
   }
 
-  /** The strings sorted, each once. */
+  /** The strings sorted, each once (distinct on a sorted stream only compares neighbours). */
   static List<String> sortedDistinct(List<String> strings) {
-    strings.sort(null);
-    List<String> out = new ArrayList<>(strings.size());
-    String previous = null;
-    for (String s : strings) {
-      if (!s.equals(previous)) {
-        out.add(s);
-        previous = s;
-      }
-    }
-    return List.copyOf(out);
+    return strings.stream().sorted().distinct().toList();
   }
 
   /**

@@ -3,15 +3,12 @@ package dev.sekisho.cli;
 import static dev.sekisho.scanner.vulndb.OsvFixtures.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sekisho.scanner.vulndb.DatabaseFixtures;
 import dev.sekisho.scanner.vulndb.DatabaseUpdater;
 import dev.sekisho.scanner.vulndb.OsvFixtures;
-import dev.sekisho.scanner.vulndb.VulnDatabase;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -74,11 +71,7 @@ class DbCommandTest {
   @Test
   void aDatabaseOfAnotherSchemaVersionSaysToRebuild() throws Exception {
     Path db = database(Duration.ZERO);
-    try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + VulnDatabase.databaseFile(db));
-        Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE meta SET value='1' WHERE key='schema_version'");
-    }
+    DatabaseFixtures.setSchemaVersion(db, 1);
     CliRun r = info(db);
     assertThat(r.exitCode()).isGreaterThanOrEqualTo(2);
     assertThat(r.err())

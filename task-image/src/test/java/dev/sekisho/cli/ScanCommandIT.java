@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sekisho.scanner.report.sarif.SarifSchema;
+import dev.sekisho.scanner.vulndb.DatabaseFixtures;
 import dev.sekisho.scanner.vulndb.OsvFixtures;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
 import dev.sekisho.testkit.fixtures.FixtureBuild;
@@ -20,9 +21,6 @@ import dev.sekisho.testkit.registry.TestRegistry;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -281,11 +279,7 @@ class ScanCommandIT {
     // failure still ends the scan with the database's own message
     Path old = Files.createDirectories(work.resolve("old-schema-db"));
     Files.copy(VulnDatabase.databaseFile(db), VulnDatabase.databaseFile(old));
-    try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + VulnDatabase.databaseFile(old));
-        Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE meta SET value='1' WHERE key='schema_version'");
-    }
+    DatabaseFixtures.setSchemaVersion(old, 1);
     CliRun r =
         CliRun.run(
             env,

@@ -219,11 +219,7 @@ class DatabaseUpdaterTest {
   @Test
   void aDatabaseOfAnotherSchemaVersionIsRefusedWithTheRebuildCommand() throws Exception {
     updater(T0).update(config(), dir, progress::add);
-    try (java.sql.Connection c =
-            java.sql.DriverManager.getConnection("jdbc:sqlite:" + VulnDatabase.databaseFile(dir));
-        java.sql.Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE meta SET value='1' WHERE key='schema_version'");
-    }
+    DatabaseFixtures.setSchemaVersion(dir, 1);
     assertThatThrownBy(() -> VulnDatabase.open(dir))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("has schema version 1, this Sekisho reads version " + Schema.VERSION)

@@ -23,7 +23,8 @@ public final class JavaArchiveAnalyzer implements Analyzer {
   @Override
   public int version() {
     // 2: manifest headers recorded for match-time group inference
-    return 2;
+    // 3: archives read by central directory; a corrupt entry no longer hides the ones after it
+    return 3;
   }
 
   @Override
@@ -36,7 +37,7 @@ public final class JavaArchiveAnalyzer implements Analyzer {
     String path = "/" + input.path();
     JavaArchiveParser.Result r;
     try {
-      r = JavaArchiveParser.parse(input.stream(), path, input.layerDigest());
+      r = JavaArchiveParser.parse(input.channel(), path, input.layerDigest());
     } catch (JavaArchiveParser.BudgetExceeded e) {
       return AnalysisResult.ofPackages(null, List.of(input.cannotParse(e.getMessage())));
     }

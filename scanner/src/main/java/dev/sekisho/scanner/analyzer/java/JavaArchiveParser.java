@@ -9,34 +9,58 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 /**
- * Reads a Java archive as a stream, descending into archives nested in it (Spring Boot's
- * BOOT-INF/lib, WEB-INF/lib of a war, modules of an ear) without extracting anything to disk.
+ * Reads a Java archive, descending into archives nested in it (Spring Boot's BOOT-INF/lib,
+ * WEB-INF/lib of a war, modules of an ear) without extracting anything to disk.
  *
  * <p>Each archive yields one package per {@code META-INF/maven/…/pom.properties} (a shaded jar
  * carries several), else one from {@code MANIFEST.MF} (Implementation-* or Bundle-* headers), else
  * one from a file name of the form {@code name-1.2.3.jar}. Depth and the total of uncompressed
  * bytes are bounded against zip bombs.
+ *
+ * <p>An archive with random access is read through its central directory ({@link ZipDirectory}):
+ * only the metadata files and nested archives are inflated, never the classes, which are most of a
+ * jar's bytes. Reading a jar as a stream ({@link ZipInputStream}) inflates every entry to find the
+ * next one, in 512-byte steps; on an image of jars that was most of the scan's time
+ * (bench/RESULTS.md, 2026-12-03). The stream is still the way when there is no central directory to
+ * use (not a zip, a truncated one, ZIP64, a directory over {@link #MAX_DIRECTORY_BYTES}), and for
+ * nested archives over {@link #MAX_NESTED_IN_MEMORY} bytes.
  */
 final class JavaArchiveParser {
   static final int MAX_DEPTH = 4;
   static final long MAX_UNCOMPRESSED = 2L * 1024 * 1024 * 1024;
   private static final long MAX_METADATA = 1024 * 1024;
+
+  /** Nested archives up to this size are read into memory and parsed by central directory. */
+  static final int MAX_NESTED_IN_MEMORY = 4 << 20;
+
+  /**
+   * Central directories larger than this are not read (fat jars have a few hundred KiB); such
+   * archives are streamed instead.
+   */
+  static final int MAX_DIRECTORY_BYTES = 16 << 20;
+
+  private static final String MANIFEST = "META-INF/MANIFEST.MF";
   private static final Pattern POM_PROPERTIES =
       Pattern.compile("^META-INF/maven/[^/]+/[^/]+/pom\\.properties$");
   private static final Pattern FILE_NAME =
@@ -56,16 +80,19 @@ final class JavaArchiveParser {
   }
 
   static boolean isArchiveName(String name) {
-    String n = name.toLowerCase(Locale.ROOT);
-    return n.endsWith(".jar")
-        || n.endsWith(".war")
-        || n.endsWith(".ear")
-        || n.endsWith(".jpi")
-        || n.endsWith(".hpi");
+    return endsWithIgnoreCase(name, ".jar")
+        || endsWithIgnoreCase(name, ".war")
+        || endsWithIgnoreCase(name, ".ear")
+        || endsWithIgnoreCase(name, ".jpi")
+        || endsWithIgnoreCase(name, ".hpi");
+  }
+
+  private static boolean endsWithIgnoreCase(String s, String suffix) {
+    return s.regionMatches(true, s.length() - suffix.length(), suffix, 0, suffix.length());
   }
 
   /**
-   * Parses the archive at {@code path} (absolute image path) from {@code in}.
+   * Parses the archive at {@code path} (absolute image path) from {@code in}, as a stream.
    *
    * @throws IOException only when reading {@code in} itself fails
    */
@@ -75,13 +102,109 @@ final class JavaArchiveParser {
     return new Result(p.packages, p.problems);
   }
 
-  private void archive(InputStream raw, String path, int depth) throws IOException {
-    MessageDigest sha1;
+  /**
+   * Parses the archive at {@code path} (absolute image path) from {@code channel}, by its central
+   * directory when it has a usable one. The channel is not closed.
+   *
+   * @throws IOException only when reading {@code channel} itself fails
+   */
+  static Result parse(SeekableByteChannel channel, String path, String layerDigest)
+      throws IOException {
+    JavaArchiveParser p = new JavaArchiveParser(layerDigest);
+    p.archive(channel, path, 0);
+    return new Result(p.packages, p.problems);
+  }
+
+  private void archive(SeekableByteChannel ch, String path, int depth) throws IOException {
+    ZipDirectory zip = ZipDirectory.read(ch, MAX_DIRECTORY_BYTES);
+    List<ZipDirectory.Entry> entries = null;
+    if (zip != null) {
+      try {
+        entries = zip.entries(JavaArchiveParser::isWanted);
+      } catch (ZipException e) {
+        entries = null; // a ZIP64 entry among the wanted ones: the stream reads those
+      }
+    }
+    if (entries == null) {
+      ch.position(0);
+      archive(Channels.newInputStream(new NonClosingChannel(ch)), path, depth);
+      return;
+    }
+    int nested = packages.size();
+    List<Properties> poms = new ArrayList<>();
+    Manifest manifest = null;
+    List<Package> children = new ArrayList<>();
+    for (ZipDirectory.Entry e : entries) {
+      String name = e.name();
+      try {
+        if (POM_PROPERTIES.matcher(name).matches()) {
+          Properties props = new Properties();
+          try (InputStream in = zip.open(e)) {
+            props.load(new ByteArrayInputStream(readBounded(in)));
+          }
+          poms.add(props);
+        } else if (name.equals(MANIFEST)) {
+          try (InputStream in = zip.open(e)) {
+            manifest = new Manifest(new ByteArrayInputStream(readBounded(in)));
+          }
+        } else if (isArchiveName(name)) {
+          String child = path + "!/" + name;
+          if (depth + 1 >= MAX_DEPTH) {
+            problems.add(child + ": archives nested deeper than " + MAX_DEPTH + " are not read");
+            continue;
+          }
+          int before = packages.size();
+          try (InputStream in = zip.open(e)) {
+            if (e.size() <= MAX_NESTED_IN_MEMORY) {
+              byte[] bytes = in.readNBytes((int) e.size());
+              charge(bytes.length);
+              archive(new SeekableInMemoryByteChannel(bytes), child, depth + 1);
+            } else {
+              archive(new Budgeted(in), child, depth + 1);
+            }
+          }
+          children.addAll(packages.subList(before, packages.size()));
+        }
+      } catch (BudgetExceeded x) {
+        throw x;
+      } catch (IOException | IllegalArgumentException x) {
+        // this entry is corrupt (its local header, or its data); the others may not be
+        problems.add(path + ": " + name + ": " + x.getMessage());
+      }
+    }
+    String sha1Hex = sha1(ch);
+    packages.subList(nested, packages.size()).clear();
+    packages.addAll(own(path, poms, manifest, sha1Hex));
+    packages.addAll(children);
+  }
+
+  /** The entries read from a central directory: metadata and nested archives. */
+  private static boolean isWanted(String name) {
+    return name.endsWith("/pom.properties") || name.equals(MANIFEST) || isArchiveName(name);
+  }
+
+  private static String sha1(SeekableByteChannel ch) throws IOException {
+    MessageDigest sha1 = newSha1();
+    ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+    ch.position(0);
+    while (ch.read(buf) >= 0) {
+      buf.flip();
+      sha1.update(buf);
+      buf.clear();
+    }
+    return HexFormat.of().formatHex(sha1.digest());
+  }
+
+  private static MessageDigest newSha1() {
     try {
-      sha1 = MessageDigest.getInstance("SHA-1");
+      return MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private void archive(InputStream raw, String path, int depth) throws IOException {
+    MessageDigest sha1 = newSha1();
     DigestInputStream digested = new DigestInputStream(raw, sha1);
     ZipInputStream zip = new ZipInputStream(new NonClosing(digested));
     List<Properties> poms = new ArrayList<>();
@@ -100,7 +223,7 @@ final class JavaArchiveParser {
           Properties props = new Properties();
           props.load(new ByteArrayInputStream(readBounded(zip)));
           poms.add(props);
-        } else if (name.equals("META-INF/MANIFEST.MF")) {
+        } else if (name.equals(MANIFEST)) {
           manifest = new Manifest(new ByteArrayInputStream(readBounded(zip)));
         } else if (isArchiveName(name)) {
           String child = path + "!/" + name;
@@ -301,6 +424,54 @@ final class JavaArchiveParser {
   private static final class NonClosing extends FilterInputStream {
     NonClosing(InputStream in) {
       super(in);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Keeps Commons Compress's ZipFile from closing the channel it reads. */
+  private static final class NonClosingChannel implements SeekableByteChannel {
+    private final SeekableByteChannel ch;
+
+    NonClosingChannel(SeekableByteChannel ch) {
+      this.ch = ch;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return ch.read(dst);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      throw new NonWritableChannelException();
+    }
+
+    @Override
+    public long position() throws IOException {
+      return ch.position();
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+      ch.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return ch.size();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) {
+      throw new NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return ch.isOpen();
     }
 
     @Override

@@ -302,6 +302,89 @@ class JavaArchiveAnalyzerTest {
   }
 
   @Test
+  void classesAreNeverInflated() throws IOException {
+    // the class entry's deflate data is garbage: a reader that inflates every entry trips on it,
+    // the central directory reader only inflates the metadata it needs
+    byte[] jar = deflated(new Entry("com/example/Widget.class", randomBytes(4096)), POM);
+    int data = indexOf(jar, "com/example/Widget.class".getBytes()) + 24;
+    for (int i = data; i < data + 64; i++) {
+      jar[i] = (byte) 0xff;
+    }
+    AnalysisResult result = FixtureInput.of("srv/widget.jar", jar).analyzeWith(analyzer);
+    assertThat(result.warnings()).isEmpty();
+    assertThat(result.packages())
+        .extracting(p -> p.name() + "@" + p.version())
+        .containsExactly("com.example:widget@1.4.2");
+    assertThat(((PackageMetadata.Java) result.packages().getFirst().metadata()).sha1())
+        .isEqualTo(sha1(jar));
+  }
+
+  @Test
+  void truncatedArchiveIsStreamedForWhatPrecedesTheCut() throws IOException {
+    // no central directory survives the cut, so the archive is read entry by entry from the start
+    byte[] whole = deflated(POM, new Entry("data/filler.bin", randomBytes(64 * 1024)));
+    byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
+    AnalysisResult result = FixtureInput.of("srv/widget.jar", truncated).analyzeWith(analyzer);
+    assertThat(result.packages())
+        .extracting(p -> p.name() + "@" + p.version())
+        .containsExactly("com.example:widget@1.4.2");
+    assertThat(result.warnings())
+        .singleElement()
+        .satisfies(w -> assertThat(w.message()).startsWith("cannot parse srv/widget.jar in layer"));
+  }
+
+  @Test
+  void zip64ArchiveIsStreamed() throws IOException {
+    // more than 65,535 entries: the JDK writes a ZIP64 end record, which the directory reader
+    // leaves to the stream
+    Entry[] entries = new Entry[70_000];
+    entries[0] = POM;
+    for (int i = 1; i < entries.length; i++) {
+      entries[i] = new Entry("c/" + i, new byte[0]);
+    }
+    AnalysisResult result = FixtureInput.of("srv/widget.jar", zip(entries)).analyzeWith(analyzer);
+    assertThat(result.warnings()).isEmpty();
+    assertThat(result.packages())
+        .extracting(p -> p.name() + "@" + p.version())
+        .containsExactly("com.example:widget@1.4.2");
+  }
+
+  @Test
+  void largeNestedArchivesAreStreamed() throws IOException {
+    byte[] big =
+        zip(
+            new Entry(
+                "data/filler.bin", randomBytes(JavaArchiveParser.MAX_NESTED_IN_MEMORY + 1024)),
+            POM);
+    byte[] small = zip(POM);
+    byte[] fat =
+        zip(new Entry("BOOT-INF/lib/big.jar", big), new Entry("BOOT-INF/lib/small.jar", small));
+    AnalysisResult result = FixtureInput.of("app/app.jar", fat).analyzeWith(analyzer);
+    assertThat(result.warnings()).isEmpty();
+    assertThat(result.packages())
+        .extracting(p -> p.location().path() + " " + ((PackageMetadata.Java) p.metadata()).sha1())
+        .containsExactly(
+            "/app/app.jar!/BOOT-INF/lib/big.jar " + sha1(big),
+            "/app/app.jar!/BOOT-INF/lib/small.jar " + sha1(small));
+  }
+
+  @Test
+  void executableJarWithALaunchScriptBeforeTheZip() throws IOException {
+    // Spring Boot's "fully executable" jars start with a shell script
+    byte[] script = "#!/bin/sh\nexec java -jar \"$0\" \"$@\"\n".getBytes(StandardCharsets.UTF_8);
+    byte[] zip =
+        zip(new Entry("BOOT-INF/lib/" + PURL_JAR.getFileName(), Files.readAllBytes(PURL_JAR)));
+    byte[] jar = new byte[script.length + zip.length];
+    System.arraycopy(script, 0, jar, 0, script.length);
+    System.arraycopy(zip, 0, jar, script.length, zip.length);
+    AnalysisResult result = FixtureInput.of("app/app.jar", jar).analyzeWith(analyzer);
+    assertThat(result.warnings()).isEmpty();
+    assertThat(result.packages())
+        .extracting(Package::name)
+        .containsExactly("com.github.package-url:packageurl-java");
+  }
+
+  @Test
   void wantsArchivesByName() {
     FileInfo f = new FileInfo(10, 0644);
     assertThat(analyzer.required("app/a.jar", f)).isTrue();
@@ -312,6 +395,31 @@ class JavaArchiveAnalyzerTest {
   }
 
   record Entry(String name, byte[] data) {}
+
+  private static final Entry POM =
+      new Entry(
+          "META-INF/maven/com.example/widget/pom.properties",
+          "groupId=com.example\nartifactId=widget\nversion=1.4.2\n"
+              .getBytes(StandardCharsets.UTF_8));
+
+  /** A zip with DEFLATED entries, as Maven and Gradle write jars. */
+  static byte[] deflated(Entry... entries) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(out)) {
+      for (Entry e : entries) {
+        z.putNextEntry(new ZipEntry(e.name()));
+        z.write(e.data());
+        z.closeEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new java.util.Random(n).nextBytes(b);
+    return b;
+  }
 
   /** A zip with STORED entries, as Spring Boot writes nested jars. */
   static byte[] zip(Entry... entries) throws IOException {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
@@ -63,7 +64,17 @@ final class FileContent implements Closeable {
     }
     sourceUsed = true;
     if (info.size() <= memoryLimit) {
-      bytes = source.readAllBytes();
+      // one array of the size the tar header gives, read into directly (readAllBytes would
+      // gather 8 KiB chunks and copy them again)
+      byte[] content = new byte[(int) info.size()];
+      int n = source.readNBytes(content, 0, content.length);
+      if (n < content.length) {
+        bytes = Arrays.copyOf(content, n);
+      } else {
+        // a sparse entry's stream can be longer than its header's size
+        byte[] rest = source.readAllBytes();
+        bytes = rest.length == 0 ? content : concat(content, rest);
+      }
     } else {
       spilled =
           tempDir == null
@@ -73,6 +84,12 @@ final class FileContent implements Closeable {
         source.transferTo(out);
       }
     }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /** An input for one analyzer. */

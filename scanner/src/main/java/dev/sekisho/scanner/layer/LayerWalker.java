@@ -47,6 +47,8 @@ public final class LayerWalker {
   /** Files up to this size are buffered in memory when they must be read more than once. */
   public static final long DEFAULT_MEMORY_LIMIT = 8L << 20;
 
+  private static final int DRAIN_BUFFER = 1 << 16;
+
   private static final String WHITEOUT_PREFIX = ".wh.";
   private static final String OPAQUE = ".wh..wh..opq";
 
@@ -163,8 +165,9 @@ public final class LayerWalker {
     {
       InputStream tarBytes = Compression.decompress(raw);
       TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes);
-      TarArchiveEntry entry;
-      while ((entry = tar.getNextEntry()) != null) {
+      byte[] drain = new byte[DRAIN_BUFFER];
+      TarArchiveEntry entry = null;
+      while ((entry = nextEntry(tar, entry, drain)) != null) {
         String path = normalize(entry.getName());
         if (path.isEmpty()) {
           continue;
@@ -214,6 +217,22 @@ public final class LayerWalker {
       tarBytes.transferTo(java.io.OutputStream.nullOutputStream());
       raw.transferTo(java.io.OutputStream.nullOutputStream());
     }
+  }
+
+  /**
+   * The entry after {@code current}. What the analyzers left of {@code current} is read through
+   * {@code drain} first: Commons Compress skips the rest of an entry in 8 KiB steps with a new
+   * buffer for each, which was a tenth of a layer thread's time on a cold scan. Sparse entries are
+   * left to it, as reading one would expand its holes.
+   */
+  private static TarArchiveEntry nextEntry(
+      TarArchiveInputStream tar, TarArchiveEntry current, byte[] drain) throws IOException {
+    if (current != null && !current.isSparse()) {
+      while (tar.read(drain, 0, drain.length) > 0) {
+        // discard
+      }
+    }
+    return tar.getNextEntry();
   }
 
   private void analyzeHardLinks(

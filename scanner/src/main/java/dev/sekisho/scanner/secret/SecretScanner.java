@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Finds secrets in file contents.
@@ -102,12 +101,71 @@ public final class SecretScanner {
     DEFAULT_SKIP_PATHS = List.copyOf(all);
   }
 
-  /** File names that are binary or media formats, by extension (checked before reading). */
-  private static final Pattern BINARY_NAME =
-      Pattern.compile(
-          "(?i).*\\.(?:so(?:\\.\\d+)*|a|o|ko|class|pyc|pyo|jar|war|ear|whl|egg|zip|gz|tgz|xz|bz2|zst"
-              + "|lz4|7z|rar|png|jpe?g|gif|bmp|ico|webp|tiff?|svgz|woff2?|ttf|otf|eot|mp3|mp4|ogg"
-              + "|wav|avi|mov|pdf|mo|db|sqlite|bin|dat|iso|img|qcow2)$");
+  /**
+   * Extensions of binary or media formats (checked before reading), lower case; shared objects also
+   * with version suffixes ({@code libssl.so.3}). A set rather than a pattern: the pattern, {@code
+   * .*\.(?:…)$}, backtracked over every path of every layer.
+   */
+  private static final Set<String> BINARY_EXTENSIONS =
+      Set.of(
+          "so", "a", "o", "ko", "class", "pyc", "pyo", "jar", "war", "ear", "whl", "egg", "zip",
+          "gz", "tgz", "xz", "bz2", "zst", "lz4", "7z", "rar", "png", "jpg", "jpeg", "gif", "bmp",
+          "ico", "webp", "tif", "tiff", "svgz", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4",
+          "ogg", "wav", "avi", "mov", "pdf", "mo", "db", "sqlite", "bin", "dat", "iso", "img",
+          "qcow2");
+
+  /** Whether the path ends in one of {@link #BINARY_EXTENSIONS}, in any ASCII case. */
+  static boolean isBinaryName(String path) {
+    int dot = path.lastIndexOf('.');
+    if (dot < 0) {
+      return false;
+    }
+    if (BINARY_EXTENSIONS.contains(asciiLowerCase(path, dot + 1, path.length()))) {
+      return true;
+    }
+    // libfoo.so.1.2.3: strip the numeric parts, then look for .so
+    int end = path.length();
+    while (dot >= 0 && isDigits(path, dot + 1, end)) {
+      end = dot;
+      dot = path.lastIndexOf('.', end - 1);
+    }
+    return end < path.length()
+        && end >= 3
+        && path.charAt(end - 3) == '.'
+        && (path.charAt(end - 2) | 0x20) == 's'
+        && (path.charAt(end - 1) | 0x20) == 'o';
+  }
+
+  /** {@code s[from, to)} in lower case when it is ASCII letters and digits, else "". */
+  private static String asciiLowerCase(String s, int from, int to) {
+    if (to - from > 6) {
+      return ""; // longer than every extension
+    }
+    char[] out = new char[to - from];
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c | 0x20);
+      } else if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')) {
+        return "";
+      }
+      out[i - from] = c;
+    }
+    return new String(out);
+  }
+
+  private static boolean isDigits(String s, int from, int to) {
+    if (from >= to) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * Values that are documented examples or placeholders, not secrets: matched case-insensitively as
@@ -199,7 +257,7 @@ public final class SecretScanner {
     if (size <= 0 || size > maxFileSize) {
       return false;
     }
-    if (BINARY_NAME.matcher(path).matches()) {
+    if (isBinaryName(path)) {
       return false;
     }
     for (Glob g : skipPaths) {

@@ -343,4 +343,55 @@ class SecretScannerTest {
     assertThat(hits.rules()).isEqualTo(0b111);
     assertThat(index.find(new byte[] {'t', 'o', 'k'}, 3).count()).isZero();
   }
+
+  /** The pattern the extension set replaced: the set must say the same about every name. */
+  private static final Pattern BINARY_NAME_REFERENCE =
+      Pattern.compile(
+          "(?i).*\\.(?:so(?:\\.\\d+)*|a|o|ko|class|pyc|pyo|jar|war|ear|whl|egg|zip|gz|tgz|xz|bz2|zst"
+              + "|lz4|7z|rar|png|jpe?g|gif|bmp|ico|webp|tiff?|svgz|woff2?|ttf|otf|eot|mp3|mp4|ogg"
+              + "|wav|avi|mov|pdf|mo|db|sqlite|bin|dat|iso|img|qcow2)$");
+
+  @ParameterizedTest
+  @CsvSource({
+    "usr/lib/libssl.so.3, true",
+    "usr/lib/LIBFOO.SO.1.2.3, true",
+    "usr/lib/libfoo.so, true",
+    "usr/lib/libfoo.so., false",
+    "usr/lib/libfoo.so.x, false",
+    "usr/lib/libfoo.1, false",
+    "app/Main.class, true",
+    "app/photo.JPEG, true",
+    "app/a.tar.gz, true",
+    "app/notes.txt, false",
+    "app/config.so/settings.yaml, false",
+    "app/.so, true",
+    "so, false",
+    "1.2, false",
+    "app/x.woff2, true",
+    "app/x.tif, true",
+  })
+  void binaryNamesByExtension(String path, boolean binary) {
+    assertThat(SecretScanner.isBinaryName(path)).isEqualTo(binary);
+    assertThat(BINARY_NAME_REFERENCE.matcher(path).matches()).isEqualTo(binary);
+  }
+
+  @Test
+  void binaryNamesAgreeWithThePatternOnRandomNames() {
+    String[] parts = {
+      "so", "SO", "sO", "1", "22", ".", "/", "a", "o", "jar", "Jpg", "jpe", "tiff", "woff2", "x",
+      "qcow2", "gz", "tar", "ſo", "K", "ko", "\u212Ao", "-", "db", "sqlite3", "7z", ""
+    };
+    Random random = new Random(7);
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder name = new StringBuilder();
+      int n = 1 + random.nextInt(7);
+      for (int j = 0; j < n; j++) {
+        name.append(parts[random.nextInt(parts.length)]);
+      }
+      String path = name.toString();
+      assertThat(SecretScanner.isBinaryName(path))
+          .as(path)
+          .isEqualTo(BINARY_NAME_REFERENCE.matcher(path).matches());
+    }
+  }
 }

@@ -20,10 +20,15 @@ import java.util.List;
  * Other package.json files inside a package (test fixtures, sub-builds) are not packages.
  */
 public final class NpmPackageJsonAnalyzer implements Analyzer {
-  // Field names are not interned: tens of thousands of package.json files bring many distinct keys.
+  // Field names are neither interned nor canonicalized: tens of thousands of package.json files
+  // bring many distinct keys (every dependency's name), and each parser's copy of a shared symbol
+  // table that keeps growing cost more than decoding the few names each file has.
   private static final ObjectMapper JSON =
       new ObjectMapper(
-          JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build());
+          JsonFactory.builder()
+              .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+              .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+              .build());
   private static final String NODE_MODULES = "node_modules/";
   private static final long MAX_SIZE = 8L * 1024 * 1024;
 

@@ -44,7 +44,11 @@ public final class GemspecAnalyzer implements Analyzer {
 
   @Override
   public boolean required(String path, FileInfo info) {
-    return info.size() <= MAX_SIZE && PATH.matcher(path).matches();
+    // the string tests first: the pattern is slow to fail on the other files of a layer
+    return info.size() <= MAX_SIZE
+        && path.endsWith(".gemspec")
+        && path.contains("specifications/")
+        && PATH.matcher(path).matches();
   }
 
   @Override

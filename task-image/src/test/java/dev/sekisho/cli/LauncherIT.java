@@ -1,0 +1,66 @@
+package dev.sekisho.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sekisho.testkit.kube.SekishoCrds;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The repository's {@code ./sekisho} launcher (after {@code package}): it keeps the JDK that
+ * hack/jdk.sh picked, uses the kept one while nothing it depends on changes, and asks again when
+ * the kept answer is stale or gone.
+ */
+class LauncherIT {
+  private static final Path ROOT = SekishoCrds.repositoryRoot();
+
+  @Test
+  void theChosenJdkIsKeptAndUsedUntilItNoLongerFits(@TempDir Path tmp) throws Exception {
+    Path cache = tmp.resolve("xdg/sekisho/jdk");
+
+    Run first = run(tmp);
+    assertThat(first.exit()).as(first.out()).isZero();
+    assertThat(first.out()).startsWith("sekisho ");
+    List<String> kept = Files.readAllLines(cache);
+    assertThat(kept).hasSize(2);
+    assertThat(Path.of(kept.get(1)).resolve("bin/java")).isExecutable();
+
+    // the same key with another "JDK": the launcher trusts what it kept, without asking again
+    Path fake = tmp.resolve("fake-jdk");
+    Files.createDirectories(fake.resolve("bin"));
+    Path java = fake.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\necho fake java ran\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.write(cache, List.of(kept.get(0), fake.toString()));
+    assertThat(run(tmp).out()).isEqualTo("fake java ran\n");
+
+    // a stale key, or a kept JDK that is gone: asked again, and the answer kept anew
+    Files.write(cache, List.of("stale", fake.toString()));
+    Run stale = run(tmp);
+    assertThat(stale.out()).startsWith("sekisho ");
+    assertThat(Files.readAllLines(cache)).isEqualTo(kept);
+    Files.write(cache, List.of(kept.get(0), tmp.resolve("gone").toString()));
+    assertThat(run(tmp).out()).startsWith("sekisho ");
+    assertThat(Files.readAllLines(cache)).isEqualTo(kept);
+  }
+
+  private record Run(int exit, String out) {}
+
+  private static Run run(Path tmp) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", ROOT.resolve("sekisho").toString(), "version")
+            .redirectErrorStream(true);
+    pb.environment().put("XDG_CACHE_HOME", tmp.resolve("xdg").toString());
+    pb.environment().put("SEKISHO_CDS", "0");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), out);
+  }
+}

@@ -55,6 +55,9 @@ final class Progress implements ProgressListener {
 
   @Override
   public void layerProgress(int index, LayerInfo layer, long bytesRead) {
+    if (!enabled) {
+      return; // no formatting for nobody: this is called for every MiB of every layer
+    }
     step(
         String.format(
             Locale.ROOT,

@@ -7,9 +7,11 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -23,9 +25,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -35,11 +39,13 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,7 +134,10 @@ public final class RegistryClient implements Closeable {
             .setConnectionManager(
                 PoolingHttpClientConnectionManagerBuilder.create()
                     .setTlsSocketStrategy(
-                        new DefaultClientTlsStrategy(TlsSettings.context(options.caBundles())))
+                        options.caBundles().isEmpty()
+                            ? new DefaultTlsOnFirstUse()
+                            : new DefaultClientTlsStrategy(
+                                TlsSettings.context(options.caBundles())))
                     .setDefaultConnectionConfig(
                         ConnectionConfig.custom()
                             .setConnectTimeout(Timeout.of(options.connectTimeout()))
@@ -922,5 +931,33 @@ public final class RegistryClient implements Closeable {
   private static String describe(IOException e) {
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  /**
+   * TLS with the JDK's default trust, set up on the first HTTPS connection: loading the default CA
+   * certificates takes about 0.2 s of start-up, which a plain-HTTP registry (given with
+   * --insecure-registry) never needs. With CA bundles, the context is built at once instead, so
+   * that an unreadable bundle is reported before anything is fetched.
+   */
+  private static final class DefaultTlsOnFirstUse implements TlsSocketStrategy {
+    private TlsSocketStrategy delegate;
+
+    @Override
+    public SSLSocket upgrade(
+        Socket socket, String target, int port, Object attachment, HttpContext context)
+        throws IOException {
+      return delegate().upgrade(socket, target, port, attachment, context);
+    }
+
+    private synchronized TlsSocketStrategy delegate() throws SSLException {
+      if (delegate == null) {
+        try {
+          delegate = new DefaultClientTlsStrategy(SSLContext.getDefault());
+        } catch (NoSuchAlgorithmException e) {
+          throw new SSLException("cannot set up TLS: " + e.getMessage(), e);
+        }
+      }
+      return delegate;
+    }
   }
 }

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +45,6 @@ public final class LayerWalker {
 
   /** Files up to this size are buffered in memory when they must be read more than once. */
   public static final long DEFAULT_MEMORY_LIMIT = 8L << 20;
-
-  private static final int DRAIN_BUFFER = 1 << 16;
 
   private static final String WHITEOUT_PREFIX = ".wh.";
   private static final String OPAQUE = ".wh..wh..opq";
@@ -164,11 +161,10 @@ public final class LayerWalker {
       throws IOException {
     {
       InputStream tarBytes = Compression.decompress(raw);
-      TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes);
-      byte[] drain = new byte[DRAIN_BUFFER];
-      TarArchiveEntry entry = null;
-      while ((entry = nextEntry(tar, entry, drain)) != null) {
-        String path = normalize(entry.getName());
+      TarReader tar = new TarReader(tarBytes);
+      TarReader.Entry entry;
+      while ((entry = tar.next()) != null) {
+        String path = normalize(entry.name());
         if (path.isEmpty()) {
           continue;
         }
@@ -186,16 +182,16 @@ public final class LayerWalker {
           }
           continue;
         }
-        if (entry.isDirectory()) {
+        if (entry.type() == TarReader.Type.DIRECTORY) {
           dirs.add(path);
           continue;
         }
         files.add(path);
-        if (entry.isLink()) {
-          String target = normalize(entry.getLinkName());
+        if (entry.type() == TarReader.Type.HARD_LINK) {
+          String target = normalize(entry.linkName());
           FileInfo info = regular.get(target);
           if (info == null) {
-            info = new FileInfo(0, entry.getMode() & 07777);
+            info = new FileInfo(0, entry.mode());
           }
           List<Analyzer> wanted = wanting(path, info);
           if (!wanted.isEmpty()) {
@@ -203,36 +199,26 @@ public final class LayerWalker {
           }
           continue;
         }
-        if (!isRegularFile(entry)) {
+        if (entry.type() != TarReader.Type.FILE) {
           continue; // symlinks, devices, fifos: written, never read
         }
-        FileInfo info = new FileInfo(entry.getSize(), entry.getMode() & 07777);
-        regular.put(path, info);
+        FileInfo info = new FileInfo(entry.size(), entry.mode());
         List<Analyzer> wanted = wanting(path, info);
+        if (entry.sparse()) {
+          if (!wanted.isEmpty()) {
+            warn(results, layerDigest, path, "sparse file: not analysed");
+          }
+          continue;
+        }
+        regular.put(path, info);
         if (!wanted.isEmpty()) {
-          analyze(layerDigest, path, info, tar, wanted, results);
+          analyze(layerDigest, path, info, tar.content(), wanted, results);
         }
       }
       // Read to the very end so that the decompressor and the digest check see every byte.
       tarBytes.transferTo(java.io.OutputStream.nullOutputStream());
       raw.transferTo(java.io.OutputStream.nullOutputStream());
     }
-  }
-
-  /**
-   * The entry after {@code current}. What the analyzers left of {@code current} is read through
-   * {@code drain} first: Commons Compress skips the rest of an entry in 8 KiB steps with a new
-   * buffer for each, which was a tenth of a layer thread's time on a cold scan. Sparse entries are
-   * left to it, as reading one would expand its holes.
-   */
-  private static TarArchiveEntry nextEntry(
-      TarArchiveInputStream tar, TarArchiveEntry current, byte[] drain) throws IOException {
-    if (current != null && !current.isSparse()) {
-      while (tar.read(drain, 0, drain.length) > 0) {
-        // discard
-      }
-    }
-    return tar.getNextEntry();
   }
 
   private void analyzeHardLinks(
@@ -246,16 +232,14 @@ public final class LayerWalker {
     Map<String, List<PendingLink>> byTarget = new LinkedHashMap<>();
     for (PendingLink link : pending) {
       if (!regular.containsKey(link.target())) {
-        ScanWarning warning =
-            new ScanWarning(
-                new Location(layerDigest, "/" + link.path()),
-                "hard link to /"
-                    + link.target()
-                    + ", which is not a regular file in this layer: not analysed");
-        results.merge(
+        warn(
+            results,
+            layerDigest,
             link.path(),
-            new AnalysisResult(null, null, null, List.of(warning)),
-            LayerWalker::combine);
+            "hard link to /"
+                + link.target()
+                + ", which is not a regular file in this layer: "
+                + "not analysed");
         continue;
       }
       byTarget.computeIfAbsent(link.target(), k -> new ArrayList<>()).add(link);
@@ -266,24 +250,25 @@ public final class LayerWalker {
     LOG.debug("second pass for hard links digest={} links={}", layerDigest, pending.size());
     try (InputStream raw = source.open();
         InputStream tarBytes = Compression.decompress(raw)) {
-      TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes);
-      TarArchiveEntry entry;
-      while ((entry = tar.getNextEntry()) != null) {
-        if (!isRegularFile(entry)) {
+      TarReader tar = new TarReader(tarBytes);
+      TarReader.Entry entry;
+      while ((entry = tar.next()) != null) {
+        if (entry.type() != TarReader.Type.FILE || entry.sparse()) {
           continue;
         }
-        List<PendingLink> links = byTarget.remove(normalize(entry.getName()));
+        List<PendingLink> links = byTarget.remove(normalize(entry.name()));
         if (links == null) {
           continue;
         }
-        FileInfo info = new FileInfo(entry.getSize(), entry.getMode() & 07777);
+        FileInfo info = new FileInfo(entry.size(), entry.mode());
         if (links.size() == 1) {
           PendingLink link = links.get(0);
-          analyze(layerDigest, link.path(), info, tar, link.wanted(), results);
+          analyze(layerDigest, link.path(), info, tar.content(), link.wanted(), results);
         } else {
           // Several links to one file: copy it once, then let each link's analyzers read the copy.
           try (FileContent content =
-              new FileContent(entry.getName(), layerDigest, info, tar, memoryLimit, tempDir)) {
+              new FileContent(
+                  entry.name(), layerDigest, info, tar.content(), memoryLimit, tempDir)) {
             content.materialize();
             for (PendingLink link : links) {
               try (InputStream copy = content.asStream()) {
@@ -346,12 +331,7 @@ public final class LayerWalker {
           }
           // Kept with the file's results, so the applier drops it when an upper layer replaces
           // the file.
-          ScanWarning warning =
-              new ScanWarning(
-                  new Location(layerDigest, "/" + path),
-                  "analyzer " + analyzer.name() + " failed: " + e);
-          results.merge(
-              path, new AnalysisResult(null, null, null, List.of(warning)), LayerWalker::combine);
+          warn(results, layerDigest, path, "analyzer " + analyzer.name() + " failed: " + e);
           LOG.debug(
               "analyzer failed analyzer={} path={} layer={}",
               analyzer.name(),
@@ -370,6 +350,14 @@ public final class LayerWalker {
     }
   }
 
+  /** Adds a warning to a file's results. */
+  private static void warn(
+      Map<String, AnalysisResult> results, String layerDigest, String path, String message) {
+    ScanWarning warning = new ScanWarning(new Location(layerDigest, "/" + path), message);
+    results.merge(
+        path, new AnalysisResult(null, null, null, List.of(warning)), LayerWalker::combine);
+  }
+
   /** Two analyzers' results for one file as one. */
   static AnalysisResult combine(AnalysisResult a, AnalysisResult b) {
     List<Package> packages = new ArrayList<>(a.packages());
@@ -383,8 +371,9 @@ public final class LayerWalker {
   }
 
   /**
-   * True for a regular file entry. ({@link TarArchiveEntry#isFile()} is also true for symbolic
-   * links and other non-directory entries, so the type flag is checked instead.)
+   * True for a regular file entry of an image archive read with Commons Compress (layers are read
+   * with {@link TarReader}). ({@link TarArchiveEntry#isFile()} is also true for symbolic links and
+   * other non-directory entries, so the type flag is checked instead.)
    */
   public static boolean isRegularFile(TarArchiveEntry entry) {
     byte flag = entry.getLinkFlag();

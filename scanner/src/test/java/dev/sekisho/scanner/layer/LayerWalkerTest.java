@@ -299,4 +299,44 @@ class LayerWalkerTest {
                 new java.io.BufferedInputStream(new ByteArrayInputStream(TarBuilder.zstd(tar)))))
         .isEqualTo(Compression.ZSTD);
   }
+
+  @Test
+  void sparseFilesAreRecordedAndWarnedAboutNotExpanded() throws Exception {
+    org.assertj.core.api.Assumptions.assumeThat(Path.of("/usr/bin/tar")).isExecutable();
+    Path src = Files.createDirectories(temp.resolve("src/app"));
+    try (java.io.RandomAccessFile f =
+        new java.io.RandomAccessFile(src.resolve("big.pkgs").toFile(), "rw")) {
+      f.setLength(4L << 20);
+      f.seek(2L << 20);
+      f.write("hidden 1.0\n".getBytes(StandardCharsets.UTF_8));
+    }
+    Files.writeString(src.resolve("z.pkgs"), "after 2.0\n");
+    Path tar = temp.resolve("layer.tar");
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/tar",
+                "-S",
+                "--format=pax",
+                "-cf",
+                tar.toString(),
+                "-C",
+                temp.resolve("src").toString(),
+                "app/big.pkgs",
+                "app/z.pkgs")
+            .redirectErrorStream(true)
+            .start();
+    p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    assertThat(p.waitFor()).isZero();
+
+    LayerResult r =
+        new LayerWalker(List.of(new PackageListAnalyzer()))
+            .walk("sha256:l1", verified(Files.readAllBytes(tar)));
+    assertThat(r.writtenFiles()).containsExactly("app/big.pkgs", "app/z.pkgs");
+    assertThat(r.files().get("app/big.pkgs").warnings())
+        .singleElement()
+        .satisfies(w -> assertThat(w.message()).isEqualTo("sparse file: not analysed"));
+    assertThat(r.files().get("app/z.pkgs").packages())
+        .extracting(Package::name)
+        .containsExactly("after");
+  }
 }

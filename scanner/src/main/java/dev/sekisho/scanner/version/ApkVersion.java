@@ -12,18 +12,7 @@ package dev.sekisho.scanner.version;
 public final class ApkVersion implements Comparable<ApkVersion> {
 
   /** The apk scheme. */
-  public static final VersionScheme SCHEME =
-      new VersionScheme() {
-        @Override
-        public String name() {
-          return "apk";
-        }
-
-        @Override
-        public int compare(String a, String b) {
-          return parse(a).compareTo(parse(b));
-        }
-      };
+  public static final VersionScheme SCHEME = VersionScheme.of("apk", ApkVersion::parse);
 
   private static final int INITIAL_DIGIT = 0;
   private static final int DIGIT = 1;

@@ -18,18 +18,7 @@ import java.util.regex.Pattern;
 public final class ComposerVersion implements Comparable<ComposerVersion> {
 
   /** The Composer scheme. */
-  public static final VersionScheme SCHEME =
-      new VersionScheme() {
-        @Override
-        public String name() {
-          return "composer";
-        }
-
-        @Override
-        public int compare(String a, String b) {
-          return parse(a).compareTo(parse(b));
-        }
-      };
+  public static final VersionScheme SCHEME = VersionScheme.of("composer", ComposerVersion::parse);
 
   private static final String MODIFIER =
       "[._-]?(?:(stable|beta|b|rc|alpha|a|patch|pl|p)((?:[.-]?\\d+)*+)?)?([.-]?dev)?";

@@ -9,18 +9,7 @@ package dev.sekisho.scanner.version;
 public final class DpkgVersion implements Comparable<DpkgVersion> {
 
   /** The dpkg scheme. */
-  public static final VersionScheme SCHEME =
-      new VersionScheme() {
-        @Override
-        public String name() {
-          return "dpkg";
-        }
-
-        @Override
-        public int compare(String a, String b) {
-          return parse(a).compareTo(parse(b));
-        }
-      };
+  public static final VersionScheme SCHEME = VersionScheme.of("dpkg", DpkgVersion::parse);
 
   private final String original;
   private final long epoch;

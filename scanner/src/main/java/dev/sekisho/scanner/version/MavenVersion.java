@@ -13,18 +13,7 @@ import org.apache.maven.artifact.versioning.ComparableVersion;
 public final class MavenVersion implements Comparable<MavenVersion> {
 
   /** The Maven scheme. */
-  public static final VersionScheme SCHEME =
-      new VersionScheme() {
-        @Override
-        public String name() {
-          return "maven";
-        }
-
-        @Override
-        public int compare(String a, String b) {
-          return parse(a).compareTo(parse(b));
-        }
-      };
+  public static final VersionScheme SCHEME = VersionScheme.of("maven", MavenVersion::parse);
 
   private final String original;
   private final ComparableVersion version;

@@ -11,18 +11,7 @@ import java.util.List;
 public final class NuGetVersion implements Comparable<NuGetVersion> {
 
   /** The NuGet scheme. */
-  public static final VersionScheme SCHEME =
-      new VersionScheme() {
-        @Override
-        public String name() {
-          return "nuget";
-        }
-
-        @Override
-        public int compare(String a, String b) {
-          return parse(a).compareTo(parse(b));
-        }
-      };
+  public static final VersionScheme SCHEME = VersionScheme.of("nuget", NuGetVersion::parse);
 
   private final String original;
   private final BigInteger[] numbers;

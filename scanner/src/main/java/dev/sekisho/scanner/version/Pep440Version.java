@@ -19,18 +19,7 @@ import java.util.regex.Pattern;
 public final class Pep440Version implements Comparable<Pep440Version> {
 
   /** The PEP 440 scheme. */
-  public static final VersionScheme SCHEME =
-      new VersionScheme() {
-        @Override
-        public String name() {
-          return "pep440";
-        }
-
-        @Override
-        public int compare(String a, String b) {
-          return parse(a).compareTo(parse(b));
-        }
-      };
+  public static final VersionScheme SCHEME = VersionScheme.of("pep440", Pep440Version::parse);
 
   // The regular expression of PEP 440's appendix (as the packaging library spells it).
   private static final Pattern VERSION =

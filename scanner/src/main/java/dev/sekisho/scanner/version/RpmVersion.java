@@ -10,18 +10,7 @@ package dev.sekisho.scanner.version;
 public final class RpmVersion implements Comparable<RpmVersion> {
 
   /** The RPM scheme. */
-  public static final VersionScheme SCHEME =
-      new VersionScheme() {
-        @Override
-        public String name() {
-          return "rpm";
-        }
-
-        @Override
-        public int compare(String a, String b) {
-          return parse(a).compareTo(parse(b));
-        }
-      };
+  public static final VersionScheme SCHEME = VersionScheme.of("rpm", RpmVersion::parse);
 
   private final String original;
   private final String epoch;

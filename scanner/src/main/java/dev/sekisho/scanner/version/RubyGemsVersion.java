@@ -16,18 +16,7 @@ import java.util.regex.Pattern;
 public final class RubyGemsVersion implements Comparable<RubyGemsVersion> {
 
   /** The RubyGems scheme. */
-  public static final VersionScheme SCHEME =
-      new VersionScheme() {
-        @Override
-        public String name() {
-          return "rubygems";
-        }
-
-        @Override
-        public int compare(String a, String b) {
-          return parse(a).compareTo(parse(b));
-        }
-      };
+  public static final VersionScheme SCHEME = VersionScheme.of("rubygems", RubyGemsVersion::parse);
 
   // Gem::Version::ANCHORED_VERSION_PATTERN
   private static final Pattern VALID =

@@ -18,18 +18,7 @@ import java.util.List;
 public final class SemVer implements Comparable<SemVer> {
 
   /** The SemVer 2 scheme (npm, crates.io, Go, and any ecosystem OSV marks SEMVER). */
-  public static final VersionScheme SCHEME =
-      new VersionScheme() {
-        @Override
-        public String name() {
-          return "semver";
-        }
-
-        @Override
-        public int compare(String a, String b) {
-          return parse(a).compareTo(parse(b));
-        }
-      };
+  public static final VersionScheme SCHEME = VersionScheme.of("semver", SemVer::parse);
 
   private final String original;
   private final BigInteger[] core;

@@ -1,5 +1,7 @@
 package dev.sekisho.scanner.version;
 
+import java.util.function.Function;
+
 /**
  * A total order over the version strings of one packaging ecosystem.
  *
@@ -13,21 +15,46 @@ public interface VersionScheme {
   String name();
 
   /**
+   * Parses a version; the results of one scheme compare with each other.
+   *
+   * @throws InvalidVersionException when the string is not a version of this scheme
+   */
+  Comparable<?> parse(String version);
+
+  /**
    * Compares two versions.
    *
    * @return negative, zero or positive as {@code a} is lower than, equal to or higher than {@code
    *     b}
    * @throws InvalidVersionException when either string is not a version of this scheme
    */
-  int compare(String a, String b);
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  default int compare(String a, String b) {
+    return ((Comparable) parse(a)).compareTo(parse(b));
+  }
 
   /** Whether {@code version} parses in this scheme. */
   default boolean isValid(String version) {
     try {
-      compare(version, version);
+      parse(version);
       return true;
     } catch (InvalidVersionException e) {
       return false;
     }
+  }
+
+  /** A scheme named {@code name} whose versions {@code parser} parses. */
+  static <V extends Comparable<V>> VersionScheme of(String name, Function<String, V> parser) {
+    return new VersionScheme() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Comparable<?> parse(String version) {
+        return parser.apply(version);
+      }
+    };
   }
 }

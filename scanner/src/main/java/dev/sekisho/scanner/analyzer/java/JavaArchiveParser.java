@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -127,7 +126,7 @@ final class JavaArchiveParser {
     }
     if (entries == null) {
       ch.position(0);
-      archive(Channels.newInputStream(new NonClosingChannel(ch)), path, depth);
+      archive(Channels.newInputStream(ch), path, depth); // not closed: the channel is the caller's
       return;
     }
     int nested = packages.size();
@@ -424,54 +423,6 @@ final class JavaArchiveParser {
   private static final class NonClosing extends FilterInputStream {
     NonClosing(InputStream in) {
       super(in);
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  /** Keeps Commons Compress's ZipFile from closing the channel it reads. */
-  private static final class NonClosingChannel implements SeekableByteChannel {
-    private final SeekableByteChannel ch;
-
-    NonClosingChannel(SeekableByteChannel ch) {
-      this.ch = ch;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return ch.read(dst);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() throws IOException {
-      return ch.position();
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-      ch.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return ch.size();
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return ch.isOpen();
     }
 
     @Override

@@ -150,7 +150,7 @@ final class ZipDirectory {
         long size = Integer.toUnsignedLong(d.getInt(p + 24));
         long local = Integer.toUnsignedLong(d.getInt(p + 42));
         if (compressed == ZIP64_MARK || size == ZIP64_MARK || local == ZIP64_MARK) {
-          throw new ZipException(name + ": ZIP64 sizes are not read");
+          throw new ZipException("ZIP64 sizes are not read");
         }
         out.add(new Entry(name, Short.toUnsignedInt(d.getShort(p + 10)), compressed, size, local));
       }
@@ -168,11 +168,11 @@ final class ZipDirectory {
   InputStream open(Entry e) throws IOException {
     long header = e.localHeader() + shift;
     if (header + LOCAL_SIZE > directoryStart) {
-      throw new ZipException(e.name() + ": local header beyond the central directory");
+      throw new ZipException("local header beyond the central directory");
     }
     ByteBuffer local = readAt(channel, header, LOCAL_SIZE);
     if (local.getInt(0) != LOCAL_SIGNATURE) {
-      throw new ZipException(e.name() + ": no local header where the central directory says");
+      throw new ZipException("no local header where the central directory says");
     }
     long data =
         header
@@ -180,14 +180,13 @@ final class ZipDirectory {
             + Short.toUnsignedInt(local.getShort(26))
             + Short.toUnsignedInt(local.getShort(28));
     if (data + e.compressedSize() > directoryStart) {
-      throw new ZipException(e.name() + ": data overlaps the central directory");
+      throw new ZipException("data overlaps the central directory");
     }
     InputStream raw = new Slice(channel, data, e.compressedSize());
     return switch (e.method()) {
       case 0 -> raw;
       case 8 -> new Inflating(raw);
-      default ->
-          throw new ZipException(e.name() + ": unsupported compression method " + e.method());
+      default -> throw new ZipException("unsupported compression method " + e.method());
     };
   }
 

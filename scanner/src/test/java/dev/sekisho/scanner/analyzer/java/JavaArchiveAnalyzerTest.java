@@ -320,6 +320,26 @@ class JavaArchiveAnalyzerTest {
   }
 
   @Test
+  void aDamagedEntryIsNamedInItsWarningAndTheOthersAreStillRead() throws IOException {
+    Entry manifest =
+        new Entry(
+            "META-INF/MANIFEST.MF", "Implementation-Version: 9\n".getBytes(StandardCharsets.UTF_8));
+    byte[] jar = deflated(manifest, POM);
+    // the manifest's local header (the first bytes of the archive) loses its signature
+    jar[0] = 'X';
+    AnalysisResult result = FixtureInput.of("srv/widget.jar", jar).analyzeWith(analyzer);
+    assertThat(result.packages())
+        .extracting(p -> p.name() + "@" + p.version())
+        .containsExactly("com.example:widget@1.4.2");
+    assertThat(result.warnings())
+        .extracting(w -> w.message())
+        .containsExactly(
+            "cannot parse srv/widget.jar in layer "
+                + FixtureInput.LAYER
+                + ": META-INF/MANIFEST.MF: no local header where the central directory says");
+  }
+
+  @Test
   void truncatedArchiveIsStreamedForWhatPrecedesTheCut() throws IOException {
     // no central directory survives the cut, so the archive is read entry by entry from the start
     byte[] whole = deflated(POM, new Entry("data/filler.bin", randomBytes(64 * 1024)));

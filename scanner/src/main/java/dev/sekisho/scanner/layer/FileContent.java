@@ -68,13 +68,7 @@ final class FileContent implements Closeable {
       // gather 8 KiB chunks and copy them again)
       byte[] content = new byte[(int) info.size()];
       int n = source.readNBytes(content, 0, content.length);
-      if (n < content.length) {
-        bytes = Arrays.copyOf(content, n);
-      } else {
-        // a sparse entry's stream can be longer than its header's size
-        byte[] rest = source.readAllBytes();
-        bytes = rest.length == 0 ? content : concat(content, rest);
-      }
+      bytes = n == content.length ? content : Arrays.copyOf(content, n);
     } else {
       spilled =
           tempDir == null
@@ -84,12 +78,6 @@ final class FileContent implements Closeable {
         source.transferTo(out);
       }
     }
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 
   /** An input for one analyzer. */

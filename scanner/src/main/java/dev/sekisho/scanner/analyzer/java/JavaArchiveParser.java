@@ -129,52 +129,67 @@ final class JavaArchiveParser {
       archive(Channels.newInputStream(ch), path, depth); // not closed: the channel is the caller's
       return;
     }
-    int nested = packages.size();
-    List<Properties> poms = new ArrayList<>();
-    Manifest manifest = null;
-    List<Package> children = new ArrayList<>();
+    Contents contents = new Contents(packages.size());
     for (ZipDirectory.Entry e : entries) {
-      String name = e.name();
-      try {
-        if (POM_PROPERTIES.matcher(name).matches()) {
-          Properties props = new Properties();
-          try (InputStream in = zip.open(e)) {
-            props.load(new ByteArrayInputStream(readBounded(in)));
-          }
-          poms.add(props);
-        } else if (name.equals(MANIFEST)) {
-          try (InputStream in = zip.open(e)) {
-            manifest = new Manifest(new ByteArrayInputStream(readBounded(in)));
-          }
-        } else if (isArchiveName(name)) {
-          String child = path + "!/" + name;
-          if (depth + 1 >= MAX_DEPTH) {
-            problems.add(child + ": archives nested deeper than " + MAX_DEPTH + " are not read");
-            continue;
-          }
-          int before = packages.size();
-          try (InputStream in = zip.open(e)) {
-            if (e.size() <= MAX_NESTED_IN_MEMORY) {
-              byte[] bytes = in.readNBytes((int) e.size());
-              charge(bytes.length);
-              archive(new SeekableInMemoryByteChannel(bytes), child, depth + 1);
-            } else {
-              archive(new Budgeted(in), child, depth + 1);
-            }
-          }
-          children.addAll(packages.subList(before, packages.size()));
-        }
+      try (InputStream in = zip.open(e)) {
+        entry(contents, path, e.name(), e.size(), in, depth);
       } catch (BudgetExceeded x) {
         throw x;
       } catch (IOException | IllegalArgumentException x) {
         // this entry is corrupt (its local header, or its data); the others may not be
-        problems.add(path + ": " + name + ": " + x.getMessage());
+        problems.add(path + ": " + e.name() + ": " + x.getMessage());
       }
     }
-    String sha1Hex = sha1(ch);
-    packages.subList(nested, packages.size()).clear();
-    packages.addAll(own(path, poms, manifest, sha1Hex));
-    packages.addAll(children);
+    finish(contents, path, sha1(ch));
+  }
+
+  /** What an archive yields while its entries are read. */
+  private static final class Contents {
+    final int firstPackage;
+    final List<Properties> poms = new ArrayList<>();
+    Manifest manifest;
+    final List<Package> children = new ArrayList<>();
+
+    Contents(int firstPackage) {
+      this.firstPackage = firstPackage;
+    }
+  }
+
+  /**
+   * Reads one entry of an archive, if it is one that tells packages: pom.properties, the manifest,
+   * or a nested archive (parsed by its central directory when its size is known and small).
+   */
+  private void entry(Contents c, String path, String name, long size, InputStream in, int depth)
+      throws IOException {
+    if (POM_PROPERTIES.matcher(name).matches()) {
+      Properties props = new Properties();
+      props.load(new ByteArrayInputStream(readBounded(in)));
+      c.poms.add(props);
+    } else if (name.equals(MANIFEST)) {
+      c.manifest = new Manifest(new ByteArrayInputStream(readBounded(in)));
+    } else if (isArchiveName(name)) {
+      String child = path + "!/" + name;
+      if (depth + 1 >= MAX_DEPTH) {
+        problems.add(child + ": archives nested deeper than " + MAX_DEPTH + " are not read");
+        return;
+      }
+      int before = packages.size();
+      if (size >= 0 && size <= MAX_NESTED_IN_MEMORY) {
+        byte[] bytes = in.readNBytes((int) size);
+        charge(bytes.length);
+        archive(new SeekableInMemoryByteChannel(bytes), child, depth + 1);
+      } else {
+        archive(new Budgeted(in), child, depth + 1);
+      }
+      c.children.addAll(packages.subList(before, packages.size()));
+    }
+  }
+
+  /** Puts the archive's own packages before the ones nested in it. */
+  private void finish(Contents c, String path, String sha1) {
+    packages.subList(c.firstPackage, packages.size()).clear();
+    packages.addAll(own(path, c.poms, c.manifest, sha1));
+    packages.addAll(c.children);
   }
 
   /** The entries read from a central directory: metadata and nested archives. */
@@ -206,33 +221,13 @@ final class JavaArchiveParser {
     MessageDigest sha1 = newSha1();
     DigestInputStream digested = new DigestInputStream(raw, sha1);
     ZipInputStream zip = new ZipInputStream(new NonClosing(digested));
-    List<Properties> poms = new ArrayList<>();
-    Manifest manifest = null;
-    int nested = packages.size();
-    List<Package> children = new ArrayList<>();
+    Contents contents = new Contents(packages.size());
     boolean complete = true;
     try {
       ZipEntry e;
       while ((e = zip.getNextEntry()) != null) {
-        String name = e.getName();
-        if (e.isDirectory()) {
-          continue;
-        }
-        if (POM_PROPERTIES.matcher(name).matches()) {
-          Properties props = new Properties();
-          props.load(new ByteArrayInputStream(readBounded(zip)));
-          poms.add(props);
-        } else if (name.equals(MANIFEST)) {
-          manifest = new Manifest(new ByteArrayInputStream(readBounded(zip)));
-        } else if (isArchiveName(name)) {
-          String child = path + "!/" + name;
-          if (depth + 1 >= MAX_DEPTH) {
-            problems.add(child + ": archives nested deeper than " + MAX_DEPTH + " are not read");
-            continue;
-          }
-          int before = packages.size();
-          archive(new Budgeted(zip), child, depth + 1);
-          children.addAll(packages.subList(before, packages.size()));
+        if (!e.isDirectory()) {
+          entry(contents, path, e.getName(), e.getSize(), zip, depth);
         }
       }
     } catch (IOException | IllegalArgumentException e) {
@@ -252,10 +247,7 @@ final class JavaArchiveParser {
         problems.add(path + ": " + e.getMessage());
       }
     }
-    // this archive's own packages go before the ones nested in it
-    packages.subList(nested, packages.size()).clear();
-    packages.addAll(own(path, poms, manifest, sha1Hex));
-    packages.addAll(children);
+    finish(contents, path, sha1Hex);
   }
 
   private List<Package> own(String path, List<Properties> poms, Manifest manifest, String sha1) {

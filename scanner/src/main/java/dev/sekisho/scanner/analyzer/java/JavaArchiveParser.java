@@ -91,17 +91,6 @@ final class JavaArchiveParser {
   }
 
   /**
-   * Parses the archive at {@code path} (absolute image path) from {@code in}, as a stream.
-   *
-   * @throws IOException only when reading {@code in} itself fails
-   */
-  static Result parse(InputStream in, String path, String layerDigest) throws IOException {
-    JavaArchiveParser p = new JavaArchiveParser(layerDigest);
-    p.archive(in, path, 0);
-    return new Result(p.packages, p.problems);
-  }
-
-  /**
    * Parses the archive at {@code path} (absolute image path) from {@code channel}, by its central
    * directory when it has a usable one. The channel is not closed.
    *
@@ -217,6 +206,7 @@ final class JavaArchiveParser {
     }
   }
 
+  /** Reads an archive entry by entry, for archives without a usable central directory. */
   private void archive(InputStream raw, String path, int depth) throws IOException {
     MessageDigest sha1 = newSha1();
     DigestInputStream digested = new DigestInputStream(raw, sha1);

@@ -173,12 +173,15 @@ class ScanCommandServerModeTest {
     }
     String down = "http://127.0.0.1:" + port;
 
-    CliRun closed = step("sbom:" + sbom, DIGEST, down);
+    CliRun closed = step("sbom:" + sbom, DIGEST, down, "--server-wait=2");
     assertThat(closed.exitCode()).isEqualTo(3);
-    assertThat(closed.err()).contains("cannot reach the Sekisho scan API at " + down);
+    assertThat(closed.err())
+        .contains("cannot reach the Sekisho scan API at " + down)
+        .contains("retrying in")
+        .contains("gave up after");
     assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
 
-    CliRun open = step("sbom:" + sbom, DIGEST, down, "--fail-open");
+    CliRun open = step("sbom:" + sbom, DIGEST, down, "--fail-open", "--server-wait=0");
     assertThat(open.exitCode()).as(open.all()).isZero();
     assertThat(open.err()).contains("the image was NOT checked");
     assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");

@@ -87,8 +87,9 @@ public final class ServerOptions {
       names = "--reports-dir",
       paramLabel = "DIR",
       description =
-          "Also write sbom.cdx.json, sbom.spdx.json, report.json, report.sarif and report.html"
-              + " into DIR (env SEKISHO_REPORTS_DIR; the Task binds its reports workspace).")
+          "Also write the image's SBOMs, sbom.cdx.json and sbom.spdx.json, into DIR (env"
+              + " SEKISHO_REPORTS_DIR; the Task binds its reports workspace). The findings and the"
+              + " verdict are in the ScanResult the operator writes.")
   Path reportsDir;
 
   boolean enabled(CliContext context) {

@@ -7,6 +7,7 @@ import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.FixtureInput;
 import dev.sekisho.scanner.layer.LayerResult;
 import dev.sekisho.scanner.layer.LayerWalker;
+import dev.sekisho.scanner.layer.SpillLimits;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.testing.TarBuilder;
@@ -141,10 +142,12 @@ class RpmHostileDatabaseTest {
     assertThat(seen).isEmpty();
   }
 
+  /** rpm's databases are in WAL mode; read-only SQLite would still make a -shm file beside one. */
   @Test
   void theDatabaseFileIsNeitherWrittenNorJoinedByAJournal() throws Exception {
     Path db =
         sqlite(
+            "PRAGMA journal_mode = WAL",
             "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)");
     insert(db, header("demo", "2.0"));
     byte[] before = Files.readAllBytes(db);
@@ -157,6 +160,35 @@ class RpmHostileDatabaseTest {
     try (Stream<Path> files = Files.list(db.getParent())) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .noneMatch(n -> n.endsWith("-journal") || n.endsWith("-wal") || n.endsWith("-shm"));
+    }
+  }
+
+  @Test
+  void theSqliteCopyIsUnderTheTemporaryCopyLimit() throws Exception {
+    Path db =
+        sqlite(
+            "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)");
+    insert(db, header("demo", "1.0"));
+    long size = Files.size(db);
+    byte[] blob = new TarBuilder().file(RPMDB, Files.readAllBytes(db), 0644).tar();
+    Path spill = Files.createDirectory(temp.resolve("spill"));
+
+    LayerResult layer =
+        new LayerWalker(List.of(analyzer), 1024, spill, new SpillLimits(size - 1, 1 << 30))
+            .walk("sha256:" + "c".repeat(64), () -> new ByteArrayInputStream(blob));
+
+    assertThat(layer.limited()).isTrue();
+    assertThat(layer.files().get(RPMDB).packages()).isEmpty();
+    assertThat(layer.files().get(RPMDB).warnings())
+        .singleElement()
+        .satisfies(
+            w ->
+                assertThat(w.message())
+                    .startsWith("not analysed by rpm: the file is ")
+                    .contains("(" + size + " bytes), over the ")
+                    .contains("-Dsekisho.temp.maxFile="));
+    try (Stream<Path> left = Files.list(spill)) {
+      assertThat(left.toList()).isEmpty();
     }
   }
 

@@ -287,7 +287,13 @@ public final class LayerWalker {
               content.materialize();
             } catch (SpillArea.RefusedException e) {
               for (PendingLink link : links) {
-                warn(results, layerDigest, link.path(), "not analysed: " + e.getMessage());
+                String names =
+                    String.join(", ", link.wanted().stream().map(Analyzer::name).toList());
+                warn(
+                    results,
+                    layerDigest,
+                    link.path(),
+                    "not analysed by " + names + ": " + e.getMessage());
               }
               continue;
             }

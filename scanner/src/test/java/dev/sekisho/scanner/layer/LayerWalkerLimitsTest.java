@@ -135,6 +135,40 @@ class LayerWalkerLimitsTest {
   }
 
   @Test
+  void hardLinksToAFileOverTheLimitAreReportedToo() throws IOException {
+    Path spill = Files.createDirectory(temp.resolve("spill"));
+    RandomAccess random = new RandomAccess();
+    LayerWalker walker =
+        new LayerWalker(List.of(random), 1024, spill, new SpillLimits(64 << 10, 1 << 30));
+
+    LayerResult r =
+        walker.walk(
+            LAYER,
+            () ->
+                layer(
+                    "opt/huge.jar",
+                    1 << 20,
+                    new TarBuilder()
+                        .hardlink("opt/one.jar", "opt/huge.jar")
+                        .hardlink("opt/two.jar", "opt/huge.jar")));
+
+    assertThat(random.read).isEmpty();
+    for (String path : List.of("opt/huge.jar", "opt/one.jar", "opt/two.jar")) {
+      assertThat(r.files().get(path).warnings())
+          .as(path)
+          .singleElement()
+          .satisfies(
+              w ->
+                  assertThat(w.message())
+                      .startsWith("not analysed by random: the file is 1.0 MiB (1048576 bytes)"));
+    }
+    assertThat(r.limited()).isTrue();
+    try (Stream<Path> left = Files.list(spill)) {
+      assertThat(left.toList()).isEmpty();
+    }
+  }
+
+  @Test
   void theScanTotalCountsEveryLayerTheWalkerWalks() throws IOException {
     Path spill = Files.createDirectory(temp.resolve("spill"));
     RandomAccess random = new RandomAccess();

@@ -170,7 +170,7 @@ final class RpmDatabases {
     int triggers = 0;
     try (ResultSet rs =
         s.executeQuery(
-            "SELECT type, name, coalesce(sql, '') FROM main.sqlite_schema"
+            "SELECT type, name, coalesce(sql, ''), rootpage FROM main.sqlite_schema"
                 + " WHERE name = 'Packages' COLLATE NOCASE"
                 + " OR (type = 'trigger' AND tbl_name = 'Packages' COLLATE NOCASE)")) {
       while (rs.next()) {
@@ -178,7 +178,9 @@ final class RpmDatabases {
         String sql = rs.getString(3).stripLeading().toUpperCase(java.util.Locale.ROOT);
         if (type.equals("trigger")) {
           triggers++;
-        } else if (type.equals("table") && !sql.startsWith("CREATE VIRTUAL")) {
+        } else if (type.equals("table")
+            && rs.getLong(4) > 0 // a virtual table has no b-tree of its own
+            && !sql.startsWith("CREATE VIRTUAL")) {
           table = rs.getString(2);
         } else {
           throw new DatabaseException(

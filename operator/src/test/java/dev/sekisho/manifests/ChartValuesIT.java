@@ -141,12 +141,12 @@ class ChartValuesIT {
 
     Result badPort = helm("template", "sekisho", CHART.toString(), "--set", "scanApi.port=0");
     assertThat(badPort.code).isNotZero();
-    assertThat(badPort.output).contains("scanApi.port");
+    assertThat(badPort.output).contains("/scanApi/port");
 
     Result badDuration =
         helm("template", "sekisho", CHART.toString(), "--set", "database.updateInterval=6 hours");
     assertThat(badDuration.code).isNotZero();
-    assertThat(badDuration.output).contains("updateInterval");
+    assertThat(badDuration.output).contains("/database/updateInterval");
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sekisho db update|import|info}: the local vulnerability database. */
@@ -24,10 +25,17 @@ final class DbCommand {
       name = "update",
       description =
           "Download the OSV archives (and optional KEV/CVSS feeds) and compile them into the"
-              + " database. Atomic: a failed update leaves the old database in place.")
+              + " database. Atomic: a failed update leaves the old database in place; an empty"
+              + " result, or one of fewer than half the current advisories, is refused.")
   static final class Update implements Callable<Integer> {
     private final CliContext context;
     @Mixin DbOptions db;
+
+    @Option(
+        names = "--allow-shrink",
+        description =
+            "Replace the database even when the new one has fewer than half its advisories.")
+    boolean allowShrink;
 
     Update(CliContext context) {
       this.context = context;
@@ -38,7 +46,10 @@ final class DbCommand {
       Path dir = db.directory(context);
       Progress progress = new Progress(context);
       try {
-        DatabaseInfo info = new DatabaseUpdater().update(db.sources(), dir, progress::step);
+        DatabaseInfo info =
+            new DatabaseUpdater()
+                .allowShrink(allowShrink)
+                .update(db.sources(), dir, progress::step);
         progress.done();
         Info.print(context, info, db);
         return ExitCode.PASS.code();
@@ -53,14 +64,22 @@ final class DbCommand {
   @Command(
       name = "import",
       description =
-          "Compile local OSV data (all.zip archives, directories of .json/.zip files, single"
-              + " .json records) into the database, replacing it.")
+          "Compile local OSV data (all.zip archives,"
+              + " directories of .json/.zip files, single .json records) into the database,"
+              + " replacing it. A path without OSV records is an error; an empty result, or one"
+              + " of fewer than half the current advisories, is refused.")
   static final class Import implements Callable<Integer> {
     private final CliContext context;
     @Mixin DbOptions db;
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "OSV files or directories.")
     List<Path> paths;
+
+    @Option(
+        names = "--allow-shrink",
+        description =
+            "Replace the database even when the new one has fewer than half its advisories.")
+    boolean allowShrink;
 
     Import(CliContext context) {
       this.context = context;
@@ -76,7 +95,9 @@ final class DbCommand {
       Progress progress = new Progress(context);
       try {
         DatabaseInfo info =
-            new DatabaseUpdater().importFrom(paths, db.directory(context), progress::step);
+            new DatabaseUpdater()
+                .allowShrink(allowShrink)
+                .importFrom(paths, db.directory(context), progress::step);
         progress.done();
         Info.print(context, info, db);
         return ExitCode.PASS.code();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sekisho db import} of something that is not OSV data, or that would leave a much smaller
  * database, fails with exit 2 and leaves the database as it was, so a later {@code scan --offline
  * --fail-on high} still finds what it found before; an inconsistent database fails the scan with
- * exit 3.
+ * exit 3. And the air-gapped path of the admin guide, command by command.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DatabaseFailClosedCliTest {
@@ -166,5 +166,86 @@ class DatabaseFailClosedCliTest {
         .contains(file.toString())
         .contains("is inconsistent")
         .contains("affected table holds 0");
+  }
+
+  /**
+   * The {@code sekisho} commands of docs/admin-guide.md's "Air-gapped clusters" section, read from
+   * the page: the first block where the sources are reachable, the second in the air-gapped
+   * environment (each with a database directory of its own), with the mirror URL, the bundle file
+   * and the image replaced by the test's.
+   */
+  private static List<List<String>> airGappedCommands() throws Exception {
+    Path dir = Path.of("").toAbsolutePath();
+    while (!Files.isRegularFile(dir.resolve("docs/admin-guide.md"))) {
+      dir = dir.getParent();
+      assertThat(dir).as("the repository root, above the working directory").isNotNull();
+    }
+    String page = Files.readString(dir.resolve("docs/admin-guide.md"));
+    String section = page.substring(page.indexOf("### Air-gapped clusters"));
+    section = section.substring(0, section.indexOf("\n#", 1));
+    List<List<String>> blocks = new ArrayList<>();
+    for (String block : section.split("```sh\n")) {
+      if (blocks.size() < 2 && block.contains("```")) {
+        List<String> lines =
+            block.substring(0, block.indexOf("```")).lines().map(String::strip).toList();
+        if (!lines.isEmpty() && lines.stream().allMatch(l -> l.startsWith("sekisho "))) {
+          blocks.add(lines);
+        }
+      }
+    }
+    assertThat(blocks).as("two blocks of sekisho commands in the section").hasSize(2);
+    return blocks;
+  }
+
+  private static CliRun runDocumented(String line, Map<String, String> replacements) {
+    List<String> args = new ArrayList<>();
+    for (String word : line.substring("sekisho ".length()).split("\\s+")) {
+      args.add(replacements.getOrDefault(word, word));
+    }
+    return CliRun.run(env, args.toArray(String[]::new));
+  }
+
+  @Test
+  void theAirGappedCommandsOfTheAdminGuide() throws Exception {
+    List<List<String>> blocks = airGappedCommands();
+    assertThat(String.join("\n", blocks.get(0)))
+        .contains("sekisho db update --db ./sekisho-db")
+        .contains("sekisho db bundle --db ./sekisho-db --output sekisho-db-bundle.zip");
+    assertThat(String.join("\n", blocks.get(1)))
+        .contains("sekisho db import --db ./sekisho-db sekisho-db-bundle.zip")
+        .contains("sekisho scan --db ./sekisho-db --offline --fail-on high IMAGE");
+    try (OsvFixtures.FileServer mirror = new OsvFixtures.FileServer()) {
+      mirror.put("/Alpine/all.zip", alpineZip);
+      Path bundle = work.resolve("sekisho-db-bundle.zip");
+      Map<String, String> common =
+          Map.of(
+              "https://osv-mirror.example.com", mirror.base().toString(),
+              "sekisho-db-bundle.zip", bundle.toString(),
+              "IMAGE", image);
+
+      // where the sources are reachable
+      Map<String, String> connected = new java.util.HashMap<>(common);
+      connected.put("./sekisho-db", work.resolve("connected-db").toString());
+      for (String line : blocks.get(0)) {
+        CliRun r = runDocumented(line, connected);
+        assertThat(r.exitCode()).as(line + "\n" + r.all()).isZero();
+      }
+      assertThat(bundle).isRegularFile();
+
+      // in the air-gapped environment
+      Map<String, String> airGapped = new java.util.HashMap<>(common);
+      airGapped.put("./sekisho-db", work.resolve("air-gapped-db").toString());
+      List<CliRun> runs = new ArrayList<>();
+      for (String line : blocks.get(1)) {
+        runs.add(runDocumented(line, airGapped));
+      }
+      assertThat(runs.get(0).exitCode()).as(runs.get(0).all()).isZero();
+      assertThat(runs.get(0).out()).contains("advisories:      4");
+      CliRun scanned = runs.get(1);
+      assertThat(scanned.exitCode())
+          .as("the gate fails on the High CVE\n" + scanned.all())
+          .isEqualTo(1);
+      assertThat(scanned.all()).contains("CVE-2099-1111");
+    }
   }
 }

@@ -138,8 +138,23 @@ public final class DatabaseUpdater {
     }
     List<LoadedSource> kevs = new ArrayList<>();
     List<LoadedSource> cvss = new ArrayList<>();
+    int bundles = 0;
     for (Path p : config.osvPaths()) {
-      osv.add(new LoadedSource(p.toString(), p, ArchiveCache.digest(p), null));
+      if (DatabaseBundle.isBundle(p)) {
+        progress.accept("verifying bundle " + p);
+        Path into = dir.resolve("cache").resolve("bundle-" + bundles++);
+        for (DatabaseBundle.Extracted e : DatabaseBundle.extract(p, into)) {
+          LoadedSource s =
+              new LoadedSource(e.entry().location(), e.file(), e.entry().sha256(), null);
+          switch (e.entry().kind()) {
+            case "osv" -> osv.add(s);
+            case "kev" -> kevs.add(s);
+            default -> cvss.add(s);
+          }
+        }
+      } else {
+        osv.add(new LoadedSource(p.toString(), p, ArchiveCache.digest(p), null));
+      }
     }
     if (config.kev() != null) {
       kevs.add(load(cache, config.kev(), "kev.json", progress));

@@ -22,7 +22,7 @@ public final class LocalDatabase implements VulnMatcher, AutoCloseable {
     this.db = db;
     this.matcher = new VulnerabilityMatcher(db);
     var described = db.info();
-    this.info = new DatabaseInfo("v" + described.schemaVersion(), described.builtAt());
+    this.info = new DatabaseInfo(described.describe(), described.builtAt());
     this.advisories = described.advisories();
   }
 

@@ -182,6 +182,9 @@ class DatabaseManagerTest {
       manager.refresh();
       var built = holder.database().orElseThrow().built();
       assertThat(advisories()).isEqualTo(10);
+      // what ScanResults record as spec.scanner.databaseVersion: schema, build id, advisories
+      String version = holder.database().orElseThrow().version();
+      assertThat(version).matches("v\\d+ sha256:[0-9a-f]{16} \\(10 advisories\\)");
 
       osvZip(bundle.resolve("all.zip"), ids(4), "1.3.2-r0");
       assertThatThrownBy(manager::refresh)
@@ -189,6 +192,7 @@ class DatabaseManagerTest {
           .hasMessageContaining("would hold 4 advisories, fewer than half of the 10");
 
       assertThat(holder.database().orElseThrow().built()).isEqualTo(built);
+      assertThat(holder.database().orElseThrow().version()).isEqualTo(version);
       assertThat(holder.match(ALPINE, List.of(ZLIB))).hasSize(10);
       assertThat(refreshes("refused_shrink")).isEqualTo(1);
       assertThat(refreshes("updated")).isEqualTo(1);

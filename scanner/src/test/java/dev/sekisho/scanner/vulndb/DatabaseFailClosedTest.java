@@ -263,4 +263,19 @@ class DatabaseFailClosedTest {
           .hasMessageContaining(VulnDatabase.databaseFile(dir).toString());
     }
   }
+
+  @Test
+  void aScanNamesTheDatabaseThatDecidedItByBuildIdAndAdvisoryCount() throws Exception {
+    String first;
+    try (VulnDatabase db = VulnDatabase.open(dir)) {
+      first = db.info().describe();
+    }
+    assertThat(first).matches("v" + Schema.VERSION + " sha256:[0-9a-f]{16} \\(4 advisories\\)");
+    try (VulnDatabase db = VulnDatabase.open(dir)) {
+      assertThat(db.info().describe()).as("the same file, the same id").isEqualTo(first);
+    }
+    Path zip = data.resolve("Debian-all.zip");
+    DatabaseInfo rebuilt = updater(T0.plusSeconds(60)).importFrom(List.of(zip), dir, l -> {});
+    assertThat(rebuilt.describe()).endsWith("(4 advisories)").isNotEqualTo(first);
+  }
 }

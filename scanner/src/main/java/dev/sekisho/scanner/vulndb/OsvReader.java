@@ -68,6 +68,16 @@ final class OsvReader {
       for (Path f : files) {
         String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".zip")) {
+          if (DatabaseBundle.isBundle(f)) {
+            throw new IOException(
+                "OSV source "
+                    + path
+                    + " holds the database bundle "
+                    + f
+                    + ", which is read only as a file of its own: import "
+                    + f
+                    + " itself");
+          }
           inputs++;
           readZip(f, sink, counts);
         } else if (n.endsWith(".json")) {

@@ -236,4 +236,14 @@ class DatabaseBundleTest {
         .hasMessageContaining("sekisho db update");
     assertThat(work.resolve("x.zip")).doesNotExist();
   }
+
+  @Test
+  void aDirectoryHoldingABundleSaysToImportTheBundleItself() throws Exception {
+    Path copied = Files.createDirectories(work.resolve("usb-stick"));
+    Path bundle = copied.resolve("sekisho-db.zip");
+    DatabaseBundle.write(online, bundle, T0);
+    assertThatThrownBy(() -> updater(T0).importFrom(List.of(copied), work.resolve("d"), l -> {}))
+        .hasMessageContaining("holds the database bundle " + bundle)
+        .hasMessageContaining("import " + bundle + " itself");
+  }
 }

@@ -150,12 +150,13 @@ public final class VulnDatabase implements AutoCloseable {
   }
 
   /**
-   * What makes an opened database unusable, or null. Cheap (a few index look-ups, no table scan):
-   * the metadata must name a build time and positive advisory and affected-entry counts; the
-   * advisory table must hold as many rows as the metadata counts (counted on its id index, the
-   * smallest), and the affected table's last row id must equal its count (the builder appends rows
-   * 1..n and never deletes, so an emptied or truncated table shows). Rows deleted from the middle
-   * of the affected table are not detected.
+   * What makes an opened database unusable, or null. Cheap: one pass over the advisory id index
+   * (tens of milliseconds for 400,000 advisories, while the CLI reads the image) and look-ups: the
+   * metadata must name a build time and positive advisory and affected-entry counts; the advisory
+   * table must hold as many rows as the metadata counts (counted on its id index, the smallest),
+   * and the affected table's last row id must equal its count (the builder appends rows 1..n and
+   * never deletes, so an emptied or truncated table shows). Rows deleted from the middle of the
+   * affected table are not detected.
    */
   private static String inconsistency(Connection c) throws SQLException {
     Map<String, String> meta = new HashMap<>();

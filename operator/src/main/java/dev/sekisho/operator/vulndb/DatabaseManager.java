@@ -61,6 +61,8 @@ public final class DatabaseManager implements AutoCloseable {
   private final Counter failed;
   private final AtomicLong advisories = new AtomicLong(-1);
   private LocalDatabase current;
+  // the last update failure refresh() logged and counted, so the scheduled run does not repeat it
+  private volatile Exception reported;
 
   /**
    * @param rematcher gives the re-matcher once the operator runs (empty before)
@@ -145,8 +147,9 @@ public final class DatabaseManager implements AutoCloseable {
     try {
       refresh();
     } catch (Exception e) {
-      // refresh() has logged and counted it
-      LOG.debug("vulnerability database refresh failed", e);
+      if (e != reported) {
+        LOG.error("vulnerability database refresh failed: {}", e.toString());
+      }
     }
   }
 
@@ -165,6 +168,7 @@ public final class DatabaseManager implements AutoCloseable {
           "vulnerability database update refused; keeping the previous one {}: {}",
           held(),
           e.getMessage());
+      reported = e;
       throw e;
     } catch (IOException | RuntimeException e) {
       failed.increment();
@@ -172,6 +176,7 @@ public final class DatabaseManager implements AutoCloseable {
           "vulnerability database update failed; keeping the previous one {}: {}",
           held(),
           e.getMessage());
+      reported = e;
       throw e;
     }
     swapIn(loaded);

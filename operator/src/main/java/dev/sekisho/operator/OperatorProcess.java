@@ -91,7 +91,8 @@ public final class OperatorProcess implements AutoCloseable {
                 new DatabaseUpdater(),
                 () ->
                     Optional.of(
-                        new Rematcher(client, operator.store(), holder, operator.evaluator())));
+                        new Rematcher(client, operator.store(), holder, operator.evaluator())),
+                meters);
     this.health =
         new OpsServer(
             new InetSocketAddress(bind, config.healthPort()),

@@ -1,5 +1,6 @@
 package dev.sekisho.cli;
 
+import dev.sekisho.scanner.vulndb.DatabaseBundle;
 import dev.sekisho.scanner.vulndb.DatabaseInfo;
 import dev.sekisho.scanner.vulndb.DatabaseUpdater;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
@@ -10,13 +11,19 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sekisho db update|import|info}: the local vulnerability database. */
+/** {@code sekisho db update|import|bundle|info}: the local vulnerability database. */
 @Command(
     name = "db",
     description = "Manage the local vulnerability database.",
-    subcommands = {DbCommand.Update.class, DbCommand.Import.class, DbCommand.Info.class})
+    subcommands = {
+      DbCommand.Update.class,
+      DbCommand.Import.class,
+      DbCommand.Bundle.class,
+      DbCommand.Info.class
+    })
 final class DbCommand {
 
   /** {@code sekisho db update}: fetch the OSV archives (and feeds) and compile the database. */
@@ -24,10 +31,17 @@ final class DbCommand {
       name = "update",
       description =
           "Download the OSV archives (and optional KEV/CVSS feeds) and compile them into the"
-              + " database. Atomic: a failed update leaves the old database in place.")
+              + " database. Atomic: a failed update leaves the old database in place; an empty"
+              + " result, or one of fewer than half the current advisories, is refused.")
   static final class Update implements Callable<Integer> {
     private final CliContext context;
     @Mixin DbOptions db;
+
+    @Option(
+        names = "--allow-shrink",
+        description =
+            "Replace the database even when the new one has fewer than half its advisories.")
+    boolean allowShrink;
 
     Update(CliContext context) {
       this.context = context;
@@ -38,7 +52,10 @@ final class DbCommand {
       Path dir = db.directory(context);
       Progress progress = new Progress(context);
       try {
-        DatabaseInfo info = new DatabaseUpdater().update(db.sources(), dir, progress::step);
+        DatabaseInfo info =
+            new DatabaseUpdater()
+                .allowShrink(allowShrink)
+                .update(db.sources(), dir, progress::step);
         progress.done();
         Info.print(context, info, db);
         return ExitCode.PASS.code();
@@ -53,14 +70,25 @@ final class DbCommand {
   @Command(
       name = "import",
       description =
-          "Compile local OSV data (all.zip archives, directories of .json/.zip files, single"
-              + " .json records) into the database, replacing it.")
+          "Compile local OSV data (bundles from `sekisho db bundle`, all.zip archives,"
+              + " directories of .json/.zip files, single .json records) into the database,"
+              + " replacing it. A path without OSV records is an error; an empty result, or one"
+              + " of fewer than half the current advisories, is refused.")
   static final class Import implements Callable<Integer> {
     private final CliContext context;
     @Mixin DbOptions db;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "OSV files or directories.")
+    @Parameters(
+        paramLabel = "PATH",
+        arity = "1..*",
+        description = "Bundles, OSV files or directories.")
     List<Path> paths;
+
+    @Option(
+        names = "--allow-shrink",
+        description =
+            "Replace the database even when the new one has fewer than half its advisories.")
+    boolean allowShrink;
 
     Import(CliContext context) {
       this.context = context;
@@ -76,13 +104,79 @@ final class DbCommand {
       Progress progress = new Progress(context);
       try {
         DatabaseInfo info =
-            new DatabaseUpdater().importFrom(paths, db.directory(context), progress::step);
+            new DatabaseUpdater()
+                .allowShrink(allowShrink)
+                .importFrom(paths, db.directory(context), progress::step);
         progress.done();
         Info.print(context, info, db);
         return ExitCode.PASS.code();
       } catch (IOException e) {
         progress.done();
         throw new UserInputException("database import failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** {@code sekisho db bundle --output FILE}: the last build's sources in one file. */
+  @Command(
+      name = "bundle",
+      description =
+          "Write the sources of the database's last build (the OSV archives and KEV/CVSS feeds"
+              + " in <db>/cache) and a manifest of their sha256 digests into one zip, for"
+              + " `sekisho db import FILE` or the operator's bundle directory in an air-gapped"
+              + " cluster.")
+  static final class Bundle implements Callable<Integer> {
+    private final CliContext context;
+    @Mixin DbOptions db;
+
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        required = true,
+        description = "The bundle to write (a zip).")
+    Path output;
+
+    Bundle(CliContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      Path dir = db.directory(context);
+      if (!Files.isRegularFile(VulnDatabase.databaseFile(dir))) {
+        throw new InfrastructureException(
+            "no vulnerability database in "
+                + dir
+                + ": run `sekisho db update` first, then bundle its sources");
+      }
+      try {
+        DatabaseBundle.Manifest m = DatabaseBundle.write(dir, output, context.clock().instant());
+        var out = context.out();
+        out.println(
+            "bundle:     "
+                + output
+                + " ("
+                + m.files().size()
+                + " files, database of "
+                + m.database().advisories()
+                + " advisories built "
+                + m.database().builtAt()
+                + ")");
+        for (DatabaseBundle.Entry e : m.files()) {
+          out.println(
+              "  "
+                  + e.path()
+                  + " "
+                  + e.sha256()
+                  + " ("
+                  + e.records()
+                  + " records"
+                  + (e.ecosystem() != null ? ", " + e.ecosystem() : "")
+                  + ")");
+        }
+        return ExitCode.PASS.code();
+      } catch (IOException e) {
+        throw new InfrastructureException("database bundle failed: " + e.getMessage(), e);
       }
     }
   }

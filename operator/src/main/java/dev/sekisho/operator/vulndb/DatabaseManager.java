@@ -1,9 +1,13 @@
 package dev.sekisho.operator.vulndb;
 
 import dev.sekisho.operator.OperatorConfig;
+import dev.sekisho.scanner.vulndb.DatabaseRefusedException;
 import dev.sekisho.scanner.vulndb.DatabaseUpdater;
 import dev.sekisho.scanner.vulndb.SourcesConfig;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -31,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * <p>The scanner's updater builds into a temporary file and renames it, so a crashed update leaves
  * the previous database in place; the old database stays open until the swap and is closed after it
  * (an open SQLite handle keeps reading the replaced file).
+ *
+ * <p>Fails closed: a bundle or source without OSV records, a build of no advisories, or one of
+ * fewer than half the advisories of the database held ({@link DatabaseUpdater#SHRINK_LIMIT}) is
+ * never swapped in; the previous database keeps serving, a warning says so, and the metrics {@code
+ * sekisho_database_refreshes_total{outcome}} and {@code sekisho_database_advisories} show it.
  */
 public final class DatabaseManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseManager.class);
@@ -45,7 +55,14 @@ public final class DatabaseManager implements AutoCloseable {
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("vulndb-update").factory());
+  private final Counter updated;
+  private final Counter refusedEmpty;
+  private final Counter refusedShrink;
+  private final Counter failed;
+  private final AtomicLong advisories = new AtomicLong(-1);
   private LocalDatabase current;
+  // the last update failure refresh() logged and counted, so the scheduled run does not repeat it
+  private volatile Exception reported;
 
   /**
    * @param rematcher gives the re-matcher once the operator runs (empty before)
@@ -54,7 +71,8 @@ public final class DatabaseManager implements AutoCloseable {
       OperatorConfig config,
       DatabaseHolder holder,
       DatabaseUpdater updater,
-      Supplier<Optional<Rematcher>> rematcher) {
+      Supplier<Optional<Rematcher>> rematcher,
+      MeterRegistry meters) {
     this.dir = config.storeDir().resolve("vulndb");
     this.interval = config.dbUpdateInterval();
     this.holder = holder;
@@ -62,6 +80,23 @@ public final class DatabaseManager implements AutoCloseable {
     this.rematcher = rematcher;
     this.bundleDir = config.dbBundle();
     this.sources = sources(config.dbSources()).withKev(config.dbKev()).withCvss(config.dbCvss());
+    this.updated = refreshes(meters, "updated");
+    this.refusedEmpty = refreshes(meters, "refused_empty");
+    this.refusedShrink = refreshes(meters, "refused_shrink");
+    this.failed = refreshes(meters, "failed");
+    Gauge.builder(
+            "sekisho_database_advisories", advisories, a -> a.get() < 0 ? Double.NaN : a.get())
+        .description("Advisories in the vulnerability database the operator serves (NaN: none)")
+        .register(meters);
+  }
+
+  private static Counter refreshes(MeterRegistry meters, String outcome) {
+    return Counter.builder("sekisho_database_refreshes_total")
+        .description(
+            "Vulnerability database refreshes by outcome: updated, refused_empty or"
+                + " refused_shrink (the previous database keeps serving), failed")
+        .tag("outcome", outcome)
+        .register(meters);
   }
 
   /** The sources: URLs are OSV archive base URLs, anything else a file or directory of OSV data. */
@@ -112,35 +147,45 @@ public final class DatabaseManager implements AutoCloseable {
     try {
       refresh();
     } catch (Exception e) {
-      LOG.error("vulnerability database update failed; keeping the previous one: {}", e.toString());
+      if (e != reported) {
+        LOG.error("vulnerability database refresh failed: {}", e.toString());
+      }
     }
   }
 
-  /** One refresh: update or import, open, swap, re-match. */
+  /**
+   * One refresh: update or import, open, swap, re-match. A failed or refused update leaves the
+   * previous database serving; it is logged, counted, and thrown.
+   */
   public synchronized void refresh() throws IOException {
-    Files.createDirectories(dir);
-    if (bundleDir != null) {
-      List<Path> files;
-      try (Stream<Path> list = Files.list(bundleDir)) {
-        files = list.filter(Files::isRegularFile).sorted().toList();
-      }
-      if (files.isEmpty()) {
-        throw new IOException("the database bundle directory " + bundleDir + " holds no files");
-      }
-      // the bundle's OSV files, with the configured KEV and CVSS feeds (local paths in an
-      // air-gapped cluster)
-      updater.update(
-          SourcesConfig.local(files).withKev(sources.kev()).withCvss(sources.cvss()),
-          dir,
-          msg -> LOG.debug("vulndb import {}", msg));
-    } else {
-      updater.update(sources, dir, msg -> LOG.debug("vulndb update {}", msg));
+    LocalDatabase loaded;
+    try {
+      loaded = update();
+    } catch (DatabaseRefusedException e) {
+      (e.reason() == DatabaseRefusedException.Reason.EMPTY ? refusedEmpty : refusedShrink)
+          .increment();
+      LOG.warn(
+          "vulnerability database update refused; keeping the previous one {}: {}",
+          held(),
+          e.getMessage());
+      reported = e;
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      failed.increment();
+      LOG.error(
+          "vulnerability database update failed; keeping the previous one {}: {}",
+          held(),
+          e.getMessage());
+      reported = e;
+      throw e;
     }
-    swapIn(LocalDatabase.open(dir));
+    swapIn(loaded);
+    updated.increment();
     LOG.info(
-        "vulnerability database updated dir={} built={}",
+        "vulnerability database updated dir={} built={} advisories={}",
         dir,
-        current.database().orElseThrow().built());
+        current.database().orElseThrow().built(),
+        loaded.advisories());
     Optional<Rematcher> r = rematcher.get();
     if (r.isPresent()) {
       Rematcher.Pass pass = r.get().run();
@@ -153,8 +198,88 @@ public final class DatabaseManager implements AutoCloseable {
     }
   }
 
+  /**
+   * Builds the new database and opens it, refusing it when it is much smaller than the held one.
+   */
+  private LocalDatabase update() throws IOException {
+    Files.createDirectories(dir);
+    if (bundleDir != null) {
+      // the bundle's files (bundles from `sekisho db bundle`, OSV archives or records), with the
+      // configured KEV and CVSS feeds (local paths in an air-gapped cluster)
+      updater.update(
+          SourcesConfig.local(bundleFiles()).withKev(sources.kev()).withCvss(sources.cvss()),
+          dir,
+          msg -> LOG.debug("vulndb import {}", msg));
+    } else {
+      updater.update(sources, dir, msg -> LOG.debug("vulndb update {}", msg));
+    }
+    LocalDatabase loaded = LocalDatabase.open(dir);
+    // the updater compares with the file it replaces; the database held is what counts here (the
+    // file may have been unreadable, or replaced by someone else)
+    if (current != null
+        && loaded.advisories() < current.advisories() * DatabaseUpdater.SHRINK_LIMIT) {
+      long held = current.advisories();
+      loaded.close();
+      throw new DatabaseRefusedException(
+          DatabaseRefusedException.Reason.SHRINK,
+          loaded.advisories(),
+          held,
+          "the new vulnerability database holds "
+              + loaded.advisories()
+              + " advisories, fewer than half of the "
+              + held
+              + " in the one being served");
+    }
+    return loaded;
+  }
+
+  /** The bundle directory's .zip and .json files. */
+  private List<Path> bundleFiles() throws IOException {
+    if (Files.exists(VulnDatabase.databaseFile(bundleDir))) {
+      throw new IOException(
+          "the database bundle directory "
+              + bundleDir
+              + " holds a compiled database ("
+              + VulnDatabase.databaseFile(bundleDir).getFileName()
+              + "), which the operator does not import: put a bundle made with `sekisho db bundle"
+              + " --output FILE` (or OSV all.zip archives) there instead");
+    }
+    List<Path> files;
+    try (Stream<Path> list = Files.list(bundleDir)) {
+      files =
+          list.filter(Files::isRegularFile)
+              .filter(
+                  f -> {
+                    String n = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+                    return n.endsWith(".zip") || n.endsWith(".json");
+                  })
+              .sorted()
+              .toList();
+    }
+    if (files.isEmpty()) {
+      throw new IOException(
+          "the database bundle directory "
+              + bundleDir
+              + " holds no .zip or .json files: put a bundle made with `sekisho db bundle --output"
+              + " FILE` there");
+    }
+    return files;
+  }
+
+  /** What is served now, for log lines. */
+  private String held() {
+    return current == null
+        ? "(none loaded)"
+        : "("
+            + current.advisories()
+            + " advisories, built "
+            + current.database().orElseThrow().built()
+            + ")";
+  }
+
   private void swapIn(LocalDatabase loaded) {
     holder.swap(loaded);
+    advisories.set(loaded.advisories());
     LocalDatabase old = current;
     current = loaded;
     if (old != null) {

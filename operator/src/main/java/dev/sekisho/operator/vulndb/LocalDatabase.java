@@ -16,12 +16,19 @@ public final class LocalDatabase implements VulnMatcher, AutoCloseable {
   private final VulnDatabase db;
   private final VulnerabilityMatcher matcher;
   private final DatabaseInfo info;
+  private final long advisories;
 
   private LocalDatabase(VulnDatabase db) throws IOException {
     this.db = db;
     this.matcher = new VulnerabilityMatcher(db);
     var described = db.info();
-    this.info = new DatabaseInfo("v" + described.schemaVersion(), described.builtAt());
+    this.info = new DatabaseInfo(described.describe(), described.builtAt());
+    this.advisories = described.advisories();
+  }
+
+  /** The number of advisories the database holds. */
+  public long advisories() {
+    return advisories;
   }
 
   /** Opens the database in {@code dir}; fails with the scanner's message when there is none. */

@@ -81,7 +81,7 @@ public final class ImageScan {
       long start = System.nanoTime();
       vulnerabilities = new VulnerabilityMatcher(db).match(inventory);
       DatabaseInfo info = db.info();
-      dbVersion = "v" + info.schemaVersion() + "/" + info.builtAt();
+      dbVersion = info.describe();
       dbBuilt = info.builtAt();
       LOG.info(
           "matched packages={} vulnerabilities={} millis={}",

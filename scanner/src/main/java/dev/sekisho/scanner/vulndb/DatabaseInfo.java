@@ -47,6 +47,44 @@ public record DatabaseInfo(
    */
   public record Source(String kind, String location, String digest, long records, String etag) {}
 
+  /**
+   * An id of this build: {@code sha256:} and the first 16 hex digits of the sha256 of the schema
+   * version, build time, counts and each source's kind and digest. The same database file gives the
+   * same id wherever it is opened; a rebuild (another time or other inputs) another one.
+   */
+  public String buildId() {
+    StringBuilder in = new StringBuilder();
+    in.append(schemaVersion)
+        .append('\n')
+        .append(builtAt)
+        .append('\n')
+        .append(advisories)
+        .append('\n')
+        .append(affectedEntries)
+        .append('\n');
+    for (Source s : sources) {
+      in.append(s.kind())
+          .append(' ')
+          .append(s.digest())
+          .append(' ')
+          .append(s.records())
+          .append('\n');
+    }
+    byte[] digest =
+        ArchiveCache.sha256()
+            .digest(in.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+  }
+
+  /**
+   * Which database decided a scan, for reports and ScanResults: schema version, {@link #buildId}
+   * and advisory count, e.g. {@code v3 sha256:0123456789abcdef (4210 advisories)}; the build time
+   * is reported beside it.
+   */
+  public String describe() {
+    return "v" + schemaVersion + " " + buildId() + " (" + advisories + " advisories)";
+  }
+
   /** The database's age at {@code now}. */
   public Duration age(Instant now) {
     return Duration.between(builtAt, now);

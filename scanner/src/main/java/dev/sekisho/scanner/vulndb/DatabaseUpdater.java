@@ -37,8 +37,16 @@ public final class DatabaseUpdater {
 
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseUpdater.class);
 
+  /**
+   * A new database with fewer advisories than this share of the current one's is refused unless
+   * shrinking is allowed ({@link #allowShrink}): a source that lost most of its records is far
+   * likelier a broken mirror or a wrong path than a real change.
+   */
+  public static final double SHRINK_LIMIT = 0.5;
+
   private final HttpClient http;
   private final Clock clock;
+  private final boolean allowShrink;
 
   /** An updater with its own HTTP client (redirects followed) and the system clock. */
   public DatabaseUpdater() {
@@ -51,8 +59,21 @@ public final class DatabaseUpdater {
   }
 
   public DatabaseUpdater(HttpClient http, Clock clock) {
+    this(http, clock, false);
+  }
+
+  private DatabaseUpdater(HttpClient http, Clock clock, boolean allowShrink) {
     this.http = http;
     this.clock = clock;
+    this.allowShrink = allowShrink;
+  }
+
+  /**
+   * This updater, allowed (or not) to replace a database with one of fewer than {@link
+   * #SHRINK_LIMIT} of its advisories ({@code --allow-shrink}). An empty database is never allowed.
+   */
+  public DatabaseUpdater allowShrink(boolean allow) {
+    return new DatabaseUpdater(http, clock, allow);
   }
 
   /**
@@ -115,17 +136,33 @@ public final class DatabaseUpdater {
         osv.add(new LoadedSource(url.toString(), c.file(), c.digest(), c.etag()));
       }
     }
-    for (Path p : config.osvPaths()) {
-      osv.add(new LoadedSource(p.toString(), p, ArchiveCache.digest(p), null));
-    }
-    LoadedSource kev = null;
-    if (config.kev() != null) {
-      kev = load(cache, config.kev(), "kev.json", progress);
-    }
+    List<LoadedSource> kevs = new ArrayList<>();
     List<LoadedSource> cvss = new ArrayList<>();
+    int bundles = 0;
+    for (Path p : config.osvPaths()) {
+      if (DatabaseBundle.isBundle(p)) {
+        progress.accept("verifying bundle " + p);
+        Path into = dir.resolve("cache").resolve("bundle-" + bundles++);
+        for (DatabaseBundle.Extracted e : DatabaseBundle.extract(p, into)) {
+          LoadedSource s =
+              new LoadedSource(e.entry().location(), e.file(), e.entry().sha256(), null);
+          switch (e.entry().kind()) {
+            case "osv" -> osv.add(s);
+            case "kev" -> kevs.add(s);
+            default -> cvss.add(s);
+          }
+        }
+      } else {
+        osv.add(new LoadedSource(p.toString(), p, ArchiveCache.digest(p), null));
+      }
+    }
+    if (config.kev() != null) {
+      kevs.add(load(cache, config.kev(), "kev.json", progress));
+    }
     for (int i = 0; i < config.cvss().size(); i++) {
       cvss.add(load(cache, config.cvss().get(i), "cvss-" + i + ".json", progress));
     }
+    long previous = previousAdvisories(dir);
 
     Path tmp =
         dir.resolve(
@@ -145,7 +182,7 @@ public final class DatabaseUpdater {
               new DatabaseInfo.Source(
                   "osv", s.location(), s.digest(), b.advisories() - before, s.etag()));
         }
-        if (kev != null) {
+        for (LoadedSource kev : kevs) {
           List<String> ids = EnrichmentFeeds.kevIds(kev.file());
           b.addKnownExploited(ids);
           progress.accept("read " + ids.size() + " known-exploited ids from " + kev.location());
@@ -163,6 +200,7 @@ public final class DatabaseUpdater {
           progress.accept("read CVSS data for " + n + " CVEs from " + s.location());
           b.addSource(new DatabaseInfo.Source("cvss", s.location(), s.digest(), n, s.etag()));
         }
+        refuseEmptyOrShrunk(b.advisories(), previous, osv, dir);
         b.finish(clock.instant());
       }
       fsync(tmp);
@@ -187,6 +225,53 @@ public final class DatabaseUpdater {
   }
 
   private record LoadedSource(String location, Path file, String digest, String etag) {}
+
+  /** The advisories of the database in {@code dir}, or -1 when there is none or it is unusable. */
+  private static long previousAdvisories(Path dir) {
+    if (!Files.isRegularFile(VulnDatabase.databaseFile(dir))) {
+      return -1;
+    }
+    try (VulnDatabase db = VulnDatabase.open(dir)) {
+      return db.info().advisories();
+    } catch (IOException e) {
+      LOG.info(
+          "the current database will be replaced, it is unusable dir={} error={}",
+          dir,
+          e.getMessage());
+      return -1;
+    }
+  }
+
+  private void refuseEmptyOrShrunk(long advisories, long previous, List<LoadedSource> osv, Path dir)
+      throws IOException {
+    if (advisories == 0) {
+      throw new DatabaseRefusedException(
+          DatabaseRefusedException.Reason.EMPTY,
+          advisories,
+          previous,
+          "the new vulnerability database would hold no advisories (read "
+              + osv.stream().map(LoadedSource::location).toList()
+              + ": no record with an ECOSYSTEM or SEMVER range or a version list for a package):"
+              + (previous > 0
+                  ? " keeping the current one in " + dir
+                  : " no database written in " + dir));
+    }
+    if (previous > 0 && advisories < previous * SHRINK_LIMIT && !allowShrink) {
+      throw new DatabaseRefusedException(
+          DatabaseRefusedException.Reason.SHRINK,
+          advisories,
+          previous,
+          "the new vulnerability database would hold "
+              + advisories
+              + " advisories, fewer than half of the "
+              + previous
+              + " in the current one ("
+              + VulnDatabase.databaseFile(dir)
+              + "): keeping the current one; check the sources "
+              + osv.stream().map(LoadedSource::location).toList()
+              + ", or replace it anyway with --allow-shrink");
+    }
+  }
 
   private LoadedSource load(
       ArchiveCache cache, String location, String cacheName, Consumer<String> progress)

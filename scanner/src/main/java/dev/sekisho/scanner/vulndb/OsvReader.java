@@ -26,47 +26,138 @@ final class OsvReader {
     void accept(OsvRecord record) throws IOException;
   }
 
-  /** Counts of one read. */
-  record Counts(long records, long errors) {}
+  /**
+   * Counts of one read.
+   *
+   * @param records records that parsed
+   * @param errors files or entries that did not parse
+   * @param osv records that are OSV data: an id and at least one affected package
+   */
+  record Counts(long records, long errors, long osv) {}
 
   private OsvReader() {}
 
+  /**
+   * Reads every record of a source.
+   *
+   * @throws IOException naming the source when it does not exist, cannot be read, is a Sekisho
+   *     database directory, or holds no OSV record at all ("… is not OSV data", "… holds no OSV
+   *     records"): a source that yields nothing is a mistake, never an empty database
+   */
   static Counts read(Path path, Sink sink) throws IOException {
-    long[] counts = new long[2];
+    long[] counts = new long[3];
     if (Files.isDirectory(path)) {
+      if (Files.exists(path.resolve(Schema.FILE_NAME))) {
+        throw new IOException(
+            path
+                + " is a Sekisho database directory (it holds "
+                + Schema.FILE_NAME
+                + "), not OSV data: to move a database to another machine run `sekisho db bundle"
+                + " --db "
+                + path
+                + " --output FILE` where it was built and `sekisho db import FILE` here, or use"
+                + " the directory itself as the database (--db "
+                + path
+                + ")");
+      }
       List<Path> files;
       try (var walk = Files.walk(path)) {
         files = walk.filter(Files::isRegularFile).sorted().toList();
       }
+      int inputs = 0;
       for (Path f : files) {
         String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".zip")) {
+          if (DatabaseBundle.isBundle(f)) {
+            throw new IOException(
+                "OSV source "
+                    + path
+                    + " holds the database bundle "
+                    + f
+                    + ", which is read only as a file of its own: import "
+                    + f
+                    + " itself");
+          }
+          inputs++;
           readZip(f, sink, counts);
         } else if (n.endsWith(".json")) {
+          inputs++;
           readJson(f, sink, counts);
         }
+      }
+      if (inputs == 0) {
+        throw new IOException(
+            "OSV source " + path + " holds no OSV records: no .json or .zip files in it");
       }
     } else if (path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
       readZip(path, sink, counts);
     } else if (Files.isRegularFile(path)) {
-      readJson(path, sink, counts);
+      if (path.getFileName().toString().equals(Schema.FILE_NAME)) {
+        throw new IOException(
+            path
+                + " is a compiled Sekisho database, not OSV data: to move a database to another"
+                + " machine run `sekisho db bundle --output FILE` where it was built and `sekisho"
+                + " db import FILE` here");
+      }
+      String error = readJson(path, sink, counts);
+      if (error != null) {
+        // a record with an id but nothing affected is OSV, just not data a database can use
+        throw new IOException(
+            path
+                + (error.startsWith("record ") ? " holds no OSV records: " : " is not OSV data: ")
+                + error);
+      }
     } else {
       throw new IOException("OSV source " + path + " does not exist");
     }
-    return new Counts(counts[0], counts[1]);
+    if (counts[2] == 0) {
+      throw new IOException(
+          path
+              + " holds no OSV records: "
+              + (counts[0] + counts[1] == 0
+                  ? "no .json records in it"
+                  : counts[0]
+                      + " JSON documents read"
+                      + (counts[1] > 0 ? " (" + counts[1] + " did not parse)" : "")
+                      + ", none an OSV record with an \"id\" and \"affected\" packages"));
+    }
+    return new Counts(counts[0], counts[1], counts[2]);
   }
 
-  private static void readJson(Path f, Sink sink, long[] counts) throws IOException {
+  /** True for a record with an id and at least one affected package: OSV data we can use. */
+  private static boolean isOsv(OsvRecord r) {
+    return r.id() != null
+        && r.affected().stream()
+            .anyMatch(
+                a ->
+                    a != null
+                        && a.pkg() != null
+                        && a.pkg().name() != null
+                        && a.pkg().ecosystem() != null);
+  }
+
+  /** Reads one record; returns why it is not OSV data, or null when it is. */
+  private static String readJson(Path f, Sink sink, long[] counts) throws IOException {
     OsvRecord r;
     try (InputStream in = Files.newInputStream(f)) {
       r = Schema.JSON.readValue(in, OsvRecord.class);
     } catch (IOException e) {
       LOG.warn("skipping OSV record that does not parse file={} error={}", f, e.getMessage());
       counts[1]++;
-      return;
+      return "it does not parse as an OSV record (" + e.getMessage() + ")";
     }
     counts[0]++;
+    if (r == null) {
+      return "it holds JSON null";
+    }
+    if (isOsv(r)) {
+      counts[2]++;
+    }
     sink.accept(r);
+    if (r.id() == null) {
+      return "it has no \"id\"";
+    }
+    return isOsv(r) ? null : "record " + r.id() + " has no \"affected\" packages";
   }
 
   private static void readZip(Path zip, Sink sink, long[] counts) throws IOException {
@@ -90,6 +181,12 @@ final class OsvReader {
           continue;
         }
         counts[0]++;
+        if (r == null) {
+          continue;
+        }
+        if (isOsv(r)) {
+          counts[2]++;
+        }
         sink.accept(r);
       }
     } catch (java.util.zip.ZipException e) {

@@ -83,13 +83,21 @@ final class RowCodec {
     return out.bytes();
   }
 
+  /**
+   * Decodes an affected row.
+   *
+   * @throws IllegalArgumentException saying what is wrong ("row of 12 bytes ends early at byte 9")
+   *     when the row is truncated or corrupt
+   */
   static Affected decodeAffected(byte[] data) {
     In in = new In(data);
     int n = in.varint();
+    in.need(n, n + " ranges");
     List<OsvRecord.Range> ranges = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       String type = in.b() == SEMVER ? "SEMVER" : "ECOSYSTEM";
       int m = in.varint();
+      in.need(m, m + " events");
       List<OsvRecord.Event> events = new ArrayList<>(m);
       for (int j = 0; j < m; j++) {
         byte kind = in.b();
@@ -105,9 +113,10 @@ final class RowCodec {
       ranges.add(new OsvRecord.Range(type, events));
     }
     List<String> versions = in.strings();
-    byte s = in.b();
+    Severity distro = in.severity();
     boolean wontFix = in.b() != 0;
-    return new Affected(ranges, versions, s < 0 ? null : SEVERITIES[s], wontFix);
+    in.end();
+    return new Affected(ranges, versions, distro, wontFix);
   }
 
   static byte[] encodeAdvisory(StoredAdvisory a) {
@@ -126,6 +135,11 @@ final class RowCodec {
     return out.bytes();
   }
 
+  /**
+   * Decodes an advisory row.
+   *
+   * @throws IllegalArgumentException saying what is wrong when the row is truncated or corrupt
+   */
   static StoredAdvisory decodeAdvisory(byte[] data) {
     In in = new In(data);
     List<String> aliases = in.strings();
@@ -134,17 +148,10 @@ final class RowCodec {
     Instant modified = in.instant();
     String vector = in.nullableString();
     Double score = in.b() == 0 ? null : in.varint() / 10.0;
-    byte rated = in.b();
+    Severity rated = in.severity();
     List<String> refs = in.strings();
-    return new StoredAdvisory(
-        aliases,
-        summary,
-        published,
-        modified,
-        vector,
-        score,
-        rated < 0 ? null : SEVERITIES[rated],
-        refs);
+    in.end();
+    return new StoredAdvisory(aliases, summary, published, modified, vector, score, rated, refs);
   }
 
   private static final class Out {
@@ -199,14 +206,34 @@ final class RowCodec {
     }
   }
 
+  /** Reads a row; every read checks the row's end, so a corrupt row fails with what is wrong. */
   private static final class In {
     private final ByteBuffer buf;
 
     In(byte[] data) {
+      if (data == null) {
+        throw new IllegalArgumentException("row data is NULL");
+      }
       buf = ByteBuffer.wrap(data);
     }
 
+    void need(int n, String what) {
+      if (n < 0 || buf.remaining() < n) {
+        throw new IllegalArgumentException(
+            "row of "
+                + buf.capacity()
+                + " bytes ends early at byte "
+                + buf.position()
+                + " ("
+                + what
+                + " needs "
+                + (n < 0 ? "a negative length " + n : n + " bytes")
+                + ")");
+      }
+    }
+
     byte b() {
+      need(1, "a byte");
       return buf.get();
     }
 
@@ -214,7 +241,14 @@ final class RowCodec {
       int v = 0;
       int shift = 0;
       while (true) {
-        byte x = buf.get();
+        if (shift > 28) {
+          throw new IllegalArgumentException(
+              "row of "
+                  + buf.capacity()
+                  + " bytes has an over-long number at byte "
+                  + buf.position());
+        }
+        byte x = b();
         v |= (x & 0x7F) << shift;
         if ((x & 0x80) == 0) {
           return v;
@@ -225,6 +259,7 @@ final class RowCodec {
 
     String string() {
       int n = varint();
+      need(n, "a string");
       String s = new String(buf.array(), buf.position(), n, StandardCharsets.UTF_8);
       buf.position(buf.position() + n);
       return s;
@@ -236,6 +271,8 @@ final class RowCodec {
 
     List<String> strings() {
       int n = varint();
+      // every string takes at least its length byte: a count beyond the row is corrupt
+      need(n, n + " strings");
       List<String> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         out.add(string());
@@ -244,8 +281,30 @@ final class RowCodec {
     }
 
     Instant instant() {
+      need(8, "a timestamp");
       long v = buf.getLong();
       return v == Long.MIN_VALUE ? null : Instant.ofEpochMilli(v);
+    }
+
+    Severity severity() {
+      byte s = b();
+      if (s >= SEVERITIES.length) {
+        throw new IllegalArgumentException(
+            "row has an unknown severity code " + s + " at byte " + (buf.position() - 1));
+      }
+      return s < 0 ? null : SEVERITIES[s];
+    }
+
+    void end() {
+      if (buf.hasRemaining()) {
+        throw new IllegalArgumentException(
+            "row of "
+                + buf.capacity()
+                + " bytes has "
+                + buf.remaining()
+                + " bytes left over after byte "
+                + buf.position());
+      }
     }
   }
 }

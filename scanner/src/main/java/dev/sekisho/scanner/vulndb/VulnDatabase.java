@@ -125,6 +125,16 @@ public final class VulnDatabase implements AutoCloseable {
                 + Schema.VERSION
                 + ": run `sekisho db update`");
       }
+      String inconsistent = inconsistency(c);
+      if (inconsistent != null) {
+        c.close();
+        throw new IOException(
+            "vulnerability database "
+                + file
+                + " is inconsistent: "
+                + inconsistent
+                + ": rebuild it with `sekisho db update` or `sekisho db import`");
+      }
       return new VulnDatabase(file, c);
     } catch (SQLException | NumberFormatException e) {
       try {
@@ -136,6 +146,66 @@ public final class VulnDatabase implements AutoCloseable {
       }
       throw new IOException(
           "cannot open vulnerability database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What makes an opened database unusable, or null. Cheap: one pass over the advisory id index
+   * (tens of milliseconds for 400,000 advisories, while the CLI reads the image) and look-ups: the
+   * metadata must name a build time and positive advisory and affected-entry counts; the advisory
+   * table must hold as many rows as the metadata counts (counted on its id index, the smallest),
+   * and the affected table's last row id must equal its count (the builder appends rows 1..n and
+   * never deletes, so an emptied or truncated table shows). Rows deleted from the middle of the
+   * affected table are not detected.
+   */
+  private static String inconsistency(Connection c) throws SQLException {
+    Map<String, String> meta = new HashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
+      while (rs.next()) {
+        meta.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    for (String key : List.of("built_at", "advisories", "affected")) {
+      if (meta.get(key) == null) {
+        return "its metadata has no " + key;
+      }
+    }
+    long advisories;
+    long affected;
+    try {
+      Instant.parse(meta.get("built_at"));
+      advisories = Long.parseLong(meta.get("advisories"));
+      affected = Long.parseLong(meta.get("affected"));
+    } catch (RuntimeException e) {
+      return "its metadata does not parse (" + e.getMessage() + ")";
+    }
+    if (advisories <= 0) {
+      return "it holds no advisories";
+    }
+    long advisoryRows = single(c, "SELECT count(*) FROM advisory");
+    if (advisoryRows != advisories) {
+      return "its metadata counts "
+          + advisories
+          + " advisories but the advisory table holds "
+          + advisoryRows;
+    }
+    long affectedRows = single(c, "SELECT coalesce(max(rowid), 0) FROM affected");
+    if (affected < advisories || affectedRows != affected) {
+      return "its metadata counts "
+          + advisories
+          + " advisories with "
+          + affected
+          + " affected entries but the affected table holds "
+          + affectedRows;
+    }
+    return null;
+  }
+
+  private static long single(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getLong(1) : 0;
     }
   }
 
@@ -218,7 +288,24 @@ public final class VulnDatabase implements AutoCloseable {
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             String name = rs.getString(1);
-            RowCodec.Affected a = RowCodec.decodeAffected(rs.getBytes(3));
+            RowCodec.Affected a;
+            try {
+              a = RowCodec.decodeAffected(rs.getBytes(3));
+            } catch (IllegalArgumentException e) {
+              throw new IOException(
+                  "corrupt affected row of "
+                      + ecosystem
+                      + " package "
+                      + name
+                      + " (advisory #"
+                      + rs.getLong(2)
+                      + ") in "
+                      + file
+                      + ": "
+                      + e.getMessage()
+                      + ": rebuild the database with `sekisho db update` or `sekisho db import`",
+                  e);
+            }
             out.computeIfAbsent(name, k -> new ArrayList<>())
                 .add(
                     new AffectedEntry(
@@ -260,7 +347,22 @@ public final class VulnDatabase implements AutoCloseable {
         if (!rs.next()) {
           throw new IOException("advisory #" + key + " missing from " + file);
         }
-        RowCodec.StoredAdvisory a = RowCodec.decodeAdvisory(rs.getBytes(2));
+        RowCodec.StoredAdvisory a;
+        try {
+          a = RowCodec.decodeAdvisory(rs.getBytes(2));
+        } catch (IllegalArgumentException e) {
+          throw new IOException(
+              "corrupt advisory row #"
+                  + key
+                  + " ("
+                  + rs.getString(1)
+                  + ") in "
+                  + file
+                  + ": "
+                  + e.getMessage()
+                  + ": rebuild the database with `sekisho db update` or `sekisho db import`",
+              e);
+        }
         result =
             new Advisory(
                 rs.getString(1),

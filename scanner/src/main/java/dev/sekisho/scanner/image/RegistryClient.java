@@ -674,7 +674,7 @@ public final class RegistryClient implements Closeable {
         if (stop != null) {
           throw new ImageAccessException(
               isTimeout(e) ? Reason.TIMEOUT : Reason.IO,
-              "cannot fetch " + what + " after " + attempt + " attempts" + stop + ": " + explain(e),
+              "cannot fetch " + what + " after " + attempts(attempt) + stop + ": " + explain(e),
               e);
         }
         LOG.debug("retrying what={} attempt={} wait={} error={}", what, attempt, wait, explain(e));
@@ -694,8 +694,7 @@ public final class RegistryClient implements Closeable {
                   + " fetching "
                   + what
                   + ", gave up after "
-                  + attempt
-                  + " attempts"
+                  + attempts(attempt)
                   + stop
                   + errors);
         }
@@ -733,6 +732,10 @@ public final class RegistryClient implements Closeable {
           + "; sekisho --registry-retry-timeout raises it)";
     }
     return null;
+  }
+
+  private static String attempts(int n) {
+    return n == 1 ? "1 attempt" : n + " attempts";
   }
 
   private static boolean isTimeout(IOException e) {
@@ -900,9 +903,7 @@ public final class RegistryClient implements Closeable {
           + uri.getRawAuthority()
           + " within "
           + RegistryLimits.format(options.limits().requestTimeout())
-          + " (the registry request timeout, for "
-          + what
-          + "; sekisho --registry-request-timeout raises it)";
+          + " (the registry request timeout; sekisho --registry-request-timeout raises it)";
     }
   }
 

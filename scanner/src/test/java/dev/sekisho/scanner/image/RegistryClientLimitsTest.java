@@ -254,7 +254,7 @@ class RegistryClientLimitsTest {
                 ImageAccessException.class,
                 e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE))
             .hasMessageContaining("server error (HTTP 503) fetching manifest 1 of " + registry)
-            .hasMessageContaining("gave up after 1 attempts")
+            .hasMessageContaining("gave up after 1 attempt ")
             .hasMessageContaining("retry time limit of 10 s");
       }
       assertThat(sleeps).isEmpty();

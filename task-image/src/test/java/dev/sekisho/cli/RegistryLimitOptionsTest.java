@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD;
 
 /**
  * The registry time limits from the command line, against a "registry" on 127.0.0.1 that never
@@ -32,7 +33,7 @@ class RegistryLimitOptionsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aRegistryThatNeverAnswersFailsAtTheReadTimeoutWithExitCode3() throws Exception {
     try (ServerSocket silent = silent()) {
       CliRun run = sbom(silent, "--registry-read-timeout", "1", "--registry-max-attempts", "1");
@@ -45,7 +46,7 @@ class RegistryLimitOptionsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void theScanTimeLimitEndsTheCommandWhateverTheRegistryLimitsAllow() throws Exception {
     try (ServerSocket silent = silent()) {
       CliRun run = sbom(silent, "--timeout", "1");
@@ -58,7 +59,7 @@ class RegistryLimitOptionsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void limitsAreSetFromTheEnvironmentToo() throws Exception {
     try (ServerSocket silent = silent()) {
       String registry = "127.0.0.1:" + silent.getLocalPort();
@@ -83,7 +84,7 @@ class RegistryLimitOptionsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void nonPositiveLimitsAreUsageErrors() throws Exception {
     try (ServerSocket silent = silent()) {
       for (String[] flags :
@@ -105,7 +106,7 @@ class RegistryLimitOptionsTest {
   }
 
   @Test
-  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void theDefaultsAreSaneForLargeLayersOnSlowLinks() {
     ImageOptions image = new ImageOptions();
     assertThat(image.timeout()).isEqualTo(Duration.ofMinutes(30));

@@ -2,14 +2,19 @@ package dev.sekisho.scanner.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.sekisho.scanner.image.ImageAccessException.Reason;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The registry client's time and size limits against servers on 127.0.0.1 that misbehave on purpose
  * (see {@link HostileServer}). Limits are tiny so that the tests are quick; the assertions are on
- * the errors, never on elapsed time.
+ * the errors, never on elapsed time. The timeouts run each test on its own thread: blocking socket
+ * reads ignore interrupts, so a client that hangs must fail the test rather than hold the build.
  */
 class RegistryClientLimitsTest {
   private static final String BLOB =
@@ -52,7 +58,7 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aServerThatNeverAnswersFailsAtTheReadTimeoutNamingTheRegistry() throws Exception {
     try (HostileServer server = new HostileServer(HostileServer::silent);
         RegistryClient client =
@@ -68,7 +74,7 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aServerThatNeverAnswersFailsAtTheRequestTimeoutEvenWhenReadsMayWaitLonger()
       throws Exception {
     try (HostileServer server = new HostileServer(HostileServer::silent);
@@ -84,7 +90,7 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aManifestDrippedAByteAtATimeFailsAtTheRequestTimeout() throws Exception {
     // each byte comes well within the read timeout, so only the total time can stop it
     try (HostileServer server =
@@ -105,7 +111,7 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aTokenAnswerDrippedAByteAtATimeFailsAtTheRequestTimeout() throws Exception {
     try (HostileServer realm =
             new HostileServer(
@@ -133,7 +139,7 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aLayerThatStreamsForeverStopsAtItsDeclaredSize() throws Exception {
     try (HostileServer server =
             new HostileServer(
@@ -162,7 +168,7 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aLayerDrippedBelowTheMinimumSpeedFails() throws Exception {
     // 10 bytes every 20 ms (about 500 bytes/s): never silent for the read timeout
     try (HostileServer server =
@@ -185,7 +191,7 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aLayerThatStallsFailsAtTheReadTimeout() throws Exception {
     try (HostileServer server =
             new HostileServer(
@@ -207,7 +213,7 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void retriesOfAServerThatNeverAnswersStopAtTheRetryTimeLimit() throws Exception {
     try (HostileServer server = new HostileServer(HostileServer::silent)) {
       RegistryOptions options =
@@ -232,7 +238,7 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aRetryAfterLongerThanWhatIsLeftOfTheRetryTimeLimitIsNotWaitedFor() throws Exception {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -264,7 +270,7 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aTooLargeManifestIsRejectedNamingTheLimit() throws Exception {
     try (HostileServer server =
             new HostileServer(
@@ -282,7 +288,45 @@ class RegistryClientLimitsTest {
   }
 
   @Test
-  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
+  void aRegistryThatTakesNoConnectionsFailsAtTheConnectTimeout() throws Exception {
+    // a listening socket that never accepts, its queue filled: further connections get no answer
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> queued = new ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) {
+          Socket s = new Socket();
+          try {
+            s.connect(full.getLocalSocketAddress(), 200);
+            queued.add(s);
+          } catch (IOException e) {
+            s.close(); // the queue is full
+          }
+        }
+        String registry = "127.0.0.1:" + full.getLocalPort();
+        RegistryOptions options =
+            new RegistryOptions(
+                    null, null, null, null, Set.of(registry), 1, Duration.ofMillis(300), null)
+                .withLimits(limits());
+        try (RegistryClient client =
+            new RegistryClient(options, CredentialStore.empty(), sleeps::add)) {
+          assertThatThrownBy(() -> client.fetchManifest(ref(registry)))
+              .isInstanceOfSatisfying(
+                  ImageAccessException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TIMEOUT))
+              .hasMessageContaining("cannot fetch manifest 1 of " + registry)
+              .hasMessageContaining("no connection within 300 ms (the registry connect timeout")
+              .hasMessageContaining("--registry-connect-timeout");
+        }
+      } finally {
+        for (Socket s : queued) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void limitsMustBePositive() {
     assertThatThrownBy(() -> RegistryLimits.defaults().withReadTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)

@@ -333,13 +333,19 @@ public final class RegistryClient implements Closeable {
       throws ImageAccessException {
     Digest digest = parseDigest(blob.digest(), ref);
     String what = "blob " + blob.digest() + " of " + ref.name();
+    if (blob.size() < 0) {
+      throw new ImageAccessException(
+          Reason.INVALID, "the descriptor of " + what + " has a negative size " + blob.size());
+    }
     URI uri = uri(ref, "/blobs/" + blob.digest());
     blobRequests.incrementAndGet();
     Reply resp = exchange(ref, uri, null, what);
     if (resp.statusCode() != 200) {
       throw failure(ref, resp, what);
     }
-    long size = blob.size() > 0 ? blob.size() : -1;
+    // The descriptor's size is exact (a missing size reads as 0): a blob that sends more is cut
+    // off there, so a registry cannot stream a layer forever.
+    long size = blob.size();
     try {
       InputStream body = resp.body();
       RegistryLimits limits = options.limits();

@@ -169,6 +169,26 @@ class RegistryClientLimitsTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
+  void aLayerWithoutASizeInItsDescriptorIsNotReadWithoutEnd() throws Exception {
+    // a missing "size" reads as 0; it used to mean "unknown", and the layer was read to its end
+    try (HostileServer server =
+            new HostileServer(
+                (head, in, out) -> {
+                  HostileServer.head(out, "application/octet-stream", -1);
+                  HostileServer.drip(out, 64 << 10, 0, Long.MAX_VALUE);
+                });
+        RegistryClient client = client(server.hostPort(), 1, limits());
+        InputStream in = client.openBlob(ref(server.hostPort()), layer(0))) {
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOfSatisfying(
+              ImageAccessException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.DIGEST_MISMATCH))
+          .hasMessageContaining("longer than its declared size 0 bytes");
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = SEPARATE_THREAD)
   void aLayerDrippedBelowTheMinimumSpeedFails() throws Exception {
     // 10 bytes every 20 ms (about 500 bytes/s): never silent for the read timeout
     try (HostileServer server =

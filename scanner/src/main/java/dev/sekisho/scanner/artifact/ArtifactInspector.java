@@ -15,6 +15,7 @@ import dev.sekisho.scanner.image.ResolvedImage;
 import dev.sekisho.scanner.image.Target;
 import dev.sekisho.scanner.layer.LayerResult;
 import dev.sekisho.scanner.layer.LayerWalker;
+import dev.sekisho.scanner.layer.SpillLimits;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.LayerInfo;
@@ -114,7 +115,11 @@ public final class ArtifactInspector {
     LayerCache cache =
         options.cacheDir() == null ? LayerCache.NONE : new FileLayerCache(options.cacheDir());
     LayerWalker walker =
-        new LayerWalker(options.analyzers(), LayerWalker.DEFAULT_MEMORY_LIMIT, options.tempDir());
+        new LayerWalker(
+            options.analyzers(),
+            LayerWalker.DEFAULT_MEMORY_LIMIT,
+            options.tempDir(),
+            SpillLimits.fromSystemProperties());
     int threads = Math.min(options.parallelism(), Math.max(1, layers.size()));
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -212,8 +217,11 @@ public final class ArtifactInspector {
               + e.getMessage(),
           e);
     }
-    // Only a layer read to its end, digest verified, gets here: safe to cache.
-    cache.put(layer.digest(), options.analyzers(), result);
+    // Only a layer read to its end, digest verified, gets here: safe to cache, unless a file was
+    // skipped for a local limit (then the result depends on the limits, not only on the layer).
+    if (!result.limited()) {
+      cache.put(layer.digest(), options.analyzers(), result);
+    }
     options.progress().layerFinished(index, layer);
     return result;
   }

@@ -22,6 +22,8 @@ import java.util.TreeMap;
  *     exact path, but merges with a lower directory
  * @param warnings problems met in this layer that did not fail it (an analyzer that threw, a
  *     hardlink to a missing file)
+ * @param limited whether a file was left unanalysed because of a local {@link SpillLimits limit}:
+ *     the result then depends on this scan's limits, not only on the layer, and is not cached
  */
 public record LayerResult(
     String digest,
@@ -30,7 +32,20 @@ public record LayerResult(
     List<String> opaqueDirs,
     List<String> writtenFiles,
     List<String> writtenDirs,
-    List<ScanWarning> warnings) {
+    List<ScanWarning> warnings,
+    boolean limited) {
+
+  /** A result within every limit. */
+  public LayerResult(
+      String digest,
+      Map<String, AnalysisResult> files,
+      List<String> whiteouts,
+      List<String> opaqueDirs,
+      List<String> writtenFiles,
+      List<String> writtenDirs,
+      List<ScanWarning> warnings) {
+    this(digest, files, whiteouts, opaqueDirs, writtenFiles, writtenDirs, warnings, false);
+  }
 
   public LayerResult {
     files = files == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(files));

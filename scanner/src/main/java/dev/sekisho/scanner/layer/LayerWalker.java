@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * <p>Failures: an analyzer that throws gives a warning for that file and the walk goes on. A
  * failure to read the layer itself (including a digest mismatch found at the end of the blob) fails
  * the whole walk, and nothing from it may be used.
+ *
+ * <p>Limits: a file an analyzer needs a temporary copy of is not copied when it is over the {@link
+ * SpillLimits} (per file, and in all over the walker's life, which is one scan); it is reported as
+ * not analysed by those analyzers, naming the limit, and the layer's result says it was {@link
+ * LayerResult#limited() limited} (such a result depends on the limits and is not cached).
  */
 public final class LayerWalker {
   private static final Logger LOG = LoggerFactory.getLogger(LayerWalker.class);
@@ -57,17 +62,26 @@ public final class LayerWalker {
 
   private final List<Analyzer> analyzers;
   private final long memoryLimit;
-  private final Path tempDir;
+  private final SpillArea spill;
 
   /**
+   * A walker for one scan: the {@code spillLimits} total counts every layer this walker walks.
+   *
    * @param analyzers the analyzers to run
    * @param memoryLimit largest file buffered in memory when re-reading is needed
    * @param tempDir where larger files are spilled, or null for the system default
+   * @param spillLimits how much may be spilled, per file and in all
    */
-  public LayerWalker(List<Analyzer> analyzers, long memoryLimit, Path tempDir) {
+  public LayerWalker(
+      List<Analyzer> analyzers, long memoryLimit, Path tempDir, SpillLimits spillLimits) {
     this.analyzers = List.copyOf(analyzers);
     this.memoryLimit = memoryLimit;
-    this.tempDir = tempDir;
+    this.spill = new SpillArea(tempDir, spillLimits);
+  }
+
+  /** A walker with the {@link SpillLimits#DEFAULT default spill limits}. */
+  public LayerWalker(List<Analyzer> analyzers, long memoryLimit, Path tempDir) {
+    this(analyzers, memoryLimit, tempDir, SpillLimits.DEFAULT);
   }
 
   public LayerWalker(List<Analyzer> analyzers) {
@@ -120,7 +134,8 @@ public final class LayerWalker {
         List.copyOf(opaque),
         sortedDistinct(files),
         sortedDistinct(dirs),
-        warnings);
+        warnings,
+        spill.refusedIn(layerDigest));
   }
 
   /** The strings sorted, each once (distinct on a sorted stream only compares neighbours). */
@@ -267,9 +282,21 @@ public final class LayerWalker {
         } else {
           // Several links to one file: copy it once, then let each link's analyzers read the copy.
           try (FileContent content =
-              new FileContent(
-                  entry.name(), layerDigest, info, tar.content(), memoryLimit, tempDir)) {
-            content.materialize();
+              new FileContent(entry.name(), layerDigest, info, tar.content(), memoryLimit, spill)) {
+            try {
+              content.materialize();
+            } catch (SpillArea.RefusedException e) {
+              for (PendingLink link : links) {
+                String names =
+                    String.join(", ", link.wanted().stream().map(Analyzer::name).toList());
+                warn(
+                    results,
+                    layerDigest,
+                    link.path(),
+                    "not analysed by " + names + ": " + e.getMessage());
+              }
+              continue;
+            }
             for (PendingLink link : links) {
               try (InputStream copy = content.asStream()) {
                 analyze(layerDigest, link.path(), info, copy, link.wanted(), results);
@@ -316,18 +343,28 @@ public final class LayerWalker {
       Map<String, AnalysisResult> results)
       throws IOException {
     ReadTracking tracked = new ReadTracking(entryStream);
+    List<String> refused = new ArrayList<>(1);
     try (FileContent content =
-        new FileContent(path, layerDigest, info, tracked, memoryLimit, tempDir)) {
+        new FileContent(path, layerDigest, info, tracked, memoryLimit, spill)) {
       if (wanted.size() > 1) {
-        content.materialize();
+        try {
+          content.materialize();
+        } catch (SpillArea.RefusedException e) {
+          // each analyzer that needs the copy is refused below; streaming ones still run
+        }
       }
       for (Analyzer analyzer : wanted) {
         AnalysisResult result;
+        int refusals = content.refusals();
         try {
           result = analyzer.analyze(content.input());
         } catch (IOException | RuntimeException e) {
           if (tracked.failure != null) {
             throw tracked.failure; // the layer itself is unreadable
+          }
+          if (content.refusals() > refusals) {
+            refused.add(analyzer.name()); // too large to copy: reported once, below
+            continue;
           }
           // Kept with the file's results, so the applier drops it when an upper layer replaces
           // the file.
@@ -343,9 +380,22 @@ public final class LayerWalker {
         if (tracked.failure != null) {
           throw tracked.failure;
         }
+        if (content.refusals() > refusals) {
+          refused.add(analyzer.name()); // it caught the refusal itself; what it read is kept
+        }
         if (result != null && !result.isEmpty()) {
           results.merge(path, result, LayerWalker::combine);
         }
+      }
+      if (!refused.isEmpty()) {
+        warn(
+            results,
+            layerDigest,
+            path,
+            "not analysed by "
+                + String.join(", ", refused)
+                + ": "
+                + content.refusal().getMessage());
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.sekisho.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import static org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD;
 
 /**
  * The registry time limits from the command line, against a "registry" on 127.0.0.1 that never

@@ -6,11 +6,13 @@ import dev.sekisho.scanner.image.CredentialStore;
 import dev.sekisho.scanner.image.ImageAccessException;
 import dev.sekisho.scanner.image.InvalidReferenceException;
 import dev.sekisho.scanner.image.Platform;
+import dev.sekisho.scanner.image.RegistryLimits;
 import dev.sekisho.scanner.image.RegistryOptions;
 import dev.sekisho.scanner.image.Target;
 import dev.sekisho.scanner.layer.SpillLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +24,9 @@ import picocli.CommandLine.Option;
 final class ImageOptions {
   /** OpenShift's internal registry, which accepts the pod's ServiceAccount token. */
   static final String OPENSHIFT_REGISTRY = "image-registry.openshift-image-registry.svc:5000";
+
+  /** How long reading an image may take by default: a few GB of layers on a slow link. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 
   @Option(
       names = "--platform",
@@ -64,6 +69,68 @@ final class ImageOptions {
   List<Path> caFiles = new ArrayList<>();
 
   @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Give up reading the image (pulling and analysing its layers) after this long, with exit"
+              + " code 3; 0 means no limit (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds = DEFAULT_TIMEOUT.toSeconds();
+
+  @Option(
+      names = "--registry-connect-timeout",
+      paramLabel = "SECONDS",
+      description = "Longest wait for a connection to a registry (default: ${DEFAULT-VALUE}).")
+  long connectTimeoutSeconds = RegistryOptions.DEFAULT_CONNECT_TIMEOUT.toSeconds();
+
+  @Option(
+      names = "--registry-read-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "A registry request fails when no byte arrives for this long (default:"
+              + " ${DEFAULT-VALUE}).")
+  long readTimeoutSeconds = RegistryLimits.DEFAULT_READ_TIMEOUT.toSeconds();
+
+  @Option(
+      names = "--registry-request-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Longest one attempt at a manifest, index, config or token may take, body included; for"
+              + " a layer, until its download starts (default: ${DEFAULT-VALUE}).")
+  long requestTimeoutSeconds = RegistryLimits.DEFAULT_REQUEST_TIMEOUT.toSeconds();
+
+  @Option(
+      names = "--registry-retry-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Longest all attempts at one registry request may take together, waits between them"
+              + " included (default: ${DEFAULT-VALUE}).")
+  long retryTimeoutSeconds = RegistryLimits.DEFAULT_RETRY_TIMEOUT.toSeconds();
+
+  @Option(
+      names = "--registry-max-attempts",
+      paramLabel = "N",
+      description =
+          "Attempts per registry request on 429, 5xx, connection failures and timeouts (default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxAttempts = RegistryOptions.DEFAULT_MAX_ATTEMPTS;
+
+  @Option(
+      names = "--registry-min-speed",
+      paramLabel = "BYTES_PER_SECOND",
+      description =
+          "A layer download that stays slower than this for --registry-min-speed-time fails; 0"
+              + " turns the check off (default: ${DEFAULT-VALUE}).")
+  long minSpeed = RegistryLimits.DEFAULT_MIN_BLOB_SPEED;
+
+  @Option(
+      names = "--registry-min-speed-time",
+      paramLabel = "SECONDS",
+      description =
+          "How long a layer download may stay below --registry-min-speed (default:"
+              + " ${DEFAULT-VALUE}).")
+  long minSpeedSeconds = RegistryLimits.DEFAULT_BLOB_SPEED_TIME.toSeconds();
+
+  @Option(
       names = "--secrets-in-dependencies",
       description =
           "Also look for secrets in third-party dependency trees (node_modules, site-packages,"
@@ -92,6 +159,7 @@ final class ImageOptions {
 
   /** Inspection options: these flags over the defaults, the layer cache in the XDG cache. */
   InspectOptions inspectOptions(CliContext context, Progress progress) {
+    timeout(); // checked with the other flags, before anything slow
     RegistryOptions registry =
         RegistryOptions.defaults()
             .withDockerConfigs(
@@ -99,7 +167,10 @@ final class ImageOptions {
                     ? RegistryOptions.defaultDockerConfigs(context.env(), context.home().toString())
                     : dockerConfigs)
             .withCaBundles(existing(caFiles, "CA file"))
-            .withPlainHttpRegistries(new LinkedHashSet<>(insecureRegistries));
+            .withPlainHttpRegistries(new LinkedHashSet<>(insecureRegistries))
+            .withConnectTimeout(positive("--registry-connect-timeout", connectTimeoutSeconds))
+            .withMaxAttempts(atLeastOne("--registry-max-attempts", maxAttempts))
+            .withLimits(limits());
     Path pullSecret = pullSecret(context);
     if (pullSecret != null) {
       registry = registry.withKubernetesDockerConfig(pullSecret);
@@ -127,6 +198,44 @@ final class ImageOptions {
         .withRegistry(registry)
         .withCacheDir(context.cacheHome().resolve("sekisho").resolve("layers"))
         .withProgress(progress);
+  }
+
+  /** The registry time limits from the flags. */
+  RegistryLimits limits() {
+    if (minSpeed < 0) {
+      throw new UserInputException(
+          "invalid --registry-min-speed " + minSpeed + ": must be 0 (no check) or more");
+    }
+    return new RegistryLimits(
+        positive("--registry-read-timeout", readTimeoutSeconds),
+        positive("--registry-request-timeout", requestTimeoutSeconds),
+        positive("--registry-retry-timeout", retryTimeoutSeconds),
+        minSpeed,
+        positive("--registry-min-speed-time", minSpeedSeconds));
+  }
+
+  /** The --timeout for reading the image, or null for none. */
+  Duration timeout() {
+    if (timeoutSeconds < 0) {
+      throw new UserInputException(
+          "invalid --timeout " + timeoutSeconds + ": must be 0 (no limit) or more seconds");
+    }
+    return timeoutSeconds == 0 ? null : Duration.ofSeconds(timeoutSeconds);
+  }
+
+  private static Duration positive(String option, long seconds) {
+    if (seconds <= 0) {
+      throw new UserInputException(
+          "invalid " + option + " " + seconds + ": must be a positive number of seconds");
+    }
+    return Duration.ofSeconds(seconds);
+  }
+
+  private static int atLeastOne(String option, int n) {
+    if (n < 1) {
+      throw new UserInputException("invalid " + option + " " + n + ": must be 1 or more");
+    }
+    return n;
   }
 
   /**

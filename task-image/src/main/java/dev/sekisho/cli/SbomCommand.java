@@ -66,7 +66,8 @@ final class SbomCommand implements Callable<Integer> {
     }
     Progress progress = new Progress(context);
     try {
-      Inventory inventory = Inventories.read(parsed, image.inspectOptions(context, progress));
+      Inventory inventory =
+          Inventories.read(parsed, image.inspectOptions(context, progress), image.timeout());
       ScanReport report =
           ImageScan.report(
               inventory,

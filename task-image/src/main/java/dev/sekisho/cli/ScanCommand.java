@@ -113,7 +113,7 @@ final class ScanCommand implements Callable<Integer> {
       Inventory inventory;
       try {
         inspect = image.inspectOptions(context, progress);
-        inventory = Inventories.read(parsed, inspect);
+        inventory = Inventories.read(parsed, inspect, image.timeout());
       } catch (IOException | RuntimeException e) {
         Databases.closeWhenOpen(opening);
         throw e;
@@ -149,7 +149,8 @@ final class ScanCommand implements Callable<Integer> {
     refuseLocalOnlyOptions();
     Progress progress = new Progress(context);
     try {
-      Inventory inventory = Inventories.read(parsed, image.inspectOptions(context, progress));
+      Inventory inventory =
+          Inventories.read(parsed, image.inspectOptions(context, progress), image.timeout());
       progress.done();
       String recorded = digest();
       if (recorded != null

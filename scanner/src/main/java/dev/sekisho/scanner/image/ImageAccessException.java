@@ -28,6 +28,11 @@ public class ImageAccessException extends IOException {
     /** Network or file-system failure. */
     IO,
     /**
+     * The registry was too slow: no connection, no data or no complete answer in time, or a layer
+     * arriving below the minimum speed (see {@link RegistryLimits}).
+     */
+    TIMEOUT,
+    /**
      * The registry's TLS certificate is not trusted (an unknown CA: see the CA bundle option) or
      * does not name the registry's host.
      */

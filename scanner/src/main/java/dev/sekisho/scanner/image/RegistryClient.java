@@ -6,8 +6,10 @@ import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +26,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -61,7 +68,12 @@ import org.slf4j.LoggerFactory;
  *       scope until it expires) or Basic. Credentials come from a {@link CredentialStore}.
  *   <li>Retries: 429, 500, 502, 503, 504 and connection failures are retried with exponential
  *       backoff, honouring {@code Retry-After} (seconds or HTTP date, capped), for at most {@link
- *       RegistryOptions#maxAttempts()} attempts per request.
+ *       RegistryOptions#maxAttempts()} attempts per request and no longer than {@link
+ *       RegistryLimits#retryTimeout()}.
+ *   <li>Time limits ({@link RegistryLimits}): a connect timeout, a read timeout (no byte for that
+ *       long fails the request), a total time per attempt at a manifest, index, config or token,
+ *       and a minimum average speed for layers. Every limit that trips names the registry, the
+ *       limit and the option that raises it.
  *   <li>Integrity: every manifest and blob is checked against its digest; blobs while they stream
  *       ({@link VerifyingInputStream}).
  *   <li>Transport: HTTPS, with extra CAs from the options; plain HTTP only for registries listed in
@@ -80,15 +92,20 @@ import org.slf4j.LoggerFactory;
 public final class RegistryClient implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
   private static final String USER_AGENT = "sekisho";
-  private static final int MAX_MANIFEST_BYTES = 8 << 20;
-  private static final int MAX_CONFIG_BYTES = 32 << 20;
+
+  /** Largest manifest or index read (the CNCF distribution registry refuses more than 4 MiB). */
+  static final int MAX_MANIFEST_BYTES = 8 << 20;
+
+  /** Largest image config read. */
+  static final int MAX_CONFIG_BYTES = 32 << 20;
+
+  /** Largest token-service answer read. */
+  static final int MAX_TOKEN_BYTES = 1 << 20;
+
   private static final int MAX_ERROR_BYTES = 64 << 10;
   private static final int MAX_REDIRECTS = 10;
   private static final Duration BASE_BACKOFF = Duration.ofMillis(500);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(16);
-
-  /** How long a read may wait for the next bytes (headers or body) before failing. */
-  private static final Timeout READ_TIMEOUT = Timeout.ofMinutes(5);
 
   /** Connections per registry host: layers are fetched in parallel. */
   private static final int MAX_CONNECTIONS_PER_HOST = 16;
@@ -103,6 +120,10 @@ public final class RegistryClient implements Closeable {
   private final CredentialStore credentials;
   private final CloseableHttpClient http;
   private final Sleeper sleeper;
+
+  /** Aborts requests that pass their deadline: one daemon thread, idle but for that. */
+  private final ScheduledExecutorService deadlines;
+
   private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private final AtomicLong blobRequests = new AtomicLong();
@@ -127,6 +148,7 @@ public final class RegistryClient implements Closeable {
     this.options = options;
     this.credentials = credentials;
     this.sleeper = d -> sleeper.sleep(d);
+    Timeout readTimeout = Timeout.of(options.limits().readTimeout());
     // Redirects, authentication and retries are this class's own (see above), so the client's
     // are off; content is never decoded (digests are over the bytes as served).
     this.http =
@@ -141,7 +163,7 @@ public final class RegistryClient implements Closeable {
                     .setDefaultConnectionConfig(
                         ConnectionConfig.custom()
                             .setConnectTimeout(Timeout.of(options.connectTimeout()))
-                            .setSocketTimeout(READ_TIMEOUT)
+                            .setSocketTimeout(readTimeout)
                             .build())
                     .setMaxConnPerRoute(MAX_CONNECTIONS_PER_HOST)
                     .setMaxConnTotal(4 * MAX_CONNECTIONS_PER_HOST)
@@ -150,7 +172,7 @@ public final class RegistryClient implements Closeable {
                 RequestConfig.custom()
                     .setRedirectsEnabled(false)
                     .setAuthenticationEnabled(false)
-                    .setResponseTimeout(READ_TIMEOUT)
+                    .setResponseTimeout(readTimeout)
                     .build())
             .disableRedirectHandling()
             .disableAutomaticRetries()
@@ -158,11 +180,22 @@ public final class RegistryClient implements Closeable {
             .disableCookieManagement()
             .disableAuthCaching()
             .build();
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "sekisho-registry-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.setRemoveOnCancelPolicy(true);
+    this.deadlines = timer;
   }
 
   /** Closes the connections this client keeps open. */
   @Override
   public void close() {
+    deadlines.shutdownNow();
     try {
       http.close();
     } catch (IOException e) {
@@ -289,17 +322,42 @@ public final class RegistryClient implements Closeable {
    * do not match: read it to the end before trusting anything read from it. The caller closes it.
    */
   public InputStream openBlob(ImageReference ref, Descriptor blob) throws ImageAccessException {
+    return openBlob(ref, blob, false);
+  }
+
+  /**
+   * Opens a blob. A small one (a config) must arrive whole within the request timeout; a layer is
+   * held to the minimum speed instead, and never delivers more than its descriptor's size.
+   */
+  private InputStream openBlob(ImageReference ref, Descriptor blob, boolean small)
+      throws ImageAccessException {
     Digest digest = parseDigest(blob.digest(), ref);
     String what = "blob " + blob.digest() + " of " + ref.name();
+    if (blob.size() < 0) {
+      throw new ImageAccessException(
+          Reason.INVALID, "the descriptor of " + what + " has a negative size " + blob.size());
+    }
     URI uri = uri(ref, "/blobs/" + blob.digest());
     blobRequests.incrementAndGet();
     Reply resp = exchange(ref, uri, null, what);
     if (resp.statusCode() != 200) {
       throw failure(ref, resp, what);
     }
-    long size = blob.size() > 0 ? blob.size() : -1;
+    // The descriptor's size is exact (a missing size reads as 0): a blob that sends more is cut
+    // off there, so a registry cannot stream a layer forever.
+    long size = blob.size();
     try {
-      return new VerifyingInputStream(resp.body(), digest, size, what);
+      InputStream body = resp.body();
+      RegistryLimits limits = options.limits();
+      if (!small) {
+        resp.disarm();
+        if (limits.minBlobSpeed() > 0) {
+          body =
+              new MinimumSpeedInputStream(
+                  body, limits.minBlobSpeed(), limits.blobSpeedTime(), what);
+        }
+      }
+      return new VerifyingInputStream(body, digest, size, what);
     } catch (IOException e) {
       try {
         resp.close(); // aborts the connection rather than leaving it open
@@ -322,7 +380,9 @@ public final class RegistryClient implements Closeable {
             + ref.name()
             + " is larger than "
             + maxBytes
-            + " bytes");
+            + " bytes (the limit for an image "
+            + kind
+            + ")");
   }
 
   /** Reads a small blob whole (configs), verified. */
@@ -331,7 +391,7 @@ public final class RegistryClient implements Closeable {
     if (blob.size() > maxBytes) {
       throw tooLarge(ref, blob, maxBytes, kind);
     }
-    try (InputStream in = openBlob(ref, blob)) {
+    try (InputStream in = openBlob(ref, blob, true)) {
       byte[] bytes = in.readNBytes(maxBytes + 1);
       if (bytes.length > maxBytes) {
         throw tooLarge(ref, blob, maxBytes, kind);
@@ -554,8 +614,9 @@ public final class RegistryClient implements Closeable {
           Reason.INVALID, "cannot get a " + what + ": HTTP " + status + errorText(resp));
     }
     JsonNode json;
-    try (InputStream in = resp.body()) {
-      json = ManifestDocument.JSON.readTree(in.readNBytes(MAX_MANIFEST_BYTES));
+    byte[] answer = readLimited(resp, MAX_TOKEN_BYTES, "the answer to the " + what);
+    try {
+      json = ManifestDocument.JSON.readTree(answer);
     } catch (IOException e) {
       throw new ImageAccessException(
           Reason.INVALID, "cannot read the " + what + ": " + e.getMessage(), e);
@@ -597,25 +658,32 @@ public final class RegistryClient implements Closeable {
             + (note != null ? "; note: " + note : ""));
   }
 
-  /** Sends with retries on 429/5xx and connection failures, following redirects. */
+  /**
+   * Sends with retries on 429/5xx and connection failures (timeouts included), following redirects.
+   * Retries stop at {@link RegistryOptions#maxAttempts()} attempts, and before a wait that would
+   * end after {@link RegistryLimits#retryTimeout()} from the first attempt.
+   */
   private Reply sendWithRetries(Request request, String what) throws ImageAccessException {
     int max = options.maxAttempts();
+    long start = System.nanoTime();
+    long budget = options.limits().retryTimeout().toNanos();
     for (int attempt = 1; ; attempt++) {
       Reply resp;
       try {
-        resp = sendFollowingRedirects(request);
+        resp = sendFollowingRedirects(request, what);
       } catch (SSLHandshakeException | SSLPeerUnverifiedException e) {
         // Not transient: retrying cannot make an untrusted certificate trusted.
         throw untrusted(request.uri(), what, e);
       } catch (IOException e) {
-        if (attempt >= max) {
+        Duration wait = backoff(attempt);
+        String stop = stopRetrying(attempt, max, start, budget, wait);
+        if (stop != null) {
           throw new ImageAccessException(
-              Reason.IO,
-              "cannot fetch " + what + " after " + attempt + " attempts: " + describe(e),
+              isTimeout(e) ? Reason.TIMEOUT : Reason.IO,
+              "cannot fetch " + what + " after " + attempts(attempt) + stop + ": " + explain(e),
               e);
         }
-        Duration wait = backoff(attempt);
-        LOG.debug("retrying what={} attempt={} wait={} error={}", what, attempt, wait, describe(e));
+        LOG.debug("retrying what={} attempt={} wait={} error={}", what, attempt, wait, explain(e));
         pause(wait, what);
         continue;
       }
@@ -623,18 +691,19 @@ public final class RegistryClient implements Closeable {
       if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504) {
         Duration retryAfter = retryAfter(resp.header("Retry-After").orElse(null));
         String errors = errorText(resp);
-        if (attempt >= max) {
+        Duration wait = retryAfter != null ? retryAfter : backoff(attempt);
+        String stop = stopRetrying(attempt, max, start, budget, wait);
+        if (stop != null) {
           throw new ImageAccessException(
               Reason.UNAVAILABLE,
               (status == 429 ? "rate limited (HTTP 429)" : "server error (HTTP " + status + ")")
                   + " fetching "
                   + what
                   + ", gave up after "
-                  + attempt
-                  + " attempts"
+                  + attempts(attempt)
+                  + stop
                   + errors);
         }
-        Duration wait = retryAfter != null ? retryAfter : backoff(attempt);
         LOG.info(
             "registry answered {}; retrying what={} attempt={} wait={}",
             status,
@@ -645,6 +714,69 @@ public final class RegistryClient implements Closeable {
         continue;
       }
       return resp;
+    }
+  }
+
+  /**
+   * Why not to retry after {@code attempt} (a text for the error: the limit reached and how to
+   * raise it), or null to retry after {@code wait}.
+   */
+  private String stopRetrying(int attempt, int max, long start, long budget, Duration wait) {
+    if (attempt >= max) {
+      return max == 1
+          ? ""
+          : " (the limit of " + max + " attempts; sekisho --registry-max-attempts raises it)";
+    }
+    long spent = System.nanoTime() - start;
+    if (spent + wait.toNanos() > budget) {
+      return " in "
+          + RegistryLimits.format(Duration.ofNanos(spent))
+          + " (another attempt after waiting "
+          + RegistryLimits.format(wait)
+          + " would pass the retry time limit of "
+          + RegistryLimits.format(options.limits().retryTimeout())
+          + "; sekisho --registry-retry-timeout raises it)";
+    }
+    return null;
+  }
+
+  private static String attempts(int n) {
+    return n == 1 ? "1 attempt" : n + " attempts";
+  }
+
+  private static boolean isTimeout(IOException e) {
+    return e instanceof InterruptedIOException;
+  }
+
+  /**
+   * A failure for an error message; a timeout says which limit it hit, its value and the option
+   * that raises it.
+   */
+  private String explain(IOException e) {
+    RegistryLimits limits = options.limits();
+    if (e instanceof DeadlineExceeded) {
+      return e.getMessage();
+    }
+    if (e instanceof ConnectTimeoutException) {
+      return "no connection within "
+          + RegistryLimits.format(options.connectTimeout())
+          + " (the registry connect timeout; sekisho --registry-connect-timeout raises it): "
+          + describe(e);
+    }
+    if (e instanceof SocketTimeoutException) {
+      return "no data for "
+          + RegistryLimits.format(limits.readTimeout())
+          + " (the registry read timeout; sekisho --registry-read-timeout raises it)";
+    }
+    return describe(e);
+  }
+
+  /** An attempt passed the request timeout and was aborted. */
+  private static final class DeadlineExceeded extends InterruptedIOException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlineExceeded(String message) {
+      super(message);
     }
   }
 
@@ -671,10 +803,11 @@ public final class RegistryClient implements Closeable {
     return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 
-  private Reply sendFollowingRedirects(Request request) throws IOException {
+  private Reply sendFollowingRedirects(Request request, String what) throws IOException {
     Request current = request;
+    long deadline = System.nanoTime() + options.limits().requestTimeout().toNanos();
     for (int hop = 0; ; hop++) {
-      Reply resp = send(current);
+      Reply resp = send(current, what, deadline);
       int status = resp.statusCode();
       Optional<String> location = resp.header("Location");
       if (!(status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
@@ -700,8 +833,12 @@ public final class RegistryClient implements Closeable {
     }
   }
 
-  /** Sends one request; the reply's body is open until read to its end or closed. */
-  private Reply send(Request request) throws IOException {
+  /**
+   * Sends one request; the reply's body is open until read to its end or closed. The request is
+   * aborted at {@code deadline} (a {@link System#nanoTime()}) unless the reply is {@link
+   * Reply#disarm() disarmed} first.
+   */
+  private Reply send(Request request, String what, long deadline) throws IOException {
     HttpUriRequestBase http;
     if (request.form() == null) {
       http = new HttpGet(request.uri());
@@ -711,21 +848,103 @@ public final class RegistryClient implements Closeable {
       http = post;
     }
     request.headers().forEach(h -> http.addHeader(h.getKey(), h.getValue()));
-    return new Reply(http, this.http.executeOpen(null, http, null));
+    Deadline timer = new Deadline(http, request.uri(), what);
+    timer.arm(deadline);
+    try {
+      return new Reply(http, this.http.executeOpen(null, http, null), timer);
+    } catch (IOException | RuntimeException e) {
+      timer.disarm();
+      if (timer.expired()) {
+        DeadlineExceeded d = new DeadlineExceeded(timer.message());
+        d.initCause(e);
+        throw d;
+      }
+      throw e;
+    }
+  }
+
+  /** Aborts one request when it passes the request timeout, and remembers that it did. */
+  private final class Deadline {
+    private final HttpUriRequestBase request;
+    private final URI uri;
+    private final String what;
+    private volatile boolean expired;
+    private volatile ScheduledFuture<?> task;
+
+    Deadline(HttpUriRequestBase request, URI uri, String what) {
+      this.request = request;
+      this.uri = uri;
+      this.what = what;
+    }
+
+    void arm(long deadline) {
+      long delay = Math.max(0, deadline - System.nanoTime());
+      try {
+        task =
+            deadlines.schedule(
+                () -> {
+                  expired = true;
+                  request.cancel();
+                },
+                delay,
+                TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the client is closed: the request fails on its closed connection pool
+      }
+    }
+
+    void disarm() {
+      ScheduledFuture<?> t = task;
+      if (t != null) {
+        t.cancel(false);
+      }
+    }
+
+    boolean expired() {
+      return expired;
+    }
+
+    String message() {
+      return "no complete answer from "
+          + uri.getRawAuthority()
+          + " within "
+          + RegistryLimits.format(options.limits().requestTimeout())
+          + " (the registry request timeout; sekisho --registry-request-timeout raises it)";
+    }
   }
 
   /**
    * A response with its body open. Reading the body to its end returns the connection to the pool;
    * closing it earlier aborts the connection (rather than reading the rest of a large blob).
    */
-  private static final class Reply implements Closeable {
+  private final class Reply implements Closeable {
     private final HttpUriRequestBase request;
     private final ClassicHttpResponse response;
+    private final Deadline deadline;
     private InputStream body;
 
-    Reply(HttpUriRequestBase request, ClassicHttpResponse response) {
+    Reply(HttpUriRequestBase request, ClassicHttpResponse response, Deadline deadline) {
       this.request = request;
       this.response = response;
+      this.deadline = deadline;
+    }
+
+    /** Lifts the request timeout: the body may take longer (a layer). */
+    void disarm() {
+      deadline.disarm();
+    }
+
+    /** A failure reading the body, saying which time limit it hit, if any. */
+    private IOException failed(IOException e) {
+      if (deadline.expired()) {
+        return new ImageAccessException(
+            Reason.TIMEOUT, "cannot read " + deadline.what + ": " + deadline.message(), e);
+      }
+      if (e instanceof SocketTimeoutException) {
+        return new ImageAccessException(
+            Reason.TIMEOUT, "cannot read " + deadline.what + ": " + explain(e), e);
+      }
+      return e;
     }
 
     int statusCode() {
@@ -755,32 +974,48 @@ public final class RegistryClient implements Closeable {
 
               @Override
               public int read() throws IOException {
-                int b = in.read();
+                int b;
+                try {
+                  b = in.read();
+                } catch (IOException e) {
+                  throw failed(e);
+                }
                 ended |= b < 0;
                 return b;
               }
 
               @Override
               public int read(byte[] b, int off, int len) throws IOException {
-                int n = in.read(b, off, len);
+                int n;
+                try {
+                  n = in.read(b, off, len);
+                } catch (IOException e) {
+                  throw failed(e);
+                }
                 ended |= n < 0;
                 return n;
               }
 
               @Override
               public void close() throws IOException {
+                deadline.disarm();
                 if (!ended) {
                   request.cancel();
                 }
+                IOException failure = null;
                 try {
                   in.close();
                 } catch (IOException e) {
-                  if (ended) {
-                    throw e;
-                  }
-                  // the connection was aborted on purpose
-                } finally {
+                  failure = e;
+                }
+                try {
                   response.close();
+                } catch (IOException e) {
+                  failure = failure == null ? e : failure;
+                }
+                // before the end, the connection was aborted on purpose (or had failed already)
+                if (failure != null && ended) {
+                  throw failure;
                 }
               }
             };
@@ -863,7 +1098,7 @@ public final class RegistryClient implements Closeable {
   /**
    * The registry's error list (": CODE: message; …"), or "" when there is none; closes the body.
    */
-  private static String errorText(Reply resp) {
+  private String errorText(Reply resp) {
     try (InputStream in = resp.body()) {
       byte[] body = in.readNBytes(MAX_ERROR_BYTES);
       if (body.length == 0) {
@@ -891,11 +1126,12 @@ public final class RegistryClient implements Closeable {
     }
   }
 
-  private static byte[] readLimited(Reply resp, int max, String what) throws ImageAccessException {
+  private byte[] readLimited(Reply resp, int max, String what) throws ImageAccessException {
     try (InputStream in = resp.body()) {
       byte[] bytes = in.readNBytes(max + 1);
       if (bytes.length > max) {
-        throw new ImageAccessException(Reason.INVALID, what + " is larger than " + max + " bytes");
+        throw new ImageAccessException(
+            Reason.INVALID, what + " is larger than the limit of " + max + " bytes: rejected");
       }
       return bytes;
     } catch (ImageAccessException e) {

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param maxAttempts attempts per request on 429, 5xx and connection failures (at least 1)
  * @param connectTimeout TCP connect timeout
  * @param maxRetryAfter the longest {@code Retry-After} wait honoured; longer ones are cut to this
+ * @param limits how long reads may take (see {@link RegistryLimits})
  */
 public record RegistryOptions(
     List<Path> dockerConfigs,
@@ -31,9 +32,11 @@ public record RegistryOptions(
     Set<String> plainHttpRegistries,
     int maxAttempts,
     Duration connectTimeout,
-    Duration maxRetryAfter) {
+    Duration maxRetryAfter,
+    RegistryLimits limits) {
 
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
   public RegistryOptions {
     dockerConfigs = dockerConfigs == null ? List.of() : List.copyOf(dockerConfigs);
@@ -44,8 +47,35 @@ public record RegistryOptions(
     if (maxAttempts < 1) {
       maxAttempts = DEFAULT_MAX_ATTEMPTS;
     }
-    connectTimeout = connectTimeout == null ? Duration.ofSeconds(30) : connectTimeout;
+    connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "the registry connect timeout must be positive: " + connectTimeout);
+    }
     maxRetryAfter = maxRetryAfter == null ? Duration.ofSeconds(60) : maxRetryAfter;
+    limits = limits == null ? RegistryLimits.defaults() : limits;
+  }
+
+  /** Options with the default {@link RegistryLimits}. */
+  public RegistryOptions(
+      List<Path> dockerConfigs,
+      Path kubernetesDockerConfig,
+      Map<String, Path> serviceAccountTokens,
+      List<Path> caBundles,
+      Set<String> plainHttpRegistries,
+      int maxAttempts,
+      Duration connectTimeout,
+      Duration maxRetryAfter) {
+    this(
+        dockerConfigs,
+        kubernetesDockerConfig,
+        serviceAccountTokens,
+        caBundles,
+        plainHttpRegistries,
+        maxAttempts,
+        connectTimeout,
+        maxRetryAfter,
+        null);
   }
 
   /**
@@ -60,6 +90,7 @@ public record RegistryOptions(
         null,
         null,
         0,
+        null,
         null,
         null);
   }
@@ -83,7 +114,8 @@ public record RegistryOptions(
         plainHttpRegistries,
         maxAttempts,
         connectTimeout,
-        maxRetryAfter);
+        maxRetryAfter,
+        limits);
   }
 
   public RegistryOptions withKubernetesDockerConfig(Path file) {
@@ -95,7 +127,8 @@ public record RegistryOptions(
         plainHttpRegistries,
         maxAttempts,
         connectTimeout,
-        maxRetryAfter);
+        maxRetryAfter,
+        limits);
   }
 
   public RegistryOptions withServiceAccountTokens(Map<String, Path> tokens) {
@@ -107,7 +140,8 @@ public record RegistryOptions(
         plainHttpRegistries,
         maxAttempts,
         connectTimeout,
-        maxRetryAfter);
+        maxRetryAfter,
+        limits);
   }
 
   public RegistryOptions withCaBundles(List<Path> files) {
@@ -119,7 +153,8 @@ public record RegistryOptions(
         plainHttpRegistries,
         maxAttempts,
         connectTimeout,
-        maxRetryAfter);
+        maxRetryAfter,
+        limits);
   }
 
   public RegistryOptions withPlainHttpRegistries(Set<String> registries) {
@@ -131,7 +166,8 @@ public record RegistryOptions(
         registries,
         maxAttempts,
         connectTimeout,
-        maxRetryAfter);
+        maxRetryAfter,
+        limits);
   }
 
   public RegistryOptions withMaxAttempts(int attempts) {
@@ -143,6 +179,33 @@ public record RegistryOptions(
         plainHttpRegistries,
         attempts,
         connectTimeout,
-        maxRetryAfter);
+        maxRetryAfter,
+        limits);
+  }
+
+  public RegistryOptions withConnectTimeout(Duration timeout) {
+    return new RegistryOptions(
+        dockerConfigs,
+        kubernetesDockerConfig,
+        serviceAccountTokens,
+        caBundles,
+        plainHttpRegistries,
+        maxAttempts,
+        timeout,
+        maxRetryAfter,
+        limits);
+  }
+
+  public RegistryOptions withLimits(RegistryLimits l) {
+    return new RegistryOptions(
+        dockerConfigs,
+        kubernetesDockerConfig,
+        serviceAccountTokens,
+        caBundles,
+        plainHttpRegistries,
+        maxAttempts,
+        connectTimeout,
+        maxRetryAfter,
+        l);
   }
 }

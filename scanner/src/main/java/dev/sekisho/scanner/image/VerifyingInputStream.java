@@ -48,6 +48,11 @@ public final class VerifyingInputStream extends FilterInputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
+    if (expectedSize >= 0 && len > 0) {
+      // Never ask for more than one byte past the declared size: a blob that streams on forever
+      // is stopped right there.
+      len = (int) Math.min(len, expectedSize - count + 1);
+    }
     int n = in.read(b, off, len);
     if (n < 0) {
       verify();

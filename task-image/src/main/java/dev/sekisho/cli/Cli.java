@@ -37,7 +37,7 @@ public final class Cli {
       code = cl.execute(args);
     } catch (Error e) {
       OutOfMemoryError oom = outOfMemory(e);
-      context.err().println("sekisho: error: " + (oom != null ? heapMessage(oom) : e.toString()));
+      context.err().println("sekisho: error: " + (oom != null ? heapMessage(oom) : describe(e)));
       if (List.of(args).contains("--debug")) {
         e.printStackTrace(context.err());
       }
@@ -46,6 +46,16 @@ public final class Cli {
     context.out().flush();
     context.err().flush();
     return code;
+  }
+
+  /** An Error's first message along its causes (an ExceptionInInitializerError has none). */
+  private static String describe(Error e) {
+    Throwable t = e;
+    while (t.getMessage() == null && t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return (t.getMessage() != null ? t.getMessage() : e.toString())
+        + " (run with --debug for details)";
   }
 
   /** The OutOfMemoryError that {@code e} is or was caused by, or null. */

@@ -26,8 +26,14 @@ class OutOfMemoryTest {
     @CommandLine.Option(names = "--wrapped")
     boolean wrapped;
 
+    @CommandLine.Option(names = "--other")
+    boolean other;
+
     @Override
     public Integer call() throws IOException {
+      if (other) {
+        throw new ExceptionInInitializerError(new IllegalArgumentException("bad setting"));
+      }
       OutOfMemoryError e = new OutOfMemoryError("Java heap space");
       if (wrapped) {
         throw new IOException("cannot read layer", e);
@@ -55,6 +61,16 @@ class OutOfMemoryTest {
     assertThat(err.toString())
         .startsWith("sekisho: error: out of memory (Java heap space)")
         .contains("SEKISHO_JAVA_OPTS=-Xmx");
+  }
+
+  @Test
+  void anotherErrorIsExitThreeWithItsMessage() {
+    StringWriter err = new StringWriter();
+    int code = run(err, "exhaust", "--other");
+    assertThat(code).isEqualTo(ExitCode.SCANNER_ERROR.code());
+    assertThat(err.toString())
+        .isEqualTo(
+            "sekisho: error: bad setting (run with --debug for details)" + System.lineSeparator());
   }
 
   private static int run(StringWriter err, String... args) {

@@ -38,7 +38,8 @@ public final class RpmAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: a BerkeleyDB overflow item longer than the file is a warning before any allocation
+    return 2;
   }
 
   @Override

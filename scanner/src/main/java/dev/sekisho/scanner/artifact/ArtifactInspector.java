@@ -151,6 +151,10 @@ public final class ArtifactInspector {
           if (cause instanceof RuntimeException re) {
             throw re;
           }
+          if (cause instanceof Error error) {
+            // an OutOfMemoryError stays itself, so that the front reports it as the heap limit
+            throw error;
+          }
           throw new IOException(cause);
         } catch (InterruptedException e) {
           futures.forEach(other -> other.cancel(true));

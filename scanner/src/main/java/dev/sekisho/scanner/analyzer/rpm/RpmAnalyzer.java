@@ -40,8 +40,12 @@ public final class RpmAnalyzer implements Analyzer {
 
   @Override
   public int version() {
+<<<<<<< HEAD
     // 2: hostile databases are refused or cut short with a warning (views, triggers, runaway
     // queries, shared pages, oversized headers)
+=======
+    // 2: a BerkeleyDB overflow item longer than the file is a warning before any allocation
+>>>>>>> bounded-memory
     return 2;
   }
 

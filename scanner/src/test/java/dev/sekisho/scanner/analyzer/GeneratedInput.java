@@ -106,4 +106,9 @@ public final class GeneratedInput implements AnalysisInput {
   public SeekableByteChannel channel() {
     throw new UnsupportedOperationException("generated inputs are streamed");
   }
+
+  @Override
+  public java.nio.file.Path file() {
+    throw new UnsupportedOperationException("generated inputs are streamed");
+  }
 }

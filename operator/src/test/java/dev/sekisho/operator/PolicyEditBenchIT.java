@@ -26,9 +26,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (run with -DargLine=-Xmx512m to prove the heap goal). No timing threshold: the test proves the
  * behaviour, the numbers are for the record.
  */
+// two awaits of TIMEOUT each; recorded runs of 10,000 results add
+// -Djunit.jupiter.execution.timeout.mode=disabled
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 @WithKubeApiServer(crds = true)
 class PolicyEditBenchIT {
   /** 100 in the regular build (to keep CI short); the recorded run uses 1,000. */

@@ -28,6 +28,7 @@ import dev.sekisho.testkit.kube.Awaiting;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.SekishoCrds;
 import dev.sekisho.testkit.kube.ServerSideTable;
+import dev.sekisho.testkit.net.RefusedPort;
 import dev.sekisho.testkit.node.NodeAgent;
 import dev.sekisho.testkit.node.RanContainer;
 import dev.sekisho.testkit.registry.PushedImage;
@@ -48,7 +49,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -419,57 +419,57 @@ class PipelineGateE2E {
   @Test
   void anUnavailableOperatorFailsTheScanClosed() throws Exception {
     String ns = pipelineNamespace("e2e-down", "enforce");
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    // refused for the whole test: a port closed again could be taken by another process
+    try (RefusedPort refused = RefusedPort.open()) {
+      String down = refused.url("https");
+
+      GenericKubernetesResource run =
+          runPipeline(ns, "release-down", "build-scan-deploy", vulnerable, down);
+
+      assertThat(succeeded(run)).as(describe(ns, run)).containsEntry("status", "False");
+      GenericKubernetesResource scan = taskRun(ns, "release-down", "scan").orElseThrow();
+      assertThat(succeeded(scan)).containsEntry("status", "False");
+      assertThat((String) succeeded(scan).get("message"))
+          .contains("\"step-scan\" exited with code 3");
+      assertThat(taskRun(ns, "release-down", "deploy")).isEmpty();
+      List<RanContainer> scanSteps =
+          node.ranSteps().stream()
+              .filter(
+                  s ->
+                      s.namespace().equals(ns)
+                          && s.pod().startsWith("release-down-scan")
+                          && s.container().equals("step-scan"))
+              .toList();
+      assertThat(scanSteps).hasSize(1);
+      assertThat(scanSteps.getFirst().exitCode()).isEqualTo(3);
+      assertThat(Files.readString(scanSteps.getFirst().output()))
+          .contains("cannot reach the Sekisho scan API at " + down)
+          .contains("is the operator running?");
+      assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).isEmpty();
+
+      // Configurable: with --fail-open the step lets the pipeline go on, says so, and records
+      // VERDICT=Error, so the run shows that the image was never checked.
+      GenericKubernetesResource open =
+          runPipeline(
+              ns, "release-down-open", "build-scan-deploy", vulnerable, down, "--fail-open");
+
+      assertThat(succeeded(open)).as(describe(ns, open)).containsEntry("status", "True");
+      GenericKubernetesResource openScan = taskRun(ns, "release-down-open", "scan").orElseThrow();
+      assertThat(results(openScan)).containsEntry("VERDICT", "Error");
+      assertThat(taskRun(ns, "release-down-open", "deploy")).isPresent();
+      RanContainer openStep =
+          node.ranSteps().stream()
+              .filter(
+                  s ->
+                      s.namespace().equals(ns)
+                          && s.pod().startsWith("release-down-open-scan")
+                          && s.container().equals("step-scan"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(openStep.exitCode()).isZero();
+      assertThat(Files.readString(openStep.output())).contains("the image was NOT checked");
+      assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).isEmpty();
     }
-    String down = "https://127.0.0.1:" + port;
-
-    GenericKubernetesResource run =
-        runPipeline(ns, "release-down", "build-scan-deploy", vulnerable, down);
-
-    assertThat(succeeded(run)).as(describe(ns, run)).containsEntry("status", "False");
-    GenericKubernetesResource scan = taskRun(ns, "release-down", "scan").orElseThrow();
-    assertThat(succeeded(scan)).containsEntry("status", "False");
-    assertThat((String) succeeded(scan).get("message"))
-        .contains("\"step-scan\" exited with code 3");
-    assertThat(taskRun(ns, "release-down", "deploy")).isEmpty();
-    List<RanContainer> scanSteps =
-        node.ranSteps().stream()
-            .filter(
-                s ->
-                    s.namespace().equals(ns)
-                        && s.pod().startsWith("release-down-scan")
-                        && s.container().equals("step-scan"))
-            .toList();
-    assertThat(scanSteps).hasSize(1);
-    assertThat(scanSteps.getFirst().exitCode()).isEqualTo(3);
-    assertThat(Files.readString(scanSteps.getFirst().output()))
-        .contains("cannot reach the Sekisho scan API at " + down)
-        .contains("is the operator running?");
-    assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).isEmpty();
-
-    // Configurable: with --fail-open the step lets the pipeline go on, says so, and records
-    // VERDICT=Error, so the run shows that the image was never checked.
-    GenericKubernetesResource open =
-        runPipeline(ns, "release-down-open", "build-scan-deploy", vulnerable, down, "--fail-open");
-
-    assertThat(succeeded(open)).as(describe(ns, open)).containsEntry("status", "True");
-    GenericKubernetesResource openScan = taskRun(ns, "release-down-open", "scan").orElseThrow();
-    assertThat(results(openScan)).containsEntry("VERDICT", "Error");
-    assertThat(taskRun(ns, "release-down-open", "deploy")).isPresent();
-    RanContainer openStep =
-        node.ranSteps().stream()
-            .filter(
-                s ->
-                    s.namespace().equals(ns)
-                        && s.pod().startsWith("release-down-open-scan")
-                        && s.container().equals("step-scan"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(openStep.exitCode()).isZero();
-    assertThat(Files.readString(openStep.output())).contains("the image was NOT checked");
-    assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).isEmpty();
   }
 
   // --- set-up helpers ------------------------------------------------------------------------

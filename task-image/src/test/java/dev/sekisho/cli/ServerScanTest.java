@@ -13,11 +13,11 @@ import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
+import dev.sekisho.testkit.net.RefusedPort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,18 +201,17 @@ class ServerScanTest {
 
   @Test
   void unreachableOperatorFailsClosedUnlessFailOpen() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    String dead = "http://127.0.0.1:" + port;
-    assertThatThrownBy(() -> scan(options(dead)).run("img:1", DIGEST, null, inventory(), false))
-        .isInstanceOf(InfrastructureException.class)
-        .hasMessageContaining("cannot reach the Sekisho scan API at " + dead);
-    assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
+    // refused for the whole test: a port closed again could be taken by another process
+    try (RefusedPort refused = RefusedPort.open()) {
+      String dead = refused.url("http");
+      assertThatThrownBy(() -> scan(options(dead)).run("img:1", DIGEST, null, inventory(), false))
+          .isInstanceOf(InfrastructureException.class)
+          .hasMessageContaining("cannot reach the Sekisho scan API at " + dead);
+      assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
 
-    assertThat(scan(options(dead)).run("img:1", DIGEST, null, inventory(), true)).isZero();
-    assertThat(err.toString()).contains("the image was NOT checked");
+      assertThat(scan(options(dead)).run("img:1", DIGEST, null, inventory(), true)).isZero();
+      assertThat(err.toString()).contains("the image was NOT checked");
+    }
   }
 
   @Test

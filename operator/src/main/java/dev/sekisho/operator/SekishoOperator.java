@@ -171,11 +171,6 @@ public final class SekishoOperator implements AutoCloseable {
   }
 
   /**
-   * The scan API's certificate: the one mounted in {@code SEKISHO_API_TLS_DIR} (OpenShift's service
-   * CA, cert-manager), else the operator's own from its Secret; checked at every refresh, so a
-   * certificate mounted later takes over without a restart.
-   */
-  /**
    * The identity this operator holds its Lease with: the pod name plus a random suffix. JOSDK's
    * default is the pod name alone, which two operators in one process (or a restarted container
    * that finds its old Lease) would share, and then both would believe they lead.
@@ -189,6 +184,11 @@ public final class SekishoOperator implements AutoCloseable {
     return identity;
   }
 
+  /**
+   * The scan API's certificate: the one mounted in {@code SEKISHO_API_TLS_DIR} (OpenShift's service
+   * CA, cert-manager), else the operator's own from its Secret; checked at every refresh, so a
+   * certificate mounted later takes over without a restart.
+   */
   private static ScanApiTls openTls(OperatorConfig config, KubernetesClient client, Clock clock)
       throws IOException, GeneralSecurityException {
     String svc = config.apiService();

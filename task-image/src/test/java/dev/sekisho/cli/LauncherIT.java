@@ -2,13 +2,13 @@ package dev.sekisho.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sekisho.testkit.ChildProcess;
 import dev.sekisho.testkit.kube.SekishoCrds;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,9 +94,7 @@ class LauncherIT {
     pb.environment().putAll(env);
     pb.environment().put("XDG_CACHE_HOME", tmp.resolve("xdg").toString());
     pb.environment().put("SEKISHO_CDS", "0");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), out);
+    ChildProcess.Result r = ChildProcess.run(pb, Duration.ofSeconds(60));
+    return new Run(r.exitCode(), r.stdout());
   }
 }

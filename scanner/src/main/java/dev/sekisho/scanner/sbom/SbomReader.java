@@ -1,9 +1,12 @@
 package dev.sekisho.scanner.sbom;
 
-import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.packageurl.PackageURL;
+import dev.sekisho.scanner.input.DocumentException;
+import dev.sekisho.scanner.input.DocumentLimits;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.Location;
@@ -12,7 +15,6 @@ import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
 import dev.sekisho.scanner.model.ScanWarning;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +36,7 @@ import org.cyclonedx.parsers.JsonParser;
  * component or the SPDX described package.
  */
 public final class SbomReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper(DocumentLimits.SBOM.jsonFactory());
   private static final Set<String> CYCLONEDX_VERSIONS = Set.of("1.4", "1.5", "1.6");
 
   private SbomReader() {}
@@ -46,12 +48,22 @@ public final class SbomReader {
    *     document; the message names the file and the problem
    */
   public static Inventory read(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+    byte[] bytes;
+    try {
+      bytes = DocumentLimits.SBOM.read(file);
+    } catch (DocumentException e) {
+      throw new SbomFormatException(e.getMessage());
+    }
     JsonNode root;
     try {
       root = JSON.readTree(bytes);
-    } catch (JacksonException e) {
-      throw new SbomFormatException(file + ": not JSON: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new SbomFormatException(
+          "SBOM "
+              + file
+              + DocumentLimits.location(e)
+              + ": not valid JSON: "
+              + DocumentLimits.SBOM.problem(e));
     }
     if (root == null || !root.isObject()) {
       throw new SbomFormatException(file + ": not a JSON object");
@@ -66,7 +78,8 @@ public final class SbomReader {
       try {
         return fromCycloneDx(new JsonParser().parse(bytes), source);
       } catch (ParseException e) {
-        throw new SbomFormatException(file + ": invalid CycloneDX: " + e.getMessage());
+        throw new SbomFormatException(
+            file + ": invalid CycloneDX: " + DocumentLimits.plain(e.getMessage()));
       }
     }
     String spdx = root.path("spdxVersion").asText("");
@@ -76,8 +89,16 @@ public final class SbomReader {
       }
       try {
         return fromSpdx(JSON.treeToValue(root, SpdxDocument.class), source);
-      } catch (JacksonException e) {
-        throw new SbomFormatException(file + ": invalid SPDX: " + e.getOriginalMessage());
+      } catch (JsonMappingException e) {
+        String field = DocumentLimits.fieldPath(e);
+        throw new SbomFormatException(
+            file
+                + ": invalid SPDX"
+                + (field.isEmpty() ? "" : ": field '" + field + "'")
+                + ": "
+                + DocumentLimits.SBOM.problem(e));
+      } catch (JsonProcessingException e) {
+        throw new SbomFormatException(file + ": invalid SPDX: " + DocumentLimits.SBOM.problem(e));
       }
     }
     throw new SbomFormatException(

@@ -58,6 +58,10 @@ public record DocumentLimits(String what, long maxBytes, int maxDepth, String ho
       new DocumentLimits(
           "SBOM", 512L << 20, 500, "split the SBOM, or scan the image instead of its SBOM");
 
+  /** Docker config.json files and pull secrets with registry credentials. */
+  public static final DocumentLimits DOCKER_CONFIG =
+      new DocumentLimits("docker config", 4L << 20, 32, "it holds registry credentials only");
+
   /**
    * Reads {@code file} whole, refusing it before parsing when it is larger than {@link #maxBytes}.
    *
@@ -238,7 +242,7 @@ public record DocumentLimits(String what, long maxBytes, int maxDepth, String ho
               java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString).toList());
     }
     if (type.getName().startsWith("java.time.")) {
-      return "a date and time (e.g. 2030-01-31T00:00:00Z)";
+      return "a date and time such as 2030-01-31T00:00:00Z";
     }
     if (Map.class.isAssignableFrom(type) || !type.getName().startsWith("java.")) {
       return "a map of fields";

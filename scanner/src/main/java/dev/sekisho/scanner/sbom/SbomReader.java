@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.packageurl.PackageURL;
+import dev.sekisho.scanner.analyzer.PackageUrls;
 import dev.sekisho.scanner.input.DocumentException;
 import dev.sekisho.scanner.input.DocumentLimits;
 import dev.sekisho.scanner.model.ImageFacts;
@@ -58,51 +59,65 @@ public final class SbomReader {
     try {
       root = JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw new SbomFormatException(
-          "SBOM "
-              + file
-              + DocumentLimits.location(e)
-              + ": not valid JSON: "
-              + DocumentLimits.SBOM.problem(e));
+      throw invalid(file, DocumentLimits.location(e) + ": not valid JSON", e);
     }
     if (root == null || !root.isObject()) {
-      throw new SbomFormatException(file + ": not a JSON object");
+      throw invalid(file, ": not a JSON object");
     }
     String source = file.getFileName().toString();
     if ("CycloneDX".equals(root.path("bomFormat").asText())) {
       String version = root.path("specVersion").asText();
       if (!CYCLONEDX_VERSIONS.contains(version)) {
-        throw new SbomFormatException(
-            file + ": CycloneDX " + version + " is not supported (1.4 to 1.6 are)");
+        throw invalid(file, ": CycloneDX " + version + " is not supported (1.4 to 1.6 are)");
       }
+      Bom bom;
       try {
-        return fromCycloneDx(new JsonParser().parse(bytes), source);
-      } catch (ParseException e) {
-        throw new SbomFormatException(
-            file + ": invalid CycloneDX: " + DocumentLimits.plain(e.getMessage()));
+        bom = new JsonParser().parse(bytes);
+      } catch (ParseException | RuntimeException e) {
+        throw invalid(file, ": invalid CycloneDX", e);
       }
+      return fromCycloneDx(bom, source);
     }
     String spdx = root.path("spdxVersion").asText("");
     if (!spdx.isEmpty()) {
       if (!spdx.equals(SpdxDocument.VERSION)) {
-        throw new SbomFormatException(file + ": " + spdx + " is not supported (SPDX-2.3 is)");
+        throw invalid(file, ": " + spdx + " is not supported (SPDX-2.3 is)");
       }
+      SpdxDocument doc;
       try {
-        return fromSpdx(JSON.treeToValue(root, SpdxDocument.class), source);
-      } catch (JsonMappingException e) {
-        String field = DocumentLimits.fieldPath(e);
-        throw new SbomFormatException(
-            file
-                + ": invalid SPDX"
-                + (field.isEmpty() ? "" : ": field '" + field + "'")
-                + ": "
-                + DocumentLimits.SBOM.problem(e));
-      } catch (JsonProcessingException e) {
-        throw new SbomFormatException(file + ": invalid SPDX: " + DocumentLimits.SBOM.problem(e));
+        doc = JSON.treeToValue(root, SpdxDocument.class);
+      } catch (JsonProcessingException | RuntimeException e) {
+        throw invalid(file, ": invalid SPDX", e);
+      }
+      return fromSpdx(doc, source);
+    }
+    throw invalid(file, ": neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON");
+  }
+
+  private static SbomFormatException invalid(Path file, String problem) {
+    return new SbomFormatException("SBOM " + file + problem);
+  }
+
+  /**
+   * The problem in plain words: the field and what was wrong with it when Jackson says (also when
+   * cyclonedx-core-java wraps Jackson's exception), never Jackson's own message with type names.
+   */
+  private static SbomFormatException invalid(Path file, String what, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof JsonMappingException m && !DocumentLimits.fieldPath(m).isEmpty()) {
+        return invalid(
+            file,
+            what
+                + ": field '"
+                + DocumentLimits.fieldPath(m)
+                + "': "
+                + DocumentLimits.SBOM.problem(m));
+      }
+      if (t instanceof JsonProcessingException j) {
+        return invalid(file, what + ": " + DocumentLimits.SBOM.problem(j));
       }
     }
-    throw new SbomFormatException(
-        file + ": neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON");
+    return invalid(file, what + ": " + DocumentLimits.plain(e.getMessage()));
   }
 
   static Inventory fromCycloneDx(Bom bom, String source) {
@@ -248,7 +263,7 @@ public final class SbomReader {
         sourceName,
         props.get(SbomProperties.SOURCE_VERSION),
         licenses,
-        purl == null ? null : purl.canonicalize(),
+        purl == null ? null : PackageUrls.canonical(purl),
         new Location(props.get(SbomProperties.LAYER), path),
         null);
   }

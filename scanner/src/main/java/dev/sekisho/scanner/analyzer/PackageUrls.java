@@ -17,11 +17,12 @@ import java.util.TreeMap;
  * Builds, prints and parses package URLs. packageurl-java validates and normalises the parts (type
  * rules such as PyPI's lower-case names); the text form is written and read here, because
  * packageurl-java 1.5.0, the newest release, percent-encodes wrongly: a byte of 0x80 or more (any
- * non-ASCII character) becomes {@code %FFFFFFC3}, a byte below 0x10 a single hex digit ({@code %1}),
- * and parsing decodes each {@code %XX} as one char instead of UTF-8 (so {@code café} comes back as
- * {@code cafÃ©}) and fails with an index error on a lone {@code %}. Here, as the purl spec says,
- * every byte of the UTF-8 form other than the RFC 3986 unreserved characters (letters, digits,
- * {@code -._~}) is {@code %} and two upper-case hex digits, and parsing decodes UTF-8 strictly.
+ * non-ASCII character) becomes {@code %FFFFFFC3}, a byte below 0x10 a single hex digit ({@code
+ * %1}), and parsing decodes each {@code %XX} as one char instead of UTF-8 (so {@code café} comes
+ * back as {@code cafÃ©}) and fails with an index error on a lone {@code %}. Here, as the purl spec
+ * says, every byte of the UTF-8 form other than the RFC 3986 unreserved characters (letters,
+ * digits, {@code -._~}) is {@code %} and two upper-case hex digits, and parsing decodes UTF-8
+ * strictly.
  */
 public final class PackageUrls {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -98,8 +99,8 @@ public final class PackageUrls {
 
   /**
    * Parses a purl as the spec says (subpath after the last {@code #}, qualifiers after the last
-   * {@code ?}, version after the last {@code @}, name after the last {@code /}), decoding each
-   * part as UTF-8; packageurl-java then validates and normalises the parts.
+   * {@code ?}, version after the last {@code @}, name after the last {@code /}), decoding each part
+   * as UTF-8; packageurl-java then validates and normalises the parts.
    *
    * @throws MalformedPackageURLException when the text is not a purl, with a bad {@code %} escape
    *     or bytes that are not UTF-8 among them

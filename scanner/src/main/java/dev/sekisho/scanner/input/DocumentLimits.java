@@ -101,8 +101,6 @@ public record DocumentLimits(String what, long maxBytes, int maxDepth, String ho
             + size
             + ", more than the limit of "
             + size(maxBytes)
-            + " for a "
-            + what
             + " ("
             + howToRaise
             + ")");
@@ -189,12 +187,12 @@ public record DocumentLimits(String what, long maxBytes, int maxDepth, String ho
     if (e instanceof StreamConstraintsException) {
       String m = String.valueOf(e.getOriginalMessage());
       if (m.contains("nesting depth")) {
-        return "nested deeper than " + maxDepth + " levels (the limit for a " + what + ")";
+        return "nested deeper than " + maxDepth + " levels (the " + what + " limit)";
       }
       if (m.contains("length")) {
-        return "a value is longer than the limit for a " + what + " (" + size(maxBytes) + ")";
+        return "a value is longer than the " + what + " limit of " + size(maxBytes);
       }
-      return "larger than the limit for a " + what + " (" + size(maxBytes) + ")";
+      return "larger than the " + what + " limit of " + size(maxBytes);
     }
     if (e instanceof MismatchedInputException mismatch && !isParseError(mismatch)) {
       String expected = kindOf(mismatch.getTargetType());

@@ -26,8 +26,8 @@ class DocumentLimitsTest {
         .hasMessage(
             "policy file "
                 + file
-                + " is 1.0 MiB, more than the limit of 1 MiB for a policy file (split the policies"
-                + " across several --policy files)");
+                + " is 1.0 MiB, more than the limit of 1 MiB (split the policies across several"
+                + " --policy files)");
     Files.write(file, new byte[1 << 20]);
     assertThat(DocumentLimits.POLICY.read(file)).hasSize(1 << 20);
   }

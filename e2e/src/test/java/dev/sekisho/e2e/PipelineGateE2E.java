@@ -183,8 +183,8 @@ class PipelineGateE2E {
             config,
             holder,
             new DatabaseUpdater(),
-            () ->
-                Optional.of(new Rematcher(admin, operator.store(), holder, operator.evaluator())));
+            () -> Optional.of(new Rematcher(admin, operator.store(), holder, operator.evaluator())),
+            new SimpleMeterRegistry());
     databases.refresh();
     assertThat(holder.database()).as("the operator's vulnerability database").isPresent();
     Awaiting.until(

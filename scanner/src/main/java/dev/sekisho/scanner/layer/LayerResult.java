@@ -22,6 +22,9 @@ import java.util.TreeMap;
  *     exact path, but merges with a lower directory
  * @param warnings problems met in this layer that did not fail it (an analyzer that threw, a
  *     hardlink to a missing file)
+ * @param symlinks every symbolic link this layer writes: path → link target as written (relative to
+ *     the link's directory, or absolute from the image root); the applier resolves package
+ *     databases reached through them (see {@code dev.sekisho.scanner.applier.SymlinkResolver})
  */
 public record LayerResult(
     String digest,
@@ -30,7 +33,8 @@ public record LayerResult(
     List<String> opaqueDirs,
     List<String> writtenFiles,
     List<String> writtenDirs,
-    List<ScanWarning> warnings) {
+    List<ScanWarning> warnings,
+    Map<String, String> symlinks) {
 
   public LayerResult {
     files = files == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(files));
@@ -39,5 +43,9 @@ public record LayerResult(
     writtenFiles = writtenFiles == null ? List.of() : List.copyOf(writtenFiles);
     writtenDirs = writtenDirs == null ? List.of() : List.copyOf(writtenDirs);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    symlinks =
+        symlinks == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new TreeMap<>(symlinks));
   }
 }

@@ -29,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * layer writes, and hands each regular file that an analyzer {@link Analyzer#required requires} to
  * that analyzer. Nothing is interpreted here: the applier merges layers.
  *
- * <p>Links: symbolic links are recorded as written paths and never followed (analyzers that need a
- * file behind a link, such as {@code etc/os-release → ../usr/lib/os-release}, ask for the target
- * path too). A hard link is a second name of a file stored earlier in the same layer: when an
- * analyzer wants the link's path, the walker reads the layer a second time after the first pass,
- * and only then, to hand the target's content to the analyzer under the link's path; a link whose
- * target is not in the layer gives a warning.
+ * <p>Links: symbolic links are recorded with their targets and never followed here (the link and
+ * its target may be in different layers): the applier resolves them after merging, and {@link
+ * #analyzeAs} reads a file it finds behind one under the path an analyzer expects. A hard link is a
+ * second name of a file stored earlier in the same layer: when an analyzer wants the link's path,
+ * the walker reads the layer a second time after the first pass, and only then, to hand the
+ * target's content to the analyzer under the link's path; a link whose target is not in the layer
+ * gives a warning.
  *
  * <p>Failures: an analyzer that throws gives a warning for that file and the walk goes on. A
  * failure to read the layer itself (including a digest mismatch found at the end of the blob) fails

@@ -8,6 +8,7 @@ import dev.sekisho.scanner.applier.LayerMerger.MergedFile;
 import dev.sekisho.scanner.applier.LinkedFiles;
 import dev.sekisho.scanner.cache.FileLayerCache;
 import dev.sekisho.scanner.cache.LayerCache;
+import dev.sekisho.scanner.image.Digest;
 import dev.sekisho.scanner.image.ImageAccessException;
 import dev.sekisho.scanner.image.ImageConfig;
 import dev.sekisho.scanner.image.ImageSource;
@@ -28,12 +29,14 @@ import dev.sekisho.scanner.model.SecretFinding;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -125,8 +128,9 @@ public final class ArtifactInspector {
   /**
    * Reads the files the merged file system reaches only through a symbolic link (see {@link
    * LinkedFiles}) from the layers that hold them, one more pass over each such layer, and returns
-   * them under the paths the analyzers expect. Not cached: the link and its target may be in
-   * different layers, and the per-layer cache knows one layer only.
+   * them under the paths the analyzers expect. The results are cached like a layer's, under a key
+   * derived from the digest of the layer holding the files and the paths read (the layer's own
+   * entry must not depend on the layers above it, where the links may be).
    */
   private static List<MergedFile> readLinked(
       ImageSource source,
@@ -139,21 +143,35 @@ public final class ArtifactInspector {
         options.analyzers().stream().filter(a -> plan.analyzers().contains(a.name())).toList();
     LayerWalker walker =
         new LayerWalker(analyzers, LayerWalker.DEFAULT_MEMORY_LIMIT, options.tempDir());
+    LayerCache cache =
+        options.cacheDir() == null ? LayerCache.NONE : new FileLayerCache(options.cacheDir());
     List<MergedFile> out = new ArrayList<>();
     for (Map.Entry<Integer, Map<String, List<String>>> e : plan.byLayer().entrySet()) {
       int index = e.getKey();
       String digest = layers.get(index).digest();
-      LOG.debug("reading files behind symbolic links layer={} files={}", digest, e.getValue());
+      String key =
+          Digest.sha256(
+                  ("files behind links|" + digest + "|" + e.getValue())
+                      .getBytes(StandardCharsets.UTF_8))
+              .toString();
       Map<String, AnalysisResult> results;
-      try {
-        results = walker.analyzeAs(digest, () -> source.openLayer(image, index), e.getValue());
-      } catch (ImageAccessException x) {
-        throw x;
-      } catch (IOException x) {
-        throw new ImageAccessException(
-            ImageAccessException.Reason.IO,
-            "cannot read layer " + digest + " of " + source.describe() + ": " + x.getMessage(),
-            x);
+      Optional<LayerResult> cached = cache.get(key, analyzers);
+      if (cached.isPresent()) {
+        results = cached.get().files();
+      } else {
+        LOG.debug("reading files behind symbolic links layer={} files={}", digest, e.getValue());
+        try {
+          results = walker.analyzeAs(digest, () -> source.openLayer(image, index), e.getValue());
+        } catch (ImageAccessException x) {
+          throw x;
+        } catch (IOException x) {
+          throw new ImageAccessException(
+              ImageAccessException.Reason.IO,
+              "cannot read layer " + digest + " of " + source.describe() + ": " + x.getMessage(),
+              x);
+        }
+        cache.put(
+            key, analyzers, new LayerResult(key, results, null, null, null, null, null, null));
       }
       results.forEach((path, result) -> out.add(new MergedFile(path, digest, result)));
     }

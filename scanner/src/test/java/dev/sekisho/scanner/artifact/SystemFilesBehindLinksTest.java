@@ -2,6 +2,10 @@ package dev.sekisho.scanner.artifact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sekisho.scanner.image.ImageSource;
+import dev.sekisho.scanner.image.ImageSources;
+import dev.sekisho.scanner.image.Platform;
+import dev.sekisho.scanner.image.ResolvedImage;
 import dev.sekisho.scanner.image.Target;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanWarning;
@@ -9,6 +13,7 @@ import dev.sekisho.scanner.testing.OciLayoutBuilder;
 import dev.sekisho.scanner.testing.OciLayoutBuilder.LayerBlob;
 import dev.sekisho.scanner.testing.TarBuilder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,8 +81,34 @@ class SystemFilesBehindLinksTest {
             new TarBuilder().dir("lib").symlink("lib/apk", "../usr/lib/apk"));
     Path cache = temp.resolve("cache");
 
+    List<Integer> layerReads = new java.util.ArrayList<>();
     for (Path c : new Path[] {null, cache, cache}) { // cold, filling the cache, from the cache
-      Inventory inv = inspect(wolfiLike, c);
+      Inventory inv;
+      int[] reads = {0};
+      try (ImageSource opened = ImageSources.open(wolfiLike.target(), null)) {
+        ImageSource counting =
+            new ImageSource() {
+              @Override
+              public ResolvedImage resolve(Platform platform) throws IOException {
+                return opened.resolve(platform);
+              }
+
+              @Override
+              public InputStream openLayer(ResolvedImage image, int index) throws IOException {
+                reads[0]++;
+                return opened.openLayer(image, index);
+              }
+
+              @Override
+              public String describe() {
+                return opened.describe();
+              }
+            };
+        inv =
+            new ArtifactInspector()
+                .inspect(counting, "wolfi-like", InspectOptions.defaults().withCacheDir(c));
+      }
+      layerReads.add(reads[0]);
       assertThat(packages(inv))
           .as("cache %s", c)
           .containsExactly(
@@ -86,6 +117,8 @@ class SystemFilesBehindLinksTest {
           .isEqualTo(wolfiLike.layers().get(0).blob().digest());
       assertThat(warnings(inv)).isEmpty();
     }
+    // two layers and the base layer once more for the file behind the link; nothing when cached
+    assertThat(layerReads).containsExactly(3, 3, 0);
   }
 
   @Test

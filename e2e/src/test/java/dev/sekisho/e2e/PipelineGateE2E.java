@@ -426,7 +426,7 @@ class PipelineGateE2E {
     String down = "https://127.0.0.1:" + port;
 
     GenericKubernetesResource run =
-        runPipeline(ns, "release-down", "build-scan-deploy", vulnerable, down);
+        runPipeline(ns, "release-down", "build-scan-deploy", vulnerable, down, "--server-wait=3");
 
     assertThat(succeeded(run)).as(describe(ns, run)).containsEntry("status", "False");
     GenericKubernetesResource scan = taskRun(ns, "release-down", "scan").orElseThrow();
@@ -446,13 +446,22 @@ class PipelineGateE2E {
     assertThat(scanSteps.getFirst().exitCode()).isEqualTo(3);
     assertThat(Files.readString(scanSteps.getFirst().output()))
         .contains("cannot reach the Sekisho scan API at " + down)
-        .contains("is the operator running?");
+        .contains("is the operator running?")
+        .contains("retrying in")
+        .contains("--server-wait");
     assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).isEmpty();
 
     // Configurable: with --fail-open the step lets the pipeline go on, says so, and records
     // VERDICT=Error, so the run shows that the image was never checked.
     GenericKubernetesResource open =
-        runPipeline(ns, "release-down-open", "build-scan-deploy", vulnerable, down, "--fail-open");
+        runPipeline(
+            ns,
+            "release-down-open",
+            "build-scan-deploy",
+            vulnerable,
+            down,
+            "--fail-open",
+            "--server-wait=0");
 
     assertThat(succeeded(open)).as(describe(ns, open)).containsEntry("status", "True");
     GenericKubernetesResource openScan = taskRun(ns, "release-down-open", "scan").orElseThrow();

@@ -76,7 +76,8 @@ class ManifestsIT {
     KubernetesClient admin = server.adminClient();
     List<JsonNode> docs = new ArrayList<>();
     docs.addAll(kustomize(server, "manifests/operator/base"));
-    for (Path f : ManifestFiles.yamlFiles("manifests/tekton", "manifests/examples")) {
+    for (Path f :
+        ManifestFiles.yamlFiles("manifests/tekton", "manifests/examples", "manifests/policies")) {
       ManifestFiles.documents(f).forEach(d -> docs.add(d.tree()));
     }
     String ns = server.createNamespace("shop");

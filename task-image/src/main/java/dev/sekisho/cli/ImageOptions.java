@@ -8,6 +8,7 @@ import dev.sekisho.scanner.image.InvalidReferenceException;
 import dev.sekisho.scanner.image.Platform;
 import dev.sekisho.scanner.image.RegistryOptions;
 import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.layer.SpillLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,6 +110,11 @@ final class ImageOptions {
       }
     }
     registry = registry.withServiceAccountTokens(registryTokens(context, registry));
+    try {
+      SpillLimits.fromSystemProperties(); // read by the scan; a bad value is the user's to fix
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
     Platform p;
     try {
       p = platform == null || platform.isBlank() ? Platform.DEFAULT : Platform.parse(platform);

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -27,6 +29,13 @@ import javax.net.ssl.TrustManagerFactory;
  * Client of the operator's scan API: {@code POST {server}/api/v1/namespaces/{ns}/scans} with the
  * ServiceAccount token as bearer. Every failure becomes a message that says which server, what
  * happened and what to do; none is retried into a false pass.
+ *
+ * <p>Two failures are passing states of a healthy install, not verdicts, and are retried with
+ * exponential backoff for up to {@code wait} (the {@code --server-wait} option): a refused or
+ * timed-out connection (the operator's pod restarting, its Service without endpoints yet) and HTTP
+ * 503 (the operator's database still loading; its {@code Retry-After} is honoured). Neither has
+ * created anything on the server, so repeating the POST is safe. Past {@code wait} the step fails
+ * closed with the last error.
  */
 final class ScanApiClient {
   private final URI server;
@@ -35,13 +44,39 @@ final class ScanApiClient {
   private final ObjectMapper json;
 
   private final List<Path> caBundles;
+  private final Duration wait;
+  private final Duration firstBackoff;
+  private final PrintWriter log;
+
+  /** Longest single pause between two attempts. */
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
 
   /**
    * @param caBundles PEM files whose certificates are the trust anchors; empty for the system trust
    *     store
    */
   ScanApiClient(URI server, List<Path> caBundles, Duration timeout, ObjectMapper json) {
+    this(server, caBundles, timeout, Duration.ZERO, Duration.ofSeconds(1), null, json);
+  }
+
+  /**
+   * @param wait how long to keep retrying a refused connection or a 503; zero for one attempt
+   * @param firstBackoff the first pause between attempts (doubled each time, at most {@link
+   *     #MAX_BACKOFF})
+   * @param log receives one line per retry; null for none
+   */
+  ScanApiClient(
+      URI server,
+      List<Path> caBundles,
+      Duration timeout,
+      Duration wait,
+      Duration firstBackoff,
+      PrintWriter log,
+      ObjectMapper json) {
     this.caBundles = List.copyOf(caBundles);
+    this.wait = wait;
+    this.firstBackoff = firstBackoff;
+    this.log = log;
     this.server = server;
     this.timeout = timeout;
     this.json = json;
@@ -71,6 +106,76 @@ final class ScanApiClient {
   }
 
   Answer submit(String namespace, String token, JsonNode request) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    Duration backoff = firstBackoff;
+    int attempt = 1;
+    while (true) {
+      try {
+        return attempt(namespace, token, request);
+      } catch (NotReady e) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new InfrastructureException(
+              e.getMessage()
+                  + (attempt > 1
+                      ? " (gave up after "
+                          + attempt
+                          + " attempts in "
+                          + wait.toSeconds()
+                          + "s, --server-wait)"
+                      : ""),
+              e.getCause());
+        }
+        Duration pause = e.retryAfter != null ? e.retryAfter : backoff;
+        pause = min(min(pause, MAX_BACKOFF), Duration.ofNanos(left));
+        if (log != null) {
+          log.printf(
+              "sekisho: %s; attempt %d, retrying in %ds (waiting up to %ds, --server-wait)%n",
+              e.getMessage(), attempt, Math.max(1, pause.toSeconds()), wait.toSeconds());
+          log.flush();
+        }
+        sleep(pause);
+        backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+        attempt++;
+      }
+    }
+  }
+
+  /** A failure worth retrying: nothing was created on the server. */
+  private static final class NotReady extends RuntimeException {
+    final Duration retryAfter;
+
+    NotReady(String message, Throwable cause, Duration retryAfter) {
+      super(message, cause);
+      this.retryAfter = retryAfter;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InfrastructureException("interrupted while waiting to retry the scan API", e);
+    }
+  }
+
+  /** Retry-After in seconds (the HTTP-date form is not worth parsing here); null when absent. */
+  private static Duration retryAfter(HttpResponse<?> response) {
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .map(String::strip)
+        .filter(v -> v.matches("[0-9]{1,6}"))
+        .map(v -> Duration.ofSeconds(Long.parseLong(v)))
+        .orElse(null);
+  }
+
+  private Answer attempt(String namespace, String token, JsonNode request) {
     URI uri = server.resolve("/api/v1/namespaces/" + namespace + "/scans");
     HttpRequest post;
     try {
@@ -88,6 +193,14 @@ final class ScanApiClient {
     HttpResponse<String> response;
     try {
       response = http.send(post, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (HttpConnectTimeoutException e) {
+      throw new NotReady(
+          "cannot reach the Sekisho scan API at "
+              + server
+              + ": the connection timed out (is the operator running? check the SERVER param and"
+              + " the sekisho-scan-api Service)",
+          e,
+          null);
     } catch (HttpTimeoutException e) {
       throw new InfrastructureException(
           "the Sekisho scan API at "
@@ -97,12 +210,13 @@ final class ScanApiClient {
               + "s (--server-timeout)",
           e);
     } catch (ConnectException e) {
-      throw new InfrastructureException(
+      throw new NotReady(
           "cannot reach the Sekisho scan API at "
               + server
               + ": connection refused or unreachable (is the operator running? check the SERVER"
               + " param and the sekisho-scan-api Service)",
-          e);
+          e,
+          null);
     } catch (SSLException e) {
       throw new InfrastructureException(
           "TLS with the Sekisho scan API at "
@@ -135,8 +249,8 @@ final class ScanApiClient {
           throw new InfrastructureException(
               "the scan API at " + server + " refused this ServiceAccount: " + error);
       case 503 ->
-          throw new InfrastructureException(
-              "the scan API at " + server + " is not ready: " + error);
+          throw new NotReady(
+              "the scan API at " + server + " is not ready: " + error, null, retryAfter(response));
       default ->
           throw new InfrastructureException(
               "the scan API at "

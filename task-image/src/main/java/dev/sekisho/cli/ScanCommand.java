@@ -169,6 +169,7 @@ final class ScanCommand implements Callable<Integer> {
    * API match, record and decide. No local database is opened.
    */
   private int serverScan(Target parsed) throws IOException {
+    refuseLocalOnlyOptions();
     Progress progress = new Progress(context);
     try {
       Inventory inventory = Inventories.read(parsed, image.inspectOptions(context, progress));
@@ -191,6 +192,39 @@ final class ScanCommand implements Callable<Integer> {
           .run(imageName(parsed), recorded, platform(), inventory, failOpen);
     } finally {
       progress.done();
+    }
+  }
+
+  /**
+   * In server mode the operator's policies decide and the step writes only the SBOMs and the Tekton
+   * results: the options of a local verdict or local reports would be ignored, so they are refused.
+   */
+  private void refuseLocalOnlyOptions() {
+    List<String> given = new ArrayList<>();
+    if (!policy.policyFiles.isEmpty()) {
+      given.add("--policy");
+    }
+    if (policy.failOn != null) {
+      given.add("--fail-on");
+    }
+    if (output.format != null) {
+      given.add("--format");
+    }
+    if (output.output != null) {
+      given.add("--output");
+    }
+    if (!output.reports.isEmpty()) {
+      given.add("--report");
+    }
+    if (!given.isEmpty()) {
+      throw new UserInputException(
+          String.join(", ", given)
+              + (given.size() == 1 ? " does" : " do")
+              + " not apply with --server: the operator decides with the cluster's ScanPolicy and"
+              + " ClusterScanPolicy resources, and the step writes only the Tekton results and,"
+              + " with --reports-dir, sbom.cdx.json and sbom.spdx.json (the findings and the"
+              + " verdict are in the ScanResult: kubectl get scanresult -o yaml). Drop the option,"
+              + " or scan without --server for a local verdict and local reports.");
     }
   }
 

@@ -61,6 +61,21 @@ public final class ServerOptions {
   int timeoutSeconds;
 
   @Option(
+      names = "--server-wait",
+      paramLabel = "SECONDS",
+      description =
+          "How long to keep retrying, with backoff, while the scan API refuses connections or"
+              + " answers 503 (an operator restarting or still loading its database) before"
+              + " failing closed; 0 tries once (default: env SEKISHO_SERVER_WAIT, else"
+              + " "
+              + DEFAULT_WAIT_SECONDS
+              + ").")
+  Integer waitSeconds;
+
+  /** The default of {@code --server-wait}: an operator restart with a database load fits in it. */
+  static final int DEFAULT_WAIT_SECONDS = 180;
+
+  @Option(
       names = "--tekton-results-dir",
       paramLabel = "DIR",
       description =
@@ -72,8 +87,9 @@ public final class ServerOptions {
       names = "--reports-dir",
       paramLabel = "DIR",
       description =
-          "Also write sbom.cdx.json, sbom.spdx.json, report.json, report.sarif and report.html"
-              + " into DIR (env SEKISHO_REPORTS_DIR; the Task binds its reports workspace).")
+          "Also write the image's SBOMs, sbom.cdx.json and sbom.spdx.json, into DIR (env"
+              + " SEKISHO_REPORTS_DIR; the Task binds its reports workspace). The findings and the"
+              + " verdict are in the ScanResult the operator writes.")
   Path reportsDir;
 
   boolean enabled(CliContext context) {
@@ -124,6 +140,30 @@ public final class ServerOptions {
             published != null && !published.isBlank() ? Path.of(published) : PUBLISHED_CA,
             context.serviceAccountDir().resolve("service-ca.crt"));
     return defaults.stream().filter(Files::isReadable).toList();
+  }
+
+  /** {@code --server-wait}, else {@code SEKISHO_SERVER_WAIT}, else the default. */
+  int waitSeconds(CliContext context) {
+    if (waitSeconds != null) {
+      if (waitSeconds < 0) {
+        throw new UserInputException("--server-wait " + waitSeconds + ": must be 0 or more");
+      }
+      return waitSeconds;
+    }
+    String env = context.env().get("SEKISHO_SERVER_WAIT");
+    if (env == null || env.isBlank()) {
+      return DEFAULT_WAIT_SECONDS;
+    }
+    try {
+      int v = Integer.parseInt(env.strip());
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new UserInputException(
+          "SEKISHO_SERVER_WAIT=" + env + ": must be a whole number of seconds, 0 or more");
+    }
   }
 
   Path reportsDir(CliContext context) {

@@ -19,7 +19,8 @@ import java.time.Duration;
  * inventory; the operator decides. It sends the inventory, image facts and secret findings to the
  * scan API as the pod's ServiceAccount, prints the verdict, writes the Tekton results (and the
  * SBOMs when a reports directory is given) and exits 1 on Fail, so Tekton never starts the tasks
- * after it. If the scan API cannot be reached the step fails closed (exit 3) unless {@code
+ * after it. While the scan API refuses connections or answers 503 the step retries for up to {@code
+ * --server-wait}; if it still cannot be reached the step fails closed (exit 3) unless {@code
  * --fail-open}.
  */
 final class ServerScan {
@@ -80,6 +81,9 @@ final class ServerScan {
               uri,
               options.serverCa(context),
               Duration.ofSeconds(Math.max(1, options.timeoutSeconds)),
+              Duration.ofSeconds(options.waitSeconds(context)),
+              Duration.ofSeconds(1),
+              context.err(),
               json);
       answer = client.submit(namespace, token, request(image, resolvedDigest, platform, inventory));
     } catch (InfrastructureException e) {

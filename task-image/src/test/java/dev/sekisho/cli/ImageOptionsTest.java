@@ -1,6 +1,7 @@
 package dev.sekisho.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sekisho.scanner.artifact.InspectOptions;
 import dev.sekisho.scanner.image.CredentialStore;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Registry credentials as the scan-image Task's dockerconfig workspace provides them. */
@@ -38,6 +40,25 @@ class ImageOptionsTest {
   private static String auth(String user, String password) {
     return Base64.getEncoder()
         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @Timeout(30)
+  void aTemporaryCopyLimitThatIsNotASizeIsAUsageError() {
+    String before = System.getProperty("sekisho.temp.maxTotal");
+    System.setProperty("sekisho.temp.maxTotal", "much");
+    try {
+      assertThatThrownBy(() -> options(Map.of("HOME", tmp.toString())))
+          .isInstanceOf(UserInputException.class)
+          .hasMessage("invalid -Dsekisho.temp.maxTotal=much: expected a size such as 512m or 2g")
+          .satisfies(e -> assertThat(ExitCode.of(e)).isEqualTo(ExitCode.USAGE));
+    } finally {
+      if (before == null) {
+        System.clearProperty("sekisho.temp.maxTotal");
+      } else {
+        System.setProperty("sekisho.temp.maxTotal", before);
+      }
+    }
   }
 
   @Test

@@ -39,6 +39,23 @@ class PolicyCheckCommandTest {
   }
 
   @Test
+  void theShippedPolicyPacksPassPolicyCheck() {
+    Path packs = Path.of("..", "manifests", "policies");
+    CliRun r =
+        CliRun.run(
+            "policy",
+            "check",
+            packs.resolve("nist-sp-800-190.yaml").toString(),
+            packs.resolve("cis-docker-benchmark.yaml").toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("nist-sp-800-190.yaml: ok (1 policy: File/nist-sp-800-190)")
+        .contains(
+            "cis-docker-benchmark.yaml: ok (2 policies: File/cis-docker-benchmark,"
+                + " File/cis-docker-benchmark-advisory)");
+  }
+
+  @Test
   void invalidOrMissingFilesExitTwoNamingTheFile() throws Exception {
     Path noExpiry = tmp.resolve("no-expiry.yaml");
     Files.writeString(

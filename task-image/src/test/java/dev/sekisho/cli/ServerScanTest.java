@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +46,14 @@ class ServerScanTest {
   private final AtomicReference<String> authorization = new AtomicReference<>();
   private final AtomicReference<String> path = new AtomicReference<>();
   private volatile int status = 200;
+
+  /** Answers 503 (with this Retry-After, when set) to this many requests before {@link #status}. */
+  private final java.util.concurrent.atomic.AtomicInteger notReadyFor =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private volatile String retryAfter;
+  private final java.util.concurrent.atomic.AtomicInteger requests =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile String answer = "{}";
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -58,8 +67,17 @@ class ServerScanTest {
           path.set(exchange.getRequestURI().getPath());
           authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
           received.set(JSON.readTree(exchange.getRequestBody()));
-          byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(status, body.length);
+          requests.incrementAndGet();
+          boolean notReady = notReadyFor.getAndDecrement() > 0;
+          byte[] body =
+              (notReady
+                      ? "{\"error\":\"the vulnerability database is not loaded yet; retry shortly\"}"
+                      : answer)
+                  .getBytes(StandardCharsets.UTF_8);
+          if (notReady && retryAfter != null) {
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
+          }
+          exchange.sendResponseHeaders(notReady ? 503 : status, body.length);
           exchange.getResponseBody().write(body);
           exchange.close();
         });
@@ -78,6 +96,7 @@ class ServerScanTest {
     o.namespace = "shop";
     o.tokenFile = tmp.resolve("token");
     o.timeoutSeconds = 10;
+    o.waitSeconds = 0;
     o.tektonResultsDir = tmp.resolve("results");
     return o;
   }
@@ -213,6 +232,81 @@ class ServerScanTest {
 
     assertThat(scan(options(dead)).run("img:1", DIGEST, null, inventory(), true)).isZero();
     assertThat(err.toString()).contains("the image was NOT checked");
+  }
+
+  @Test
+  @Timeout(30)
+  void aNotReadyOperatorIsRetriedUntilItAnswers() {
+    notReadyFor.set(2);
+    retryAfter = "1";
+    answer = "{\"verdict\":\"Fail\",\"scanResult\":\"r\",\"summary\":{\"critical\":1}}";
+    ServerOptions o = options(url());
+    o.waitSeconds = 20;
+
+    int code = scan(o).run("img:1", DIGEST, null, inventory(), false);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(requests.get()).isEqualTo(3);
+    assertThat(tmp.resolve("results/VERDICT")).hasContent("Fail");
+    assertThat(err.toString())
+        .contains("is not ready: the vulnerability database is not loaded yet")
+        .contains("attempt 1, retrying in 1s")
+        .contains("attempt 2, retrying in 1s");
+  }
+
+  @Test
+  @Timeout(30)
+  void aNotReadyOperatorFailsClosedOnceTheWaitIsOver() {
+    notReadyFor.set(Integer.MAX_VALUE);
+    ServerOptions o = options(url());
+    o.waitSeconds = 2;
+
+    assertThatThrownBy(() -> scan(o).run("img:1", DIGEST, null, inventory(), false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("is not ready")
+        .hasMessageContaining("gave up after")
+        .hasMessageContaining("--server-wait");
+    assertThat(requests.get()).isGreaterThan(1);
+    assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
+  }
+
+  @Test
+  @Timeout(30)
+  void aRefusedConnectionIsRetriedThenFailsClosed() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    ServerOptions o = options("http://127.0.0.1:" + port);
+    o.waitSeconds = 2;
+
+    assertThatThrownBy(() -> scan(o).run("img:1", DIGEST, null, inventory(), false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("cannot reach the Sekisho scan API")
+        .hasMessageContaining("gave up after");
+    assertThat(err.toString()).contains("attempt 1, retrying in 1s");
+  }
+
+  @Test
+  void otherRefusalsAreNotRetried() {
+    status = 401;
+    answer = "{\"error\":\"token rejected\"}";
+    ServerOptions o = options(url());
+    o.waitSeconds = 60;
+
+    assertThatThrownBy(() -> scan(o).run("img:1", DIGEST, null, inventory(), false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("did not accept the ServiceAccount token");
+    assertThat(requests.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aNegativeWaitIsAUsageError() {
+    ServerOptions o = options(url());
+    o.waitSeconds = -1;
+    assertThatThrownBy(() -> scan(o).run("img:1", DIGEST, null, inventory(), false))
+        .isInstanceOf(UserInputException.class)
+        .hasMessageContaining("--server-wait -1");
   }
 
   @Test

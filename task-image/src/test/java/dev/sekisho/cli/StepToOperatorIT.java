@@ -435,7 +435,15 @@ class StepToOperatorIT {
     Path results = work.resolve("results-down");
 
     CliRun closed =
-        step(ns, token, down, alpine.tagReference(), digestOf(alpine), results, Map.of());
+        step(
+            ns,
+            token,
+            down,
+            alpine.tagReference(),
+            digestOf(alpine),
+            results,
+            Map.of(),
+            "--server-wait=1");
 
     assertThat(closed.exitCode()).as(closed.all()).isEqualTo(3);
     assertThat(closed.err())
@@ -453,7 +461,8 @@ class StepToOperatorIT {
             digestOf(alpine),
             openResults,
             Map.of(),
-            "--fail-open");
+            "--fail-open",
+            "--server-wait=0");
 
     assertThat(open.exitCode()).as(open.all()).isZero();
     assertThat(open.err()).contains("the image was NOT checked");

@@ -3,6 +3,7 @@ package dev.sekisho.api.v1alpha1;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("clusterscanpolicies")
 @Singular("clusterscanpolicy")
 @ShortNames("csp")
+@Categories(Constants.CATEGORY)
 @AdditionalPrinterColumn(name = "Action", jsonPath = ".spec.action", type = Type.STRING)
 @AdditionalPrinterColumn(
     name = "Ready",

@@ -6,6 +6,9 @@ public final class Constants {
   public static final String VERSION = "v1alpha1";
   public static final String API_VERSION = GROUP + "/" + VERSION;
 
+  /** The CRDs' category: {@code kubectl get sekisho} lists policies and results together. */
+  public static final String CATEGORY = "sekisho";
+
   /** Label on a ScanResult naming the PipelineRun that produced it. */
   public static final String LABEL_PIPELINE_RUN = GROUP + "/pipeline-run";
 

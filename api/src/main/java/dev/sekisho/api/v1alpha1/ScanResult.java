@@ -4,6 +4,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("scanresults")
 @Singular("scanresult")
 @ShortNames("sr")
+@Categories(Constants.CATEGORY)
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".spec.image", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Verdict", jsonPath = ".status.verdict", type = Type.STRING)
 @AdditionalPrinterColumn(

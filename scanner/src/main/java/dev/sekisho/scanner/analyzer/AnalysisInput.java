@@ -10,7 +10,12 @@ import java.nio.channels.SeekableByteChannel;
  * <p>Use {@link #stream()} for sequential parsing. Formats that need random access (ELF sections,
  * SQLite or BerkeleyDB files, zip central directories) call {@link #channel()} instead; the core
  * then buffers small files in memory and spills large ones to a private temporary file that it
- * deletes after the analyzer returns. Call one of the two, once.
+ * deletes after the analyzer returns. Libraries that can only open a file by name (SQLite) get one
+ * from {@link #file()}. Call one of them, once.
+ *
+ * <p>Temporary copies are limited in size (per file and per scan); over a limit {@link #channel()}
+ * and {@link #file()} throw an {@link IOException} that the analyzer lets through, and the core
+ * reports the file as not analysed, naming the limit.
  */
 public interface AnalysisInput {
   /** Path in the image without a leading slash. */
@@ -27,6 +32,12 @@ public interface AnalysisInput {
 
   /** The file's contents with random access. Not to be closed by the analyzer. */
   SeekableByteChannel channel() throws IOException;
+
+  /**
+   * The file's contents as a private temporary file, for libraries that open files by name. The
+   * analyzer must neither change nor delete it; the core deletes it after the analyzer returns.
+   */
+  java.nio.file.Path file() throws IOException;
 
   /** The location of this file, for packages and warnings. */
   default dev.sekisho.scanner.model.Location location() {

@@ -18,6 +18,7 @@ import dev.sekisho.scanner.image.ResolvedImage;
 import dev.sekisho.scanner.image.Target;
 import dev.sekisho.scanner.layer.LayerResult;
 import dev.sekisho.scanner.layer.LayerWalker;
+import dev.sekisho.scanner.layer.SpillLimits;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.LayerInfo;
@@ -142,7 +143,11 @@ public final class ArtifactInspector {
     List<Analyzer> analyzers =
         options.analyzers().stream().filter(a -> plan.analyzers().contains(a.name())).toList();
     LayerWalker walker =
-        new LayerWalker(analyzers, LayerWalker.DEFAULT_MEMORY_LIMIT, options.tempDir());
+        new LayerWalker(
+            analyzers,
+            LayerWalker.DEFAULT_MEMORY_LIMIT,
+            options.tempDir(),
+            SpillLimits.fromSystemProperties());
     LayerCache cache =
         options.cacheDir() == null ? LayerCache.NONE : new FileLayerCache(options.cacheDir());
     List<MergedFile> out = new ArrayList<>();
@@ -160,8 +165,9 @@ public final class ArtifactInspector {
         results = cached.get().files();
       } else {
         LOG.debug("reading files behind symbolic links layer={} files={}", digest, e.getValue());
+        LayerResult read;
         try {
-          results = walker.analyzeAs(digest, () -> source.openLayer(image, index), e.getValue());
+          read = walker.analyzeAs(digest, () -> source.openLayer(image, index), e.getValue());
         } catch (ImageAccessException x) {
           throw x;
         } catch (IOException x) {
@@ -170,8 +176,10 @@ public final class ArtifactInspector {
               "cannot read layer " + digest + " of " + source.describe() + ": " + x.getMessage(),
               x);
         }
-        cache.put(
-            key, analyzers, new LayerResult(key, results, null, null, null, null, null, null));
+        results = read.files();
+        if (!read.limited()) {
+          cache.put(key, analyzers, new LayerResult(key, results, null, null, null, null, null));
+        }
       }
       results.forEach((path, result) -> out.add(new MergedFile(path, digest, result)));
     }
@@ -184,7 +192,11 @@ public final class ArtifactInspector {
     LayerCache cache =
         options.cacheDir() == null ? LayerCache.NONE : new FileLayerCache(options.cacheDir());
     LayerWalker walker =
-        new LayerWalker(options.analyzers(), LayerWalker.DEFAULT_MEMORY_LIMIT, options.tempDir());
+        new LayerWalker(
+            options.analyzers(),
+            LayerWalker.DEFAULT_MEMORY_LIMIT,
+            options.tempDir(),
+            SpillLimits.fromSystemProperties());
     int threads = Math.min(options.parallelism(), Math.max(1, layers.size()));
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -282,8 +294,11 @@ public final class ArtifactInspector {
               + e.getMessage(),
           e);
     }
-    // Only a layer read to its end, digest verified, gets here: safe to cache.
-    cache.put(layer.digest(), options.analyzers(), result);
+    // Only a layer read to its end, digest verified, gets here: safe to cache, unless a file was
+    // skipped for a local limit (then the result depends on the limits, not only on the layer).
+    if (!result.limited()) {
+      cache.put(layer.digest(), options.analyzers(), result);
+    }
     options.progress().layerFinished(index, layer);
     return result;
   }

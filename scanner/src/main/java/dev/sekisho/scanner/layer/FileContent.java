@@ -24,8 +24,11 @@ import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
  * <p>With one analyzer, {@link AnalysisInput#stream()} reads the tar entry directly. {@link
  * AnalysisInput#channel()}, or a second analyzer, needs the content more than once: it is then
  * copied once, into memory when it is at most {@code memoryLimit} bytes, else into a private
- * temporary file (created owner-only by {@link Files#createTempFile}) that {@link #close()}
- * deletes. Streams and channels given out are closed by {@link #close()} too.
+ * temporary file of the scan's {@link SpillArea} (created owner-only by {@link
+ * Files#createTempFile}) that {@link #close()} deletes; {@link AnalysisInput#file()} always copies
+ * to such a file. A copy the {@link SpillLimits} refuse is remembered ({@link #refusal()}) and
+ * refused again to every later analyzer that asks; {@link AnalysisInput#stream()} still works then.
+ * Streams and channels given out are closed by {@link #close()} too.
  */
 final class FileContent implements Closeable {
   private final String path;
@@ -33,11 +36,13 @@ final class FileContent implements Closeable {
   private final FileInfo info;
   private final InputStream source;
   private final long memoryLimit;
-  private final Path tempDir;
+  private final SpillArea spill;
   private final List<Closeable> opened = new ArrayList<>();
   private boolean sourceUsed;
   private byte[] bytes;
   private Path spilled;
+  private SpillArea.RefusedException refusal;
+  private int refusals;
 
   FileContent(
       String path,
@@ -45,13 +50,23 @@ final class FileContent implements Closeable {
       FileInfo info,
       InputStream source,
       long memoryLimit,
-      Path tempDir) {
+      SpillArea spill) {
     this.path = path;
     this.layerDigest = layerDigest;
     this.info = info;
     this.source = source;
     this.memoryLimit = memoryLimit;
-    this.tempDir = tempDir;
+    this.spill = spill;
+  }
+
+  /** Why a copy to a temporary file was refused, or null when none was. */
+  SpillArea.RefusedException refusal() {
+    return refusal;
+  }
+
+  /** How many times a copy was refused to a caller (each analyzer that asked counts). */
+  int refusals() {
+    return refusals;
   }
 
   /** Copies the content out of the tar stream (once), so that it can be read again. */
@@ -59,25 +74,63 @@ final class FileContent implements Closeable {
     if (bytes != null || spilled != null) {
       return;
     }
+    if (info.size() > memoryLimit) {
+      spillToFile();
+      return;
+    }
+    claimSource();
+    // one array of the size the tar header gives, read into directly (readAllBytes would
+    // gather 8 KiB chunks and copy them again)
+    byte[] content = new byte[(int) info.size()];
+    int n = source.readNBytes(content, 0, content.length);
+    bytes = n == content.length ? content : Arrays.copyOf(content, n);
+  }
+
+  /** The content in a temporary file, copied from memory or straight from the tar stream. */
+  private Path spillToFile() throws IOException {
+    if (spilled != null) {
+      return spilled;
+    }
+    if (refusal != null) {
+      refusals++;
+      throw refusal;
+    }
+    if (bytes == null && sourceUsed) {
+      throw new IllegalStateException("the content of " + path + " was already streamed");
+    }
+    long size = bytes != null ? bytes.length : info.size();
+    Path file;
+    try {
+      file = spill.create(layerDigest, size);
+    } catch (SpillArea.RefusedException e) {
+      refusal = e;
+      refusals++;
+      throw e;
+    }
+    spilled = file;
+    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
+      if (bytes != null) {
+        out.write(bytes);
+      } else {
+        claimSource();
+        // never more than the reserved size, whatever the stream does
+        byte[] buffer = new byte[1 << 16];
+        long left = size;
+        int n;
+        while (left > 0 && (n = source.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+          out.write(buffer, 0, n);
+          left -= n;
+        }
+      }
+    }
+    return file;
+  }
+
+  private void claimSource() {
     if (sourceUsed) {
       throw new IllegalStateException("the content of " + path + " was already streamed");
     }
     sourceUsed = true;
-    if (info.size() <= memoryLimit) {
-      // one array of the size the tar header gives, read into directly (readAllBytes would
-      // gather 8 KiB chunks and copy them again)
-      byte[] content = new byte[(int) info.size()];
-      int n = source.readNBytes(content, 0, content.length);
-      bytes = n == content.length ? content : Arrays.copyOf(content, n);
-    } else {
-      spilled =
-          tempDir == null
-              ? Files.createTempFile("sekisho-file-", ".tmp")
-              : Files.createTempFile(tempDir, "sekisho-file-", ".tmp");
-      try (OutputStream out = Files.newOutputStream(spilled, StandardOpenOption.WRITE)) {
-        source.transferTo(out);
-      }
-    }
   }
 
   /** An input for one analyzer. */
@@ -128,6 +181,11 @@ final class FileContent implements Closeable {
         opened.add(ch);
         return ch;
       }
+
+      @Override
+      public Path file() throws IOException {
+        return spillToFile();
+      }
     };
   }
 
@@ -149,7 +207,7 @@ final class FileContent implements Closeable {
     opened.clear();
     bytes = null;
     if (spilled != null) {
-      Files.deleteIfExists(spilled);
+      SpillArea.delete(spilled);
       spilled = null;
     }
     if (first != null) {

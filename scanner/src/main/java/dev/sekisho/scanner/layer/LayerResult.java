@@ -22,6 +22,8 @@ import java.util.TreeMap;
  *     exact path, but merges with a lower directory
  * @param warnings problems met in this layer that did not fail it (an analyzer that threw, a
  *     hardlink to a missing file)
+ * @param limited whether a file was left unanalysed because of a local {@link SpillLimits limit}:
+ *     the result then depends on this scan's limits, not only on the layer, and is not cached
  * @param symlinks every symbolic link this layer writes: path → link target as written (relative to
  *     the link's directory, or absolute from the image root); the applier resolves package
  *     databases reached through them (see {@code dev.sekisho.scanner.applier.SymlinkResolver})
@@ -34,7 +36,20 @@ public record LayerResult(
     List<String> writtenFiles,
     List<String> writtenDirs,
     List<ScanWarning> warnings,
+    boolean limited,
     Map<String, String> symlinks) {
+
+  /** A result within every limit, without symbolic links. */
+  public LayerResult(
+      String digest,
+      Map<String, AnalysisResult> files,
+      List<String> whiteouts,
+      List<String> opaqueDirs,
+      List<String> writtenFiles,
+      List<String> writtenDirs,
+      List<ScanWarning> warnings) {
+    this(digest, files, whiteouts, opaqueDirs, writtenFiles, writtenDirs, warnings, false, null);
+  }
 
   public LayerResult {
     files = files == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(files));

@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>Failures: an analyzer that throws gives a warning for that file and the walk goes on. A
  * failure to read the layer itself (including a digest mismatch found at the end of the blob) fails
  * the whole walk, and nothing from it may be used.
+ *
+ * <p>Limits: a file an analyzer needs a temporary copy of is not copied when it is over the {@link
+ * SpillLimits} (per file, and in all over the walker's life, which is one scan); it is reported as
+ * not analysed by those analyzers, naming the limit, and the layer's result says it was {@link
+ * LayerResult#limited() limited} (such a result depends on the limits and is not cached).
  */
 public final class LayerWalker {
   private static final Logger LOG = LoggerFactory.getLogger(LayerWalker.class);
@@ -58,17 +63,26 @@ public final class LayerWalker {
 
   private final List<Analyzer> analyzers;
   private final long memoryLimit;
-  private final Path tempDir;
+  private final SpillArea spill;
 
   /**
+   * A walker for one scan: the {@code spillLimits} total counts every layer this walker walks.
+   *
    * @param analyzers the analyzers to run
    * @param memoryLimit largest file buffered in memory when re-reading is needed
    * @param tempDir where larger files are spilled, or null for the system default
+   * @param spillLimits how much may be spilled, per file and in all
    */
-  public LayerWalker(List<Analyzer> analyzers, long memoryLimit, Path tempDir) {
+  public LayerWalker(
+      List<Analyzer> analyzers, long memoryLimit, Path tempDir, SpillLimits spillLimits) {
     this.analyzers = List.copyOf(analyzers);
     this.memoryLimit = memoryLimit;
-    this.tempDir = tempDir;
+    this.spill = new SpillArea(tempDir, spillLimits);
+  }
+
+  /** A walker with the {@link SpillLimits#DEFAULT default spill limits}. */
+  public LayerWalker(List<Analyzer> analyzers, long memoryLimit, Path tempDir) {
+    this(analyzers, memoryLimit, tempDir, SpillLimits.DEFAULT);
   }
 
   public LayerWalker(List<Analyzer> analyzers) {
@@ -124,6 +138,7 @@ public final class LayerWalker {
         sortedDistinct(files),
         sortedDistinct(dirs),
         warnings,
+        spill.refusedIn(layerDigest),
         symlinks);
   }
 
@@ -269,11 +284,12 @@ public final class LayerWalker {
    * @param layerDigest the digest of the layer that holds the targets
    * @param source opens the layer blob
    * @param pathsByTarget target path in this layer → the paths to analyse its content as
-   * @return results by path (as {@link LayerResult#files()}); a path whose target is not a regular
-   *     file of the layer gets a warning
+   * @return the results by path in {@link LayerResult#files()} (a path whose target is not a
+   *     regular file of the layer gets a warning), and whether a {@link SpillLimits limit} left one
+   *     unanalysed ({@link LayerResult#limited()}); nothing else
    * @throws IOException when the layer cannot be read completely
    */
-  public Map<String, AnalysisResult> analyzeAs(
+  public LayerResult analyzeAs(
       String layerDigest, LayerSource source, Map<String, List<String>> pathsByTarget)
       throws IOException {
     Map<String, AnalysisResult> results = new TreeMap<>();
@@ -296,7 +312,8 @@ public final class LayerWalker {
                     + ": not analysed");
           }
         });
-    return results;
+    return new LayerResult(
+        layerDigest, results, null, null, null, null, null, spill.refusedIn(layerDigest), null);
   }
 
   /**
@@ -333,9 +350,21 @@ public final class LayerWalker {
         } else {
           // Several paths for one file: copy it once, then let each path's analyzers read the copy.
           try (FileContent content =
-              new FileContent(
-                  entry.name(), layerDigest, info, tar.content(), memoryLimit, tempDir)) {
-            content.materialize();
+              new FileContent(entry.name(), layerDigest, info, tar.content(), memoryLimit, spill)) {
+            try {
+              content.materialize();
+            } catch (SpillArea.RefusedException e) {
+              for (String path : paths) {
+                List<Analyzer> wanted = wanting(path, info);
+                if (wanted.isEmpty()) {
+                  continue;
+                }
+                String names = String.join(", ", wanted.stream().map(Analyzer::name).toList());
+                warn(
+                    results, layerDigest, path, "not analysed by " + names + ": " + e.getMessage());
+              }
+              continue;
+            }
             for (String path : paths) {
               List<Analyzer> wanted = wanting(path, info);
               if (wanted.isEmpty()) {
@@ -386,18 +415,28 @@ public final class LayerWalker {
       Map<String, AnalysisResult> results)
       throws IOException {
     ReadTracking tracked = new ReadTracking(entryStream);
+    List<String> refused = new ArrayList<>(1);
     try (FileContent content =
-        new FileContent(path, layerDigest, info, tracked, memoryLimit, tempDir)) {
+        new FileContent(path, layerDigest, info, tracked, memoryLimit, spill)) {
       if (wanted.size() > 1) {
-        content.materialize();
+        try {
+          content.materialize();
+        } catch (SpillArea.RefusedException e) {
+          // each analyzer that needs the copy is refused below; streaming ones still run
+        }
       }
       for (Analyzer analyzer : wanted) {
         AnalysisResult result;
+        int refusals = content.refusals();
         try {
           result = analyzer.analyze(content.input());
         } catch (IOException | RuntimeException e) {
           if (tracked.failure != null) {
             throw tracked.failure; // the layer itself is unreadable
+          }
+          if (content.refusals() > refusals) {
+            refused.add(analyzer.name()); // too large to copy: reported once, below
+            continue;
           }
           // Kept with the file's results, so the applier drops it when an upper layer replaces
           // the file.
@@ -413,9 +452,22 @@ public final class LayerWalker {
         if (tracked.failure != null) {
           throw tracked.failure;
         }
+        if (content.refusals() > refusals) {
+          refused.add(analyzer.name()); // it caught the refusal itself; what it read is kept
+        }
         if (result != null && !result.isEmpty()) {
           results.merge(path, result, LayerWalker::combine);
         }
+      }
+      if (!refused.isEmpty()) {
+        warn(
+            results,
+            layerDigest,
+            path,
+            "not analysed by "
+                + String.join(", ", refused)
+                + ": "
+                + content.refusal().getMessage());
       }
     }
   }

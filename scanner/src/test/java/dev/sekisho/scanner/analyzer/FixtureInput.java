@@ -64,6 +64,15 @@ public record FixtureInput(String path, String layerDigest, byte[] content, int 
     return new InMemoryChannel(content);
   }
 
+  /** A private temporary copy, deleted when the test JVM exits. */
+  @Override
+  public Path file() throws IOException {
+    Path copy = Files.createTempFile("sekisho-fixture-", ".tmp");
+    copy.toFile().deleteOnExit();
+    Files.write(copy, content);
+    return copy;
+  }
+
   /** Runs the analyzer on this input, checking first that it wants the file. */
   public AnalysisResult analyzeWith(Analyzer analyzer) throws IOException {
     if (!analyzer.required(path, info())) {

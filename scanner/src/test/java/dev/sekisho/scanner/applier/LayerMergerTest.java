@@ -71,8 +71,7 @@ class LayerMergerTest {
     }
 
     LayerResult result() {
-      return new LayerResult(
-          digest, files, whiteouts, opaque, writtenFiles, writtenDirs, null, null);
+      return new LayerResult(digest, files, whiteouts, opaque, writtenFiles, writtenDirs, null);
     }
   }
 

@@ -46,6 +46,7 @@ class SymlinkResolverTest {
         files.stream().sorted().toList(),
         dirs.stream().sorted().toList(),
         null,
+        false,
         links);
   }
 

@@ -78,6 +78,7 @@ class FileLayerCacheTest {
         List.of("var/lib/dpkg/status", "usr/bin/x"),
         List.of("var", "var/lib"),
         List.of(new ScanWarning(null, "layer note")),
+        false,
         Map.of("lib/apk", "../usr/lib/apk"));
   }
 

@@ -25,7 +25,8 @@ import java.util.Map;
 
 /**
  * One row of the policy engine's table: a compact scan report, policy documents (in the policy file
- * format) and the expected evaluation. Read from the YAML files under policy/cases/.
+ * format, or {@code pack}: the name of a shipped policy pack under manifests/policies/) and the
+ * expected evaluation. Read from the YAML files under policy/cases/.
  */
 record PolicyCase(
     String name,
@@ -37,6 +38,7 @@ record PolicyCase(
     List<Vuln> vulnerabilities,
     List<Secret> secrets,
     String policies,
+    String pack,
     Expect expect) {
 
   static final Instant DEFAULT_NOW = Instant.parse("2026-06-01T00:00:00Z");

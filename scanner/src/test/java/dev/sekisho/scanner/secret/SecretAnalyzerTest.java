@@ -30,6 +30,11 @@ class SecretAnalyzerTest {
     public SeekableByteChannel channel() {
       throw new UnsupportedOperationException("the secret analyzer reads sequentially");
     }
+
+    @Override
+    public java.nio.file.Path file() {
+      throw new UnsupportedOperationException("the secret analyzer reads sequentially");
+    }
   }
 
   @Test
@@ -98,6 +103,11 @@ class SecretAnalyzerTest {
 
           @Override
           public SeekableByteChannel channel() {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public java.nio.file.Path file() {
             throw new UnsupportedOperationException();
           }
         };

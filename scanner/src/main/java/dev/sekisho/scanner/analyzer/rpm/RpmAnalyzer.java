@@ -10,12 +10,6 @@ import dev.sekisho.scanner.model.PackageMetadata;
 import dev.sekisho.scanner.model.PackageType;
 import dev.sekisho.scanner.model.ScanWarning;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +21,11 @@ import java.util.Map;
  * ({@code Packages.db}, SUSE), under {@code var/lib/rpm} or {@code usr/lib/sysimage/rpm}. Versions
  * are {@code [epoch:]version-release}; the source package comes from SOURCERPM. gpg-pubkey entries
  * (imported signing keys) are not packages.
+ *
+ * <p>The database comes from the image and may be hostile: {@link RpmDatabases} bounds every read
+ * (no views, triggers or runaway queries in SQLite; headers counted, sized and never read twice in
+ * all three formats), and a database it refuses or stops reading is a warning naming the file and
+ * the problem, with the packages read before it.
  */
 public final class RpmAnalyzer implements Analyzer {
   private static final List<String> DIRS = List.of("var/lib/rpm/", "usr/lib/sysimage/rpm/");
@@ -36,9 +35,14 @@ public final class RpmAnalyzer implements Analyzer {
     return "rpm";
   }
 
+  /** Header warnings kept per database; the rest are counted in one more. */
+  static final int MAX_HEADER_WARNINGS = 20;
+
   @Override
   public int version() {
-    return 1;
+    // 2: hostile databases are refused or cut short with a warning (views, triggers, runaway
+    // queries, shared pages, oversized headers)
+    return 2;
   }
 
   @Override
@@ -57,6 +61,7 @@ public final class RpmAnalyzer implements Analyzer {
     List<Package> packages = new ArrayList<>();
     List<ScanWarning> warnings = new ArrayList<>();
     int[] index = {0};
+    int[] bad = {0};
     java.util.function.Consumer<byte[]> sink =
         blob -> {
           index[0]++;
@@ -66,22 +71,15 @@ public final class RpmAnalyzer implements Analyzer {
               packages.add(toPackage(h, input));
             }
           } catch (IllegalArgumentException e) {
-            warnings.add(input.cannotParse("package header " + index[0] + ": " + e.getMessage()));
+            if (++bad[0] <= MAX_HEADER_WARNINGS) {
+              warnings.add(input.cannotParse("package header " + index[0] + ": " + e.getMessage()));
+            }
           }
         };
     try {
       if (input.path().endsWith("rpmdb.sqlite")) {
-        Path tmp = Files.createTempFile("sekisho-rpmdb-", ".sqlite");
-        try {
-          SeekableByteChannel ch = input.channel();
-          ch.position(0);
-          try (InputStream in = Channels.newInputStream(ch)) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-          }
-          RpmDatabases.readSqlite(tmp, sink);
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
+        // SQLite opens files by name: the core's private temporary copy, under its size limits
+        RpmDatabases.readSqlite(input.file(), sink);
       } else if (input.path().endsWith("Packages.db")) {
         RpmDatabases.readNdb(input.channel(), sink);
       } else {
@@ -89,6 +87,11 @@ public final class RpmAnalyzer implements Analyzer {
       }
     } catch (RpmDatabases.DatabaseException e) {
       warnings.add(input.cannotParse(e.getMessage()));
+    }
+    if (bad[0] > MAX_HEADER_WARNINGS) {
+      warnings.add(
+          input.cannotParse(
+              (bad[0] - MAX_HEADER_WARNINGS) + " more package headers could not be parsed"));
     }
     return AnalysisResult.ofPackages(packages, warnings);
   }

@@ -10,7 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.Consumer;
+import org.sqlite.ProgressHandler;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteLimits;
 
 /**
  * Reads the header blobs out of the three rpmdb back ends. Each reader hands every blob it can read
@@ -33,24 +36,201 @@ final class RpmDatabases {
     }
   }
 
-  /** rpmdb.sqlite: the blob column of table Packages. */
+  /** The most package headers read from one database (real ones have a few thousand). */
+  static final int MAX_HEADERS = 100_000;
+
+  /** The largest header blob (real ones are well under a megabyte). */
+  static final int MAX_HEADER_BYTES = 64 << 20;
+
+  /** SQLite virtual-machine steps for reading one database: a real one needs about 10 per row. */
+  static final long MAX_SQLITE_STEPS = 20_000_000;
+
+  /** Wall-clock bound on reading one SQLite database, behind the step budget. */
+  static final java.time.Duration MAX_SQLITE_TIME = java.time.Duration.ofSeconds(10);
+
+  private static final int STEPS_PER_CALLBACK = 1000;
+  private static final int SQLITE_TOOBIG = 18;
+
+  /**
+   * Hands blobs to the consumer while counting them: at most {@link #MAX_HEADERS} headers of at
+   * most {@link #MAX_HEADER_BYTES} each, and no more bytes in all than the database file has (each
+   * header is stored once, so more means pages are shared: a corrupt or hostile file that would
+   * otherwise make a small file read as terabytes).
+   */
+  static final class Headers {
+    private final Consumer<byte[]> sink;
+    private final long fileSize;
+    private int count;
+    private long bytes;
+
+    Headers(Consumer<byte[]> sink, long fileSize) {
+      this.sink = sink;
+      this.fileSize = fileSize;
+    }
+
+    /** Checks a header's length before it is read. */
+    void checkLength(long length) throws DatabaseException {
+      if (length > MAX_HEADER_BYTES) {
+        throw new DatabaseException(
+            "header "
+                + (count + 1)
+                + " of "
+                + length
+                + " bytes (the limit is "
+                + MAX_HEADER_BYTES
+                + "): not read further");
+      }
+      if (bytes + length > fileSize) {
+        throw new DatabaseException(
+            "the headers add up to more bytes than the database file has ("
+                + fileSize
+                + "): corrupt or hostile, not read further");
+      }
+    }
+
+    void accept(byte[] blob) throws DatabaseException {
+      if (count >= MAX_HEADERS) {
+        throw new DatabaseException(
+            "more than " + MAX_HEADERS + " package headers: the rest are not read");
+      }
+      checkLength(blob.length);
+      count++;
+      bytes += blob.length;
+      sink.accept(blob);
+    }
+  }
+
+  /**
+   * rpmdb.sqlite: the blob column of table Packages. The file comes from the image, so it is opened
+   * read-only and immutable (SQLite writes nothing next to it), only an ordinary table named
+   * Packages with no triggers, generated or hidden columns is read (a view or virtual table could
+   * run any query), schema functions are untrusted, temporary storage is in memory, values are
+   * limited to {@link #MAX_HEADER_BYTES} and reading stops after {@link #MAX_SQLITE_STEPS} steps of
+   * SQLite's virtual machine or {@link #MAX_SQLITE_TIME}, whichever comes first. SQLite's heap
+   * limits are not used: they are process-wide, and the vulnerability database shares the process.
+   */
   static void readSqlite(Path file, Consumer<byte[]> blobs) throws DatabaseException {
+    readSqlite(file, null, blobs);
+  }
+
+  /**
+   * {@link #readSqlite(Path, Consumer)} with another query for the blobs (tests of the limits), or
+   * with null for the checked Packages table.
+   */
+  static void readSqlite(Path file, String query, Consumer<byte[]> blobs) throws DatabaseException {
+    long size;
+    try {
+      size = java.nio.file.Files.size(file);
+    } catch (IOException e) {
+      throw new DatabaseException(e.getMessage());
+    }
+    Headers headers = new Headers(blobs, size);
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
-    try (Connection c = config.createConnection("jdbc:sqlite:" + file);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT hnum, blob FROM Packages ORDER BY hnum")) {
-      int row = 0;
-      try {
-        while (rs.next()) {
-          row++;
-          blobs.accept(rs.getBytes(2));
+    String url = "jdbc:sqlite:" + file.toUri() + "?mode=ro&immutable=1";
+    Budget budget = new Budget();
+    int row = 0;
+    try (Connection c = config.createConnection(url)) {
+      ((SQLiteConnection) c).setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, MAX_HEADER_BYTES);
+      ((SQLiteConnection) c).setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0);
+      ProgressHandler.setHandler(c, STEPS_PER_CALLBACK, budget);
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA query_only = ON");
+        s.execute("PRAGMA trusted_schema = OFF");
+        s.execute("PRAGMA temp_store = MEMORY");
+        s.execute("PRAGMA cell_size_check = ON");
+        s.execute("PRAGMA mmap_size = 0");
+        s.execute("PRAGMA cache_size = -8192"); // KiB
+        if (query == null) {
+          checkPackagesTable(s);
         }
-      } catch (SQLException e) {
-        throw new DatabaseException("after row " + row + ": " + e.getMessage());
+        try (ResultSet rs =
+            s.executeQuery(query == null ? "SELECT blob FROM main.Packages" : query)) {
+          while (rs.next()) {
+            row++;
+            byte[] blob = rs.getBytes(1);
+            headers.accept(blob == null ? new byte[0] : blob);
+          }
+        }
       }
     } catch (SQLException e) {
-      throw new DatabaseException(e.getMessage());
+      String why =
+          budget.exceeded != null
+              ? budget.exceeded
+              : e.getErrorCode() == SQLITE_TOOBIG
+                  ? "a header is larger than the limit of " + MAX_HEADER_BYTES + " bytes"
+                  : e.getMessage();
+      throw new DatabaseException(row == 0 ? why : "after row " + row + ": " + why);
+    }
+  }
+
+  /** Refuses a Packages that is not an ordinary table that a plain SELECT reads as stored. */
+  private static void checkPackagesTable(Statement s) throws SQLException, DatabaseException {
+    String table = null;
+    int triggers = 0;
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT type, name, coalesce(sql, ''), rootpage FROM main.sqlite_schema"
+                + " WHERE name = 'Packages' COLLATE NOCASE"
+                + " OR (type = 'trigger' AND tbl_name = 'Packages' COLLATE NOCASE)")) {
+      while (rs.next()) {
+        String type = rs.getString(1);
+        String sql = rs.getString(3).stripLeading().toUpperCase(java.util.Locale.ROOT);
+        if (type.equals("trigger")) {
+          triggers++;
+        } else if (type.equals("table")
+            && rs.getLong(4) > 0 // a virtual table has no b-tree of its own
+            && !sql.startsWith("CREATE VIRTUAL")) {
+          table = rs.getString(2);
+        } else {
+          throw new DatabaseException(
+              "Packages is "
+                  + (type.equals("table")
+                      ? "a virtual table"
+                      : type.equals("index") ? "an index" : "a " + type)
+                  + ", not a table: refusing a database that could run a query of its own");
+        }
+      }
+    }
+    if (table == null) {
+      throw new DatabaseException("no table Packages");
+    }
+    if (triggers > 0) {
+      throw new DatabaseException(
+          "table Packages has " + triggers + " trigger(s): refusing a database that runs code");
+    }
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT count(*) FROM pragma_table_xinfo('Packages', 'main') WHERE hidden <> 0")) {
+      if (rs.next() && rs.getInt(1) > 0) {
+        throw new DatabaseException(
+            "table Packages has generated or hidden columns: refusing a database that computes"
+                + " its values");
+      }
+    }
+  }
+
+  /** Interrupts SQLite after {@link #MAX_SQLITE_STEPS} steps or {@link #MAX_SQLITE_TIME}. */
+  private static final class Budget extends ProgressHandler {
+    private final long deadline = System.nanoTime() + MAX_SQLITE_TIME.toNanos();
+    private long steps;
+    String exceeded;
+
+    @Override
+    protected int progress() {
+      steps += STEPS_PER_CALLBACK;
+      if (steps > MAX_SQLITE_STEPS) {
+        exceeded =
+            "reading took more than "
+                + MAX_SQLITE_STEPS
+                + " SQLite steps (a real rpm database needs about ten per package): stopped";
+        return 1;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        exceeded = "reading took longer than " + MAX_SQLITE_TIME.toSeconds() + " s: stopped";
+        return 1;
+      }
+      return 0;
     }
   }
 
@@ -65,8 +245,9 @@ final class RpmDatabases {
   private static final int PAGE_HEADER = 26;
 
   /** Packages (BerkeleyDB hash): the data item of every key/data pair on every hash page. */
-  static void readBerkeleyDb(SeekableByteChannel ch, Consumer<byte[]> blobs)
+  static void readBerkeleyDb(SeekableByteChannel ch, Consumer<byte[]> sink)
       throws IOException, DatabaseException {
+    Headers blobs = new Headers(sink, ch.size());
     ByteBuffer meta = read(ch, 0, 512);
     if (meta == null) {
       throw new DatabaseException("shorter than the metadata page");
@@ -90,6 +271,8 @@ final class RpmDatabases {
       throw new DatabaseException("bad page size " + pageSize);
     }
     long lastPage = Integer.toUnsignedLong(meta.getInt(32));
+    // every overflow page belongs to one item: one visited twice means chains are shared or loop
+    java.util.BitSet overflowSeen = new java.util.BitSet();
     for (long pgno = 1; pgno <= lastPage; pgno++) {
       ByteBuffer page = read(ch, pgno * pageSize, pageSize);
       if (page == null) {
@@ -120,7 +303,8 @@ final class RpmDatabases {
         } else if (itemType == H_OFFPAGE) {
           long first = Integer.toUnsignedLong(page.getInt(off + 4));
           long length = Integer.toUnsignedLong(page.getInt(off + 8));
-          blobs.accept(overflow(ch, order, pageSize, lastPage, first, length, pgno));
+          blobs.checkLength(length);
+          blobs.accept(overflow(ch, order, pageSize, lastPage, first, length, pgno, overflowSeen));
         }
       }
     }
@@ -133,11 +317,9 @@ final class RpmDatabases {
       long lastPage,
       long first,
       long length,
-      long from)
+      long from,
+      java.util.BitSet seen)
       throws IOException, DatabaseException {
-    if (length > 256L * 1024 * 1024) {
-      throw new DatabaseException("page " + from + ": overflow item of " + length + " bytes");
-    }
     byte[] out = new byte[(int) length];
     int filled = 0;
     long pgno = first;
@@ -146,6 +328,13 @@ final class RpmDatabases {
       if (pgno > lastPage || ++hops > lastPage) {
         throw new DatabaseException("page " + from + ": broken overflow chain at page " + pgno);
       }
+      if (pgno >= ch.size() / pageSize) {
+        throw new DatabaseException("overflow page " + pgno + " is missing (truncated)");
+      }
+      if (seen.get((int) pgno)) {
+        throw new DatabaseException("page " + from + ": broken overflow chain at page " + pgno);
+      }
+      seen.set((int) pgno);
       ByteBuffer page = read(ch, pgno * pageSize, pageSize);
       if (page == null) {
         throw new DatabaseException("overflow page " + pgno + " is missing (truncated)");
@@ -174,8 +363,9 @@ final class RpmDatabases {
   private static final int BLOCK = 16;
 
   /** Packages.db (NDB): the blob of every used slot. */
-  static void readNdb(SeekableByteChannel ch, Consumer<byte[]> blobs)
+  static void readNdb(SeekableByteChannel ch, Consumer<byte[]> sink)
       throws IOException, DatabaseException {
+    Headers blobs = new Headers(sink, ch.size());
     ByteBuffer header = read(ch, 0, 32);
     if (header == null) {
       throw new DatabaseException("shorter than the NDB header");
@@ -211,9 +401,7 @@ final class RpmDatabases {
         throw new DatabaseException("package " + pkgIdx + ": bad blob header");
       }
       long len = Integer.toUnsignedLong(blobHeader.getInt(12));
-      if (len > 256L * 1024 * 1024) {
-        throw new DatabaseException("package " + pkgIdx + ": blob of " + len + " bytes");
-      }
+      blobs.checkLength(len);
       ByteBuffer blob = read(ch, blkOff * BLOCK + 16, (int) len);
       if (blob == null) {
         throw new DatabaseException("package " + pkgIdx + ": blob is truncated");

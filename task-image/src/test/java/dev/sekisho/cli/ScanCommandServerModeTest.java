@@ -166,6 +166,23 @@ class ScanCommandServerModeTest {
   }
 
   @Test
+  void optionsOfALocalVerdictAreRefusedNotIgnored() {
+    for (List<String> flags :
+        List.of(
+            List.of("--policy=" + tmp.resolve("p.yaml")),
+            List.of("--fail-on=high"),
+            List.of("--format=json"),
+            List.of("--output=" + tmp.resolve("out.json")),
+            List.of("--report=sarif=" + tmp.resolve("r.sarif")),
+            List.of("--fail-on=high", "--format=sarif"))) {
+      CliRun r = step("sbom:" + sbom, DIGEST, url(), flags.toArray(String[]::new));
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+      assertThat(r.err()).contains("not apply with --server").doesNotContain("Exception");
+      assertThat(received.get()).as("nothing was submitted").isNull();
+    }
+  }
+
+  @Test
   void anUnreachableServerFailsClosedUnlessFailOpen() throws Exception {
     // refused for the whole test: a port closed again could be taken by another process
     try (RefusedPort refused = RefusedPort.open()) {

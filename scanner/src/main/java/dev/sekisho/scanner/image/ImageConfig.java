@@ -2,6 +2,7 @@ package dev.sekisho.scanner.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -32,6 +33,28 @@ public record ImageConfig(
 
   public ImageConfig {
     history = history == null ? List.of() : List.copyOf(history);
+  }
+
+  /**
+   * Parses a config blob.
+   *
+   * @param json the blob
+   * @param what the config, named in errors ("the config sha256:… of registry/repo:tag")
+   * @throws ImageAccessException INVALID when the blob is not a JSON object of this shape
+   */
+  public static ImageConfig parse(byte[] json, String what) throws ImageAccessException {
+    ImageConfig config;
+    try {
+      config = ManifestDocument.JSON.readValue(json, ImageConfig.class);
+    } catch (IOException e) {
+      throw new ImageAccessException(
+          ImageAccessException.Reason.INVALID, what + " is malformed: " + e.getMessage(), e);
+    }
+    if (config == null) {
+      throw new ImageAccessException(
+          ImageAccessException.Reason.INVALID, what + " is not a JSON object");
+    }
+    return config;
   }
 
   /** Runtime settings ({@code config} in the JSON). */

@@ -108,10 +108,14 @@ public final class SbomReader {
       if (c.getLicenses() != null) {
         if (c.getLicenses().getLicenses() != null) {
           for (License l : c.getLicenses().getLicenses()) {
-            licenses.add(l.getId() != null ? l.getId() : l.getName());
+            String license = l == null ? null : l.getId() != null ? l.getId() : l.getName();
+            if (license != null) { // a license entry with neither id nor name names nothing
+              licenses.add(license);
+            }
           }
         }
-        if (c.getLicenses().getExpression() != null) {
+        if (c.getLicenses().getExpression() != null
+            && c.getLicenses().getExpression().getValue() != null) {
           licenses.add(c.getLicenses().getExpression().getValue());
         }
       }

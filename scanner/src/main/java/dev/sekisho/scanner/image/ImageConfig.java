@@ -64,7 +64,25 @@ public record ImageConfig(
       @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
       @JsonProperty("Env") List<String> env,
       @JsonProperty("Healthcheck") Healthcheck healthcheck,
-      @JsonProperty("Labels") Map<String, String> labels) {}
+      @JsonProperty("Labels") Map<String, String> labels) {
+
+    /** JSON nulls among the variables and label values ({@code "Env": [null]}) are dropped. */
+    public RuntimeConfig {
+      if (env != null) {
+        env = env.stream().filter(java.util.Objects::nonNull).toList();
+      }
+      if (labels != null) {
+        Map<String, String> kept = new java.util.LinkedHashMap<>();
+        labels.forEach(
+            (k, v) -> {
+              if (v != null) {
+                kept.put(k, v);
+              }
+            });
+        labels = kept;
+      }
+    }
+  }
 
   /** A HEALTHCHECK; {@code ["NONE"]} disables an inherited one. */
   @JsonIgnoreProperties(ignoreUnknown = true)

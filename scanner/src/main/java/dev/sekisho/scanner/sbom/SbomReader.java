@@ -52,6 +52,9 @@ public final class SbomReader {
       root = JSON.readTree(bytes);
     } catch (JacksonException e) {
       throw new SbomFormatException(file + ": not JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      // e.g. CharConversionException: bytes that are not text in the encoding Jackson detected
+      throw new SbomFormatException(file + ": not JSON: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw new SbomFormatException(file + ": not a JSON object");

@@ -121,20 +121,8 @@ final class DockerArchiveSource implements ImageSource {
               + configDigest
               + "): rejected");
     }
-    ImageConfig config;
-    try {
-      config = ManifestDocument.JSON.readValue(configBytes, ImageConfig.class);
-    } catch (IOException e) {
-      throw new ImageAccessException(
-          Reason.INVALID,
-          "the config "
-              + chosen.config()
-              + " in "
-              + store.describe()
-              + " is malformed: "
-              + e.getMessage(),
-          e);
-    }
+    ImageConfig config =
+        ImageConfig.parse(configBytes, "the config " + chosen.config() + " in " + store.describe());
     List<String> diffIds = config.diffIds();
     if (diffIds.size() != chosen.layers().size()) {
       throw new ImageAccessException(

@@ -2,6 +2,7 @@ package dev.sekisho.scanner.image;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -34,6 +35,28 @@ public record ImageConfig(
     history = history == null ? List.of() : List.copyOf(history);
   }
 
+  /**
+   * Parses a config blob.
+   *
+   * @param json the blob
+   * @param what the config, named in errors ("the config sha256:… of registry/repo:tag")
+   * @throws ImageAccessException INVALID when the blob is not a JSON object of this shape
+   */
+  public static ImageConfig parse(byte[] json, String what) throws ImageAccessException {
+    ImageConfig config;
+    try {
+      config = ManifestDocument.JSON.readValue(json, ImageConfig.class);
+    } catch (IOException e) {
+      throw new ImageAccessException(
+          ImageAccessException.Reason.INVALID, what + " is malformed: " + e.getMessage(), e);
+    }
+    if (config == null) {
+      throw new ImageAccessException(
+          ImageAccessException.Reason.INVALID, what + " is not a JSON object");
+    }
+    return config;
+  }
+
   /** Runtime settings ({@code config} in the JSON). */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record RuntimeConfig(
@@ -41,7 +64,25 @@ public record ImageConfig(
       @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
       @JsonProperty("Env") List<String> env,
       @JsonProperty("Healthcheck") Healthcheck healthcheck,
-      @JsonProperty("Labels") Map<String, String> labels) {}
+      @JsonProperty("Labels") Map<String, String> labels) {
+
+    /** JSON nulls among the variables and label values ({@code "Env": [null]}) are dropped. */
+    public RuntimeConfig {
+      if (env != null) {
+        env = env.stream().filter(java.util.Objects::nonNull).toList();
+      }
+      if (labels != null) {
+        Map<String, String> kept = new java.util.LinkedHashMap<>();
+        labels.forEach(
+            (k, v) -> {
+              if (v != null) {
+                kept.put(k, v);
+              }
+            });
+        labels = kept;
+      }
+    }
+  }
 
   /** A HEALTHCHECK; {@code ["NONE"]} disables an inherited one. */
   @JsonIgnoreProperties(ignoreUnknown = true)

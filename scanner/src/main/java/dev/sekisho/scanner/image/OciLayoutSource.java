@@ -107,20 +107,8 @@ final class OciLayoutSource implements ImageSource {
     }
     Manifest manifest = (Manifest) doc;
     byte[] configBytes = readBlob(manifest.config(), what);
-    ImageConfig config;
-    try {
-      config = ManifestDocument.JSON.readValue(configBytes, ImageConfig.class);
-    } catch (IOException e) {
-      throw new ImageAccessException(
-          Reason.INVALID,
-          "the config "
-              + manifest.config().digest()
-              + " in "
-              + what
-              + " is malformed: "
-              + e.getMessage(),
-          e);
-    }
+    ImageConfig config =
+        ImageConfig.parse(configBytes, "the config " + manifest.config().digest() + " in " + what);
     String name = chosen.annotations().get(REF_NAME);
     String registry = null;
     String repository = null;

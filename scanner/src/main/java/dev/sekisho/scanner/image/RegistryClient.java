@@ -247,20 +247,8 @@ public final class RegistryClient implements Closeable {
       manifest = (Manifest) doc;
     }
     byte[] configBytes = fetchBlob(ref, manifest.config(), MAX_CONFIG_BYTES, "config");
-    ImageConfig config;
-    try {
-      config = ManifestDocument.JSON.readValue(configBytes, ImageConfig.class);
-    } catch (IOException e) {
-      throw new ImageAccessException(
-          Reason.INVALID,
-          "the config "
-              + manifest.config().digest()
-              + " of "
-              + ref
-              + " is malformed: "
-              + e.getMessage(),
-          e);
-    }
+    ImageConfig config =
+        ImageConfig.parse(configBytes, "the config " + manifest.config().digest() + " of " + ref);
     Platform actual = config.platform() != null ? config.platform() : selected;
     return new ResolvedImage(
         ref.registry(),

@@ -60,6 +60,9 @@ public final class SbomReader {
       root = JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw invalid(file, DocumentLimits.location(e) + ": not valid JSON", e);
+    } catch (IOException e) {
+      // e.g. CharConversionException: bytes that are not text in the encoding Jackson detected
+      throw invalid(file, ": not JSON: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw invalid(file, ": not a JSON object");
@@ -144,10 +147,14 @@ public final class SbomReader {
       if (c.getLicenses() != null) {
         if (c.getLicenses().getLicenses() != null) {
           for (License l : c.getLicenses().getLicenses()) {
-            licenses.add(l.getId() != null ? l.getId() : l.getName());
+            String license = l == null ? null : l.getId() != null ? l.getId() : l.getName();
+            if (license != null) { // a license entry with neither id nor name names nothing
+              licenses.add(license);
+            }
           }
         }
-        if (c.getLicenses().getExpression() != null) {
+        if (c.getLicenses().getExpression() != null
+            && c.getLicenses().getExpression().getValue() != null) {
           licenses.add(c.getLicenses().getExpression().getValue());
         }
       }

@@ -27,6 +27,17 @@ record SpdxDocument(
     List<Relationship> relationships) {
 
   static final String VERSION = "SPDX-2.3";
+
+  /** A null entry in a list read from a file (JSON {@code [null]}) is dropped, not a package. */
+  SpdxDocument {
+    packages = withoutNulls(packages);
+    relationships = withoutNulls(relationships);
+  }
+
+  private static <T> List<T> withoutNulls(List<T> list) {
+    return list == null ? null : list.stream().filter(java.util.Objects::nonNull).toList();
+  }
+
   static final String DOCUMENT_ID = "SPDXRef-DOCUMENT";
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -47,7 +58,11 @@ record SpdxDocument(
       String sourceInfo,
       String primaryPackagePurpose,
       List<ExternalRef> externalRefs,
-      String comment) {}
+      String comment) {
+    SpdxPackage {
+      externalRefs = withoutNulls(externalRefs);
+    }
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)

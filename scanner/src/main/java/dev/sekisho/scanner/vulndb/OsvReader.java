@@ -124,6 +124,15 @@ final class OsvReader {
     return new Counts(counts[0], counts[1], counts[2]);
   }
 
+  /** One record; a file holding JSON {@code null} is not one. */
+  private static OsvRecord parse(InputStream in) throws IOException {
+    OsvRecord r = Schema.JSON.readValue(in, OsvRecord.class);
+    if (r == null) {
+      throw new IOException("not a JSON object");
+    }
+    return r;
+  }
+
   /** True for a record with an id and at least one affected package: OSV data we can use. */
   private static boolean isOsv(OsvRecord r) {
     return r.id() != null
@@ -140,7 +149,7 @@ final class OsvReader {
   private static String readJson(Path f, Sink sink, long[] counts) throws IOException {
     OsvRecord r;
     try (InputStream in = Files.newInputStream(f)) {
-      r = Schema.JSON.readValue(in, OsvRecord.class);
+      r = parse(in);
     } catch (IOException e) {
       LOG.warn("skipping OSV record that does not parse file={} error={}", f, e.getMessage());
       counts[1]++;
@@ -170,7 +179,7 @@ final class OsvReader {
         }
         OsvRecord r;
         try (InputStream in = z.getInputStream(e)) {
-          r = Schema.JSON.readValue(in, OsvRecord.class);
+          r = parse(in);
         } catch (IOException ex) {
           LOG.warn(
               "skipping OSV record that does not parse archive={} entry={} error={}",

@@ -26,12 +26,17 @@ public record OsvRecord(
     @JsonProperty("database_specific") JsonNode databaseSpecific) {
 
   public OsvRecord {
-    aliases = aliases == null ? List.of() : aliases;
-    upstream = upstream == null ? List.of() : upstream;
-    related = related == null ? List.of() : related;
-    severity = severity == null ? List.of() : severity;
-    affected = affected == null ? List.of() : affected;
-    references = references == null ? List.of() : references;
+    aliases = list(aliases);
+    upstream = list(upstream);
+    related = list(related);
+    severity = list(severity);
+    affected = list(affected);
+    references = list(references);
+  }
+
+  /** The list without JSON nulls ({@code "affected": [null]} names nothing); empty for none. */
+  private static <T> List<T> list(List<T> list) {
+    return list == null ? List.of() : list.stream().filter(java.util.Objects::nonNull).toList();
   }
 
   /** A severity entry: type CVSS_V2/CVSS_V3/CVSS_V4/Ubuntu, score a vector or a rating. */
@@ -49,9 +54,9 @@ public record OsvRecord(
       @JsonProperty("database_specific") JsonNode databaseSpecific) {
 
     public Affected {
-      ranges = ranges == null ? List.of() : ranges;
-      versions = versions == null ? List.of() : versions;
-      severity = severity == null ? List.of() : severity;
+      ranges = list(ranges);
+      versions = list(versions);
+      severity = list(severity);
     }
   }
 
@@ -63,7 +68,7 @@ public record OsvRecord(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Range(String type, List<Event> events) {
     public Range {
-      events = events == null ? List.of() : events;
+      events = list(events);
     }
   }
 

@@ -98,6 +98,9 @@ public final class ElfFile {
 
     List<Segment> segments = new ArrayList<>();
     if (phnum > 0) {
+      if (phentsize < (is64 ? 56 : 32)) {
+        throw new ElfFormatException("bad program header size " + phentsize);
+      }
       check(phoff, (long) phnum * phentsize, size, "program headers");
       ByteBuffer ph = read(ch, phoff, phnum * phentsize).order(order);
       for (int i = 0; i < phnum; i++) {
@@ -211,7 +214,7 @@ public final class ElfFile {
 
   private static void check(long offset, long length, long size, String what)
       throws ElfFormatException {
-    if (offset < 0 || length < 0 || offset + length > size) {
+    if (offset < 0 || length < 0 || offset > size - length) { // no overflow for huge offsets
       throw new ElfFormatException(what + " beyond the end of the file");
     }
   }

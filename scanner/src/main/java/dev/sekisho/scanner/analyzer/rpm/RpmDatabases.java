@@ -301,6 +301,10 @@ final class RpmDatabases {
             blobs.accept(data);
           }
         } else if (itemType == H_OFFPAGE) {
+          if (off + 12 > pageSize) {
+            throw new DatabaseException(
+                "page " + pgno + ": overflow item at offset " + off + " runs past the page");
+          }
           long first = Integer.toUnsignedLong(page.getInt(off + 4));
           long length = Integer.toUnsignedLong(page.getInt(off + 8));
           blobs.checkLength(length);
@@ -335,9 +339,11 @@ final class RpmDatabases {
     byte[] out = new byte[(int) length];
     int filled = 0;
     long pgno = first;
-    int hops = 0;
+    // a chain visiting more pages than the file has goes round in a cycle
+    long pages = Math.min(lastPage, ch.size() / pageSize);
+    long hops = 0;
     while (pgno != 0 && filled < out.length) {
-      if (pgno > lastPage || ++hops > lastPage) {
+      if (pgno > lastPage || ++hops > pages) {
         throw new DatabaseException("page " + from + ": broken overflow chain at page " + pgno);
       }
       if (pgno >= ch.size() / pageSize) {

@@ -1,0 +1,51 @@
+package dev.sekisho.operator.scanapi;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Fuzzes the scan API's request decoding as the server runs it: the body read as JSON with the
+ * operator's mapper, then validated into a {@link ScanRequest} (the scanner's Inventory JSON, or a
+ * CycloneDX SBOM through the scanner's SBOM reader), then named. Any body gives a request or an
+ * {@link ApiException} (a 4xx with a message); anything else would be a 500.
+ */
+class ScanRequestFuzzTest {
+  private static final int MAX_INPUT = 16 << 10;
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+  private static final InventoryDecoder DECODER =
+      new InventoryDecoder(
+          JSON, new SbomFileDecoder(JSON, Path.of(System.getProperty("java.io.tmpdir"))));
+
+  @FuzzTest(maxDuration = "2m")
+  @Timeout(10)
+  void scanRequest(byte[] data) {
+    if (data.length > MAX_INPUT) {
+      return;
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(data);
+    } catch (IOException notJson) {
+      return; // the server answers 400 "the body is not JSON"
+    }
+    try {
+      ScanRequest request = ScanRequest.parse(body, JSON, DECODER);
+      ScanService.resultName(request);
+    } catch (ApiException expected) {
+      // documented: 400 naming the field
+    }
+  }
+}

@@ -69,11 +69,27 @@ class OlmBundleIT {
     }
   }
 
+  /**
+   * Warnings judged acceptable, each with why; every other warning fails. The validator also fails
+   * when one of these no longer matches, so the list cannot go stale.
+   */
+  private static final List<String> ACCEPTED_WARNINGS =
+      List.of(
+          // the brief's channel is "alpha" (maturity alpha); the convention wants
+          // candidate/fast/stable, which would promise more than an alpha operator gives
+          "are not following the recommended naming convention",
+          // ScanResults are written only by the operator (namespace admins may only read them): an
+          // example in the console's "Create" form would invite users to forge one
+          "Kind=ScanResult: provided API should have an example annotation");
+
   @Test
   void bundlePassesTheOperatorFrameworkValidation() throws Exception {
     Result r = validate(ROOT.resolve("bundle"));
     assertThat(r.code).as(r.output).isZero();
-    assertThat(r.output).contains("0 error(s), 0 warning(s)");
+    assertThat(r.output)
+        .contains("0 error(s), 0 warning(s), " + ACCEPTED_WARNINGS.size() + " accepted warning(s)")
+        // the deprecated-API check prints this and skips the CSV when a field has the wrong type
+        .doesNotContain("failed to convert");
   }
 
   @Test
@@ -85,7 +101,7 @@ class OlmBundleIT {
     Files.writeString(copy.resolve(CSV.subpath(1, 3)), ManifestFiles.YAML.writeValueAsString(csv));
     Result r = validate(copy);
     assertThat(r.code).as(r.output).isEqualTo(1);
-    assertThat(r.output).contains("ERROR").containsIgnoringCase("installModes");
+    assertThat(r.output).contains("ERROR").contains("install modes not found");
   }
 
   @Test
@@ -96,11 +112,14 @@ class OlmBundleIT {
     var owned =
         (com.fasterxml.jackson.databind.node.ArrayNode)
             csv.path("spec").path("customresourcedefinitions").path("owned");
+    assertThat(owned.get(0).path("kind").asText()).isEqualTo("ClusterScanPolicy");
     owned.remove(0);
     Files.writeString(copy.resolve(CSV.subpath(1, 3)), ManifestFiles.YAML.writeValueAsString(csv));
     Result r = validate(copy);
     assertThat(r.code).as(r.output).isEqualTo(1);
-    assertThat(r.output).contains("ERROR");
+    assertThat(r.output)
+        .contains("Kind=ClusterScanPolicy\" is present in bundle")
+        .contains("but not defined in CSV");
   }
 
   @Test
@@ -214,7 +233,13 @@ class OlmBundleIT {
     assertThat(tool)
         .as("olm-validate missing at %s: run hack/tool-binaries.sh", tool)
         .isExecutable();
-    return run(List.of(tool.toString(), bundle.toString()));
+    List<String> command = new ArrayList<>(List.of(tool.toString()));
+    for (String accepted : ACCEPTED_WARNINGS) {
+      command.add("-allow-warning");
+      command.add(accepted);
+    }
+    command.add(bundle.toString());
+    return run(command);
   }
 
   private record Result(int code, String output) {}

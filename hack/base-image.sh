@@ -159,5 +159,7 @@ tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=posix \
   -C "$blobs" -cf "$work/image.tar" $(ls -A "$blobs")
 mv "$work/image.tar" "$tarball"
 ln -sfn "$(basename "$tarball")" "$out/sekisho-base.tar"
+# Older bases (other JDK or libc6 versions) are not used any more.
+find "$out" -maxdepth 1 -name 'sekisho-base-*.tar' ! -name "$(basename "$tarball")" -delete
 echo "base-image.sh: $(du -h "$tarball" | cut -f1) compressed, $(du -sh "$rootfs" | cut -f1) unpacked: $tarball" >&2
 echo "$tarball"

@@ -4,22 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sekisho.testkit.ChildProcess;
-import dev.sekisho.testkit.fixtures.FixtureImage;
-import dev.sekisho.testkit.fixtures.Fixtures;
-import dev.sekisho.testkit.kube.SekishoCrds;
-import dev.sekisho.testkit.registry.PushedImage;
-import dev.sekisho.testkit.registry.RegistryTest;
-import dev.sekisho.testkit.registry.TestRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
@@ -27,56 +17,25 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Builds the task image with the real Jib build of this module ({@code -Pimage}, goal buildTar) and
- * checks the image it produced: entry point, non-root user, labels, and the launcher and classpath
- * files. The base image comes from the test registry (a fixture image standing in for the UBI
- * OpenJDK runtime, which cannot be pulled here), so no outside registry is contacted.
+ * Checks the task image the real Jib build of this module makes ({@code -Pimage}, goal buildTar,
+ * through {@link BuiltImages}): entry point, non-root user, labels, and the launcher and classpath
+ * files. The base image is the one {@code hack/base-image.sh} makes on this machine, so no registry
+ * is contacted. {@link ShippedImagesIT} runs it.
  */
-// the jib build alone may take 15 minutes on a loaded machine
-@Timeout(value = 30, unit = TimeUnit.MINUTES)
-@RegistryTest
 class TaskImageIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void jibBuildProducesARestrictedFriendlyImage(TestRegistry registry, @TempDir Path tmp)
-      throws Exception {
-    PushedImage base = registry.push(Fixtures.fromEnvironment().get(FixtureImage.CLEAN));
-    Path root = SekishoCrds.repositoryRoot();
-    Path tar = tmp.resolve("task-image.tar");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                root.resolve("hack/mvn").toString(),
-                "-B",
-                "-q",
-                "-ntp",
-                "-pl",
-                "task-image",
-                "-am",
-                "package",
-                "-DskipTests",
-                "-DskipITs",
-                "-Pimage",
-                "-Djib.goal=buildTar",
-                "-Djib.from.image=" + base.tagReference(),
-                "-Djib.allowInsecureRegistries=true",
-                "-Djib.outputPaths.tar=" + tar,
-                "-Djib.to.image=sekisho-task:it"));
-    ChildProcess.Result build =
-        ChildProcess.run(
-            new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true),
-            Duration.ofMinutes(15));
-    assertThat(build.exitCode()).as("jib build failed:\n%s", build.stdout()).isZero();
-
+  @Timeout(value = 30, unit = TimeUnit.MINUTES)
+  void jibBuildProducesARestrictedFriendlyImage() throws Exception {
+    Path tar = BuiltImages.get().taskImage();
     Map<String, byte[]> entries = read(tar);
     JsonNode manifest = JSON.readTree(entries.get("manifest.json")).get(0);
     JsonNode config = JSON.readTree(entries.get(manifest.get("Config").asText())).get("config");
     assertThat(config.get("Entrypoint").toString()).isEqualTo("[\"/usr/local/bin/sekisho\"]");
-    assertThat(config.get("User").asText()).isEqualTo("185");
+    assertThat(config.get("User").asText()).isEqualTo("1001");
     assertThat(config.get("Labels").get("org.opencontainers.image.title").asText())
         .isEqualTo("sekisho-task");
     assertThat(config.get("Labels").has("org.opencontainers.image.version")).isTrue();

@@ -209,11 +209,15 @@ public final class SecretRules {
                 "access_key",
                 "accesskey",
                 "access-key"),
+            // name, then an assignment (=, :, :=, =>), then a quoted value (group 2) or an unquoted
+            // one running to the end of the line or the next blank (group 3: .env, properties,
+            // YAML, INI); the value must then have the shape of a secret (ValueShape)
             Pattern.compile(
                 "(?i)(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)[A-Za-z0-9_-]{0,20}"
-                    + "[\"']?\\s{0,5}(?::=|=>|=|:)\\s{0,5}[\"']([^\"'\\s]{8,100})[\"']"),
-            1,
-            3.5,
+                    + "[\"']?\\s{0,5}(?::=|=>|=|:)\\s{0,5}"
+                    + "(?:([\"'])([^\"'\\s]{8,100})\\1|([^\\s\"'`(){}\\[\\];,]{8,100})(?=\\s|$))"),
+            2,
+            true,
             false,
             true));
   }

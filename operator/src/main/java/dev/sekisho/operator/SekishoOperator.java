@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,7 @@ public final class SekishoOperator implements AutoCloseable {
   private final Duration tlsRefresh;
   private final LeaderMetrics leaderMetrics;
   private final boolean leaderElection;
+  private final String identity;
   private volatile boolean closing;
 
   /**
@@ -81,6 +83,7 @@ public final class SekishoOperator implements AutoCloseable {
     store = new ReportStore(config.storeDir());
     tlsRefresh = config.tlsRefresh();
     String instance = System.getenv().getOrDefault("HOSTNAME", "sekisho-operator");
+    identity = leaseIdentity(instance);
     EventRecorder events = new EventRecorder(client, instance, clock);
     evaluator =
         new ResultEvaluator(
@@ -100,7 +103,7 @@ public final class SekishoOperator implements AutoCloseable {
                         Duration.ofSeconds(15),
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(2),
-                        null,
+                        identity,
                         new LeaderCallbacks(
                             leaderMetrics::startLeading,
                             () -> stoppedLeading(config.exitOnLostLease()),
@@ -165,6 +168,20 @@ public final class SekishoOperator implements AutoCloseable {
       LOG.error("lost the leader-election lease: exiting to restart as a follower");
       Thread.ofPlatform().name("exit-on-lost-lease").start(() -> System.exit(1));
     }
+  }
+
+  /**
+   * The identity this operator holds its Lease with: the pod name plus a random suffix. JOSDK's
+   * default is the pod name alone, which two operators in one process (or a restarted container
+   * that finds its old Lease) would share, and then both would believe they lead.
+   */
+  static String leaseIdentity(String podName) {
+    return podName + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The identity of this operator in its leader-election Lease ({@code spec.holderIdentity}). */
+  public String leaseIdentity() {
+    return identity;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sekisho.testkit.ChildProcess;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.SekishoCrds;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
@@ -16,9 +17,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuild
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -412,15 +411,10 @@ class ManifestsIT {
   }
 
   private static String run(List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    p.getInputStream().transferTo(out);
-    if (!p.waitFor(Duration.ofMinutes(2).toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + command);
-    }
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as("%s failed:\n%s", command, text).isZero();
-    return text;
+    ChildProcess.Result r =
+        ChildProcess.run(
+            new ProcessBuilder(command).redirectErrorStream(true), Duration.ofMinutes(2));
+    assertThat(r.exitCode()).as("%s failed:\n%s", command, r.stdout()).isZero();
+    return r.stdout();
   }
 }

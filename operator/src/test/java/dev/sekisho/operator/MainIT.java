@@ -2,6 +2,7 @@ package dev.sekisho.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sekisho.testkit.ChildProcess;
 import dev.sekisho.testkit.kube.Awaiting;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
@@ -156,31 +157,29 @@ class MainIT {
       // the hook deadlocked in JOSDK's System.exit and the process never ended)
       assertThat(p.exitValue()).isEqualTo(143);
     } finally {
-      p.destroyForcibly();
+      ChildProcess.kill(p);
     }
   }
 
   @Test
   void aBadVariableExitsWithStatus2AndNamesIt() throws Exception {
-    Process p = java(Map.of("SEKISHO_DB_UPDATE_INTERVAL", "often")).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isEqualTo(2);
-    assertThat(out).contains("sekisho-operator: SEKISHO_DB_UPDATE_INTERVAL=often");
+    ChildProcess.Result r =
+        ChildProcess.run(
+            java(Map.of("SEKISHO_DB_UPDATE_INTERVAL", "often")), Duration.ofSeconds(60));
+    assertThat(r.exitCode()).as(r.stdout()).isEqualTo(2);
+    assertThat(r.stdout()).contains("sekisho-operator: SEKISHO_DB_UPDATE_INTERVAL=often");
   }
 
   /** The threads of a process that did not stop, for the failure message. */
   private static String threadDump(long pid) {
     try {
       Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-      Process p =
-          new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor(30, TimeUnit.SECONDS);
-      return out;
-    } catch (Exception e) {
+      return ChildProcess.run(
+              new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
+                  .redirectErrorStream(true),
+              Duration.ofSeconds(30))
+          .stdout();
+    } catch (RuntimeException | AssertionError e) {
       return "no thread dump: " + e;
     }
   }

@@ -24,11 +24,15 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (run with -DargLine=-Xmx512m to prove the heap goal). No timing threshold: the test proves the
  * behaviour, the numbers are for the record.
  */
+// two awaits of TIMEOUT each; recorded runs of 10,000 results add
+// -Djunit.jupiter.execution.timeout.mode=disabled
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 @WithKubeApiServer(crds = true)
 class PolicyEditBenchIT {
   /** 100 in the regular build (to keep CI short); the recorded run uses 1,000. */
@@ -68,14 +75,20 @@ class PolicyEditBenchIT {
 
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
-      pool.invokeAll(
-          IntStream.range(0, RESULTS)
-              .<java.util.concurrent.Callable<ScanResult>>mapToObj(
-                  i -> () -> admin.resource(result(ns, i)).create())
-              .toList());
+      List<Future<ScanResult>> created =
+          pool.invokeAll(
+              IntStream.range(0, RESULTS)
+                  .<Callable<ScanResult>>mapToObj(i -> () -> admin.resource(result(ns, i)).create())
+                  .toList());
+      // a create that failed fails here, with its cause, not later as a count that never comes
+      for (Future<ScanResult> f : created) {
+        assertThat(f.get().getMetadata().getUid()).isNotNull();
+      }
     } finally {
-      pool.shutdown();
+      pool.shutdownNow();
     }
+    assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems())
+        .hasSize(RESULTS);
 
     long startInitial = System.nanoTime();
     try (RunningOperator operator =

@@ -23,11 +23,61 @@ public final class Cli {
       context.err().flush();
       return ExitCode.USAGE.code();
     }
-    CommandLine cl = commandLine(context, defaults);
-    int code = cl.execute(args);
+    return execute(commandLine(context, defaults), args, context);
+  }
+
+  /**
+   * Runs the parsed command line. An {@link Error} (which picocli lets through) is a scanner error,
+   * exit 3, never an uncaught exception whose exit status 1 would read as a policy failure; an
+   * {@link OutOfMemoryError} names the heap limit and how to raise it.
+   */
+  static int execute(CommandLine cl, String[] args, CliContext context) {
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (Error e) {
+      OutOfMemoryError oom = outOfMemory(e);
+      context.err().println("sekisho: error: " + (oom != null ? heapMessage(oom) : describe(e)));
+      if (List.of(args).contains("--debug")) {
+        e.printStackTrace(context.err());
+      }
+      code = ExitCode.SCANNER_ERROR.code();
+    }
     context.out().flush();
     context.err().flush();
     return code;
+  }
+
+  /** An Error's first message along its causes (an ExceptionInInitializerError has none). */
+  private static String describe(Error e) {
+    Throwable t = e;
+    while (t.getMessage() == null && t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return (t.getMessage() != null ? t.getMessage() : e.toString())
+        + " (run with --debug for details)";
+  }
+
+  /** The OutOfMemoryError that {@code e} is or was caused by, or null. */
+  static OutOfMemoryError outOfMemory(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof OutOfMemoryError oom) {
+        return oom;
+      }
+    }
+    return null;
+  }
+
+  /** What to tell the user when the heap ran out: the limit in force and how to raise it. */
+  static String heapMessage(OutOfMemoryError e) {
+    long max = Runtime.getRuntime().maxMemory();
+    String limit = max == Long.MAX_VALUE ? "unlimited" : (max >> 20) + " MiB";
+    return "out of memory ("
+        + e.getMessage()
+        + "); the Java heap limit is "
+        + limit
+        + ": raise it with SEKISHO_JAVA_OPTS=-Xmx2g (or JAVA_TOOL_OPTIONS=-Xmx2g where the"
+        + " launcher is not used), e.g. for a very large image";
   }
 
   static CommandLine commandLine(CliContext context, CommandLine.IDefaultValueProvider defaults) {
@@ -61,7 +111,10 @@ public final class Cli {
       Exception e, CommandLine cmd, ParseResult parseResult) {
     Throwable cause = e;
     boolean debug = flag(parseResult, "--debug");
-    if (ExitCode.expected(cause)) {
+    OutOfMemoryError oom = outOfMemory(cause);
+    if (oom != null) {
+      cmd.getErr().println("sekisho: error: " + heapMessage(oom));
+    } else if (ExitCode.expected(cause)) {
       cmd.getErr().println("sekisho: error: " + cause.getMessage());
     } else {
       cmd.getErr()

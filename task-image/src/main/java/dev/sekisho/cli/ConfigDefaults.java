@@ -1,10 +1,12 @@
 package dev.sekisho.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sekisho.scanner.input.DocumentLimits;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Model.OptionSpec;
 final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
   /** Made on first use: most runs have no config file, and every command starts here. */
   private static final class Yaml {
-    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+    static final ObjectMapper MAPPER = new ObjectMapper(DocumentLimits.CONFIG.yamlFactory());
   }
 
   private final Map<String, String> env;
@@ -58,14 +60,17 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     if (file == null) {
       file = context.configHome().resolve("sekisho").resolve("config.yaml");
     }
-    if (!Files.isRegularFile(file)) {
+    if (required ? !Files.exists(file) : !Files.isRegularFile(file)) {
       if (required) {
         throw new UserInputException("config file " + file + " does not exist");
       }
       return new ConfigDefaults(context.env(), JsonNodeFactory.instance.objectNode(), null);
     }
+    DocumentLimits limits = DocumentLimits.CONFIG;
     try {
-      JsonNode node = Yaml.MAPPER.readTree(file.toFile());
+      String text = new String(limits.read(file), StandardCharsets.UTF_8);
+      limits.rejectAliases(text, "config file " + file);
+      JsonNode node = Yaml.MAPPER.readTree(text);
       if (node == null || node.isMissingNode() || node.isNull()) {
         node = JsonNodeFactory.instance.objectNode();
       }
@@ -74,10 +79,17 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
             "config file " + file + ": expected a map of option names to values");
       }
       return new ConfigDefaults(context.env(), node, file);
-    } catch (IOException e) {
+    } catch (JsonProcessingException e) {
       throw new UserInputException(
-          "cannot read config file " + file + ": " + e.getMessage().lines().findFirst().orElse(""),
+          "config file "
+              + file
+              + DocumentLimits.location(e)
+              + ": not valid YAML: "
+              + limits.problem(e),
           e);
+    } catch (IOException e) {
+      // DocumentException: the message names the file and the problem
+      throw new UserInputException(e.getMessage(), e);
     }
   }
 

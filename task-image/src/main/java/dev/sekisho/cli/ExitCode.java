@@ -3,6 +3,7 @@ package dev.sekisho.cli;
 import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.scanner.image.ImageAccessException;
 import dev.sekisho.scanner.image.InvalidReferenceException;
+import dev.sekisho.scanner.input.DocumentException;
 import dev.sekisho.scanner.policy.PolicyFileException;
 import dev.sekisho.scanner.sbom.SbomFormatException;
 import picocli.CommandLine;
@@ -57,6 +58,9 @@ public enum ExitCode {
 
   /** The exit code for an exception that ended a command. */
   public static ExitCode of(Throwable e) {
+    if (userDocument(e)) {
+      return USAGE; // a file the user gave is too large or malformed, whoever read it
+    }
     if (e instanceof UserInputException
         || e instanceof CommandLine.ParameterException
         || e instanceof InvalidReferenceException
@@ -75,9 +79,19 @@ public enum ExitCode {
     return SCANNER_ERROR;
   }
 
+  private static boolean userDocument(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DocumentException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when the exception is the user's doing (the message is enough, no stack trace). */
   static boolean expected(Throwable e) {
-    return e instanceof UserInputException
+    return userDocument(e)
+        || e instanceof UserInputException
         || e instanceof CommandLine.ParameterException
         || e instanceof InfrastructureException
         || e instanceof InvalidReferenceException

@@ -54,8 +54,12 @@ final class PolicyOptions {
 
   /** Loads one file and validates every policy in it. */
   static List<NamedPolicy> loadFile(Path file) {
-    if (!Files.isRegularFile(file)) {
+    // not only regular files: --policy /dev/stdin is read within the same size limit
+    if (!Files.exists(file)) {
       throw new UserInputException("policy file " + file + " does not exist");
+    }
+    if (Files.isDirectory(file)) {
+      throw new UserInputException("policy file " + file + " is a directory");
     }
     List<NamedPolicy> loaded;
     try {

@@ -13,6 +13,7 @@ import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.policy.Evaluation;
 import dev.sekisho.scanner.policy.NamedPolicy;
+import dev.sekisho.scanner.policy.PolicySelector;
 import dev.sekisho.scanner.report.ReportInput;
 import dev.sekisho.scanner.report.SummaryLine;
 import dev.sekisho.scanner.scan.ImageScan;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -122,12 +124,13 @@ final class ScanCommand implements Callable<Integer> {
         databases.warnIfStale(vdb);
         progress.step("matching " + inventory.packages().size() + " packages");
         ScanReport report = ImageScan.report(inventory, vdb, now);
-        if (!policies.isEmpty()) {
+        List<NamedPolicy> applying = applying(policies, inventory);
+        if (!applying.isEmpty()) {
           // no OCI base-image annotation: compare leading layers with the allowed base images
-          report = ImageScan.identifyBaseImage(report, policies, baseImages(inspect));
+          report = ImageScan.identifyBaseImage(report, applying, baseImages(inspect));
         }
         Evaluation evaluation =
-            policies.isEmpty() ? null : ImageScan.evaluate(report, policies, now);
+            policies.isEmpty() ? null : ImageScan.evaluate(report, applying, now);
         progress.done();
         ReportInput input = new ReportInput(report, evaluation);
         new ReportOutput(context).write(input, destinations);
@@ -139,6 +142,26 @@ final class ScanCommand implements Callable<Integer> {
     } finally {
       progress.done();
     }
+  }
+
+  /**
+   * The policies whose selector selects this scan, as the operator selects them: {@code
+   * selector.images} against the scanned image's name, {@code selector.pipelines} against the
+   * Tekton Pipeline the step runs in (none outside Tekton). Each policy left out is named on stderr
+   * with the reason, unless --quiet.
+   */
+  private List<NamedPolicy> applying(List<NamedPolicy> policies, Inventory inventory) {
+    String pipeline = TektonContext.from(context).pipeline();
+    List<NamedPolicy> applying = new ArrayList<>();
+    for (NamedPolicy p : policies) {
+      Optional<String> why = PolicySelector.whyNot(p, inventory.image(), pipeline);
+      if (why.isEmpty()) {
+        applying.add(p);
+      } else if (!output.quiet) {
+        context.err().println("policy " + p.displayName() + " does not apply: " + why.get());
+      }
+    }
+    return applying;
   }
 
   /**

@@ -64,6 +64,6 @@ class ConfigPrecedenceTest {
     CliRun r =
         CliRun.run(Map.of("HOME", tmp.toString()), "--config", file.toString(), "db", "info");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).startsWith("sekisho: error: cannot read config file " + file);
+    assertThat(r.err()).startsWith("sekisho: error: config file " + file + ": line 2");
   }
 }

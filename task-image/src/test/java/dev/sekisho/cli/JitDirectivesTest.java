@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.testkit.ChildProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,11 +73,8 @@ class JitDirectivesTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), out, err);
+    ChildProcess.Result r = ChildProcess.run(new ProcessBuilder(command), Duration.ofSeconds(60));
+    return new Run(r.exitCode(), r.stdout(), r.stderr());
   }
 
   private static boolean classExists(String name) {

@@ -13,12 +13,12 @@ import dev.sekisho.testkit.fixtures.FixtureBuild;
 import dev.sekisho.testkit.fixtures.FixtureImage;
 import dev.sekisho.testkit.fixtures.Fixtures;
 import dev.sekisho.testkit.fixtures.MisconfiguredFixture;
+import dev.sekisho.testkit.net.RefusedPort;
 import dev.sekisho.testkit.registry.PushedImage;
 import dev.sekisho.testkit.registry.RegistryAuth;
 import dev.sekisho.testkit.registry.RegistryTest;
 import dev.sekisho.testkit.registry.TestCertificates;
 import dev.sekisho.testkit.registry.TestRegistry;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -259,17 +259,16 @@ class ScanCommandIT {
     assertThat(noDb.exitCode()).isEqualTo(3);
     assertThat(noDb.err()).contains("no vulnerability database in", "--offline");
 
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
+    try (RefusedPort refused = RefusedPort.open()) {
+      int closedPort = refused.port();
+      CliRun unreachable =
+          scan(
+              "--insecure-registry",
+              "127.0.0.1:" + closedPort,
+              "127.0.0.1:" + closedPort + "/nothing/here:1");
+      assertThat(unreachable.exitCode()).as(unreachable.err()).isEqualTo(3);
+      assertThat(unreachable.err()).startsWith("sekisho: error: ").doesNotContain("\tat ");
     }
-    CliRun unreachable =
-        scan(
-            "--insecure-registry",
-            "127.0.0.1:" + closedPort,
-            "127.0.0.1:" + closedPort + "/nothing/here:1");
-    assertThat(unreachable.exitCode()).as(unreachable.err()).isEqualTo(3);
-    assertThat(unreachable.err()).startsWith("sekisho: error: ").doesNotContain("\tat ");
   }
 
   @Test

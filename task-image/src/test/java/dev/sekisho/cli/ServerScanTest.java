@@ -13,28 +13,33 @@ import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
+import dev.sekisho.testkit.net.RefusedPort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The step side of the scan API against a hand-written fake of the operator's endpoint on 127.0.0.1
  * (the real operator is exercised in the operator's and the end-to-end ITs).
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ServerScanTest {
   private static final ObjectMapper JSON =
       JsonMapper.builder().addModule(new JavaTimeModule()).build();
@@ -55,6 +60,10 @@ class ServerScanTest {
   private final java.util.concurrent.atomic.AtomicInteger requests =
       new java.util.concurrent.atomic.AtomicInteger();
   private volatile String answer = "{}";
+
+  /** When set, the fake holds every answer until it is released (a hung operator). */
+  private volatile CountDownLatch hold;
+
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
@@ -67,6 +76,14 @@ class ServerScanTest {
           path.set(exchange.getRequestURI().getPath());
           authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
           received.set(JSON.readTree(exchange.getRequestBody()));
+          CountDownLatch h = hold;
+          if (h != null) {
+            try {
+              h.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           requests.incrementAndGet();
           boolean notReady = notReadyFor.getAndDecrement() > 0;
           byte[] body =
@@ -87,6 +104,9 @@ class ServerScanTest {
 
   @AfterEach
   void stop() {
+    if (hold != null) {
+      hold.countDown();
+    }
     server.stop(0);
   }
 
@@ -220,18 +240,17 @@ class ServerScanTest {
 
   @Test
   void unreachableOperatorFailsClosedUnlessFailOpen() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    String dead = "http://127.0.0.1:" + port;
-    assertThatThrownBy(() -> scan(options(dead)).run("img:1", DIGEST, null, inventory(), false))
-        .isInstanceOf(InfrastructureException.class)
-        .hasMessageContaining("cannot reach the Sekisho scan API at " + dead);
-    assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
+    // refused for the whole test: a port closed again could be taken by another process
+    try (RefusedPort refused = RefusedPort.open()) {
+      String dead = refused.url("http");
+      assertThatThrownBy(() -> scan(options(dead)).run("img:1", DIGEST, null, inventory(), false))
+          .isInstanceOf(InfrastructureException.class)
+          .hasMessageContaining("cannot reach the Sekisho scan API at " + dead);
+      assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
 
-    assertThat(scan(options(dead)).run("img:1", DIGEST, null, inventory(), true)).isZero();
-    assertThat(err.toString()).contains("the image was NOT checked");
+      assertThat(scan(options(dead)).run("img:1", DIGEST, null, inventory(), true)).isZero();
+      assertThat(err.toString()).contains("the image was NOT checked");
+    }
   }
 
   @Test
@@ -273,18 +292,16 @@ class ServerScanTest {
   @Test
   @Timeout(30)
   void aRefusedConnectionIsRetriedThenFailsClosed() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    ServerOptions o = options("http://127.0.0.1:" + port);
-    o.waitSeconds = 2;
+    try (RefusedPort refused = RefusedPort.open()) {
+      ServerOptions o = options(refused.url("http"));
+      o.waitSeconds = 2;
 
-    assertThatThrownBy(() -> scan(o).run("img:1", DIGEST, null, inventory(), false))
-        .isInstanceOf(InfrastructureException.class)
-        .hasMessageContaining("cannot reach the Sekisho scan API")
-        .hasMessageContaining("gave up after");
-    assertThat(err.toString()).contains("attempt 1, retrying in 1s");
+      assertThatThrownBy(() -> scan(o).run("img:1", DIGEST, null, inventory(), false))
+          .isInstanceOf(InfrastructureException.class)
+          .hasMessageContaining("cannot reach the Sekisho scan API")
+          .hasMessageContaining("gave up after");
+      assertThat(err.toString()).contains("attempt 1, retrying in 1s");
+    }
   }
 
   @Test
@@ -325,5 +342,149 @@ class ServerScanTest {
             () -> scan(options("not a url")).run("img:1", DIGEST, null, inventory(), false))
         .isInstanceOf(UserInputException.class)
         .hasMessageContaining("--server not a url");
+  }
+
+  // --- the answers that are not a verdict ----------------------------------------------------
+
+  private int run(boolean failOpen) {
+    return scan(options(url())).run("img:1", DIGEST, null, inventory(), failOpen);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "401 | did not accept the ServiceAccount token: the bearer token is not valid",
+        "403 | refused this ServiceAccount: the bearer token is not valid",
+        "503 | is not ready: the bearer token is not valid",
+        "500 | answered HTTP 500: the bearer token is not valid",
+        "502 | answered HTTP 502: the bearer token is not valid",
+      })
+  void anErrorStatusFailsClosedWithTheOperatorsMessageAndFailOpenSwallowsIt(
+      int code, String message) {
+    status = code;
+    answer = "{\"error\":\"the bearer token is not valid\"}";
+
+    assertThatThrownBy(() -> run(false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("the scan API at " + url() + "/ ")
+        .hasMessageContaining(message);
+    assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
+    assertThat(tmp.resolve("results/SCAN_RESULT")).hasContent("");
+
+    // --fail-open: every infrastructure error becomes exit 0, the image unchecked
+    assertThat(run(true)).isZero();
+    assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
+    assertThat(err.toString())
+        .contains("sekisho: WARNING: the scan API at " + url() + "/ ")
+        .contains("the image was NOT checked");
+  }
+
+  @Test
+  void aRefusedScanIsAUsageErrorThatFailOpenDoesNotSwallow() {
+    status = 400;
+    answer = "{\"error\":\"field 'digest' is required\"}";
+
+    for (boolean failOpen : List.of(false, true)) {
+      assertThatThrownBy(() -> run(failOpen))
+          .isInstanceOf(UserInputException.class)
+          .hasMessage("the scan API refused the scan: field 'digest' is required");
+    }
+    assertThat(err.toString()).doesNotContain("NOT checked");
+  }
+
+  @Test
+  void anErrorWithoutAJsonBodyShowsTheText() {
+    status = 502;
+    answer = "<html>Bad Gateway</html>";
+
+    assertThatThrownBy(() -> run(false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageEndingWith("answered HTTP 502: <html>Bad Gateway</html>");
+  }
+
+  @Test
+  void anAnswerWithoutAVerdictIsAnInfrastructureError() {
+    answer = "{\"scanResult\":\"r\"}";
+    assertThatThrownBy(() -> run(false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("answered without a verdict");
+    assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
+
+    answer = "not json";
+    assertThatThrownBy(() -> run(false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("answered non-JSON");
+
+    answer = "";
+    assertThatThrownBy(() -> run(false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("answered without a verdict");
+    assertThat(run(true)).isZero();
+  }
+
+  @Test
+  void anOperatorThatDoesNotAnswerTimesOutAndFailOpenSwallowsIt() {
+    hold = new CountDownLatch(1);
+    ServerOptions o = options(url());
+    o.timeoutSeconds = 1;
+
+    assertThatThrownBy(() -> scan(o).run("img:1", DIGEST, null, inventory(), false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("did not answer within 1s (--server-timeout)");
+    assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
+
+    assertThat(scan(o).run("img:1", DIGEST, null, inventory(), true)).isZero();
+    assertThat(err.toString()).contains("did not answer within 1s");
+  }
+
+  @Test
+  void anEmptyTokenFileIsNeverSent() throws Exception {
+    Files.writeString(tmp.resolve("token"), "  \n");
+
+    assertThatThrownBy(() -> run(false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessage("the ServiceAccount token file " + tmp.resolve("token") + " is empty");
+    assertThat(received.get()).as("nothing reached the operator").isNull();
+    assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
+    assertThat(run(true)).isZero();
+    assertThat(received.get()).isNull();
+  }
+
+  @Test
+  void aMissingOrEmptyCaBundleIsAUsageErrorNamingIt() throws Exception {
+    ServerOptions missing = options(url().replace("http:", "https:"));
+    missing.serverCa = tmp.resolve("no-such-ca.crt");
+    assertThatThrownBy(() -> scan(missing).run("img:1", DIGEST, null, inventory(), true))
+        .isInstanceOf(UserInputException.class)
+        .hasMessageContaining("cannot read the CA bundle " + missing.serverCa);
+
+    ServerOptions empty = options(url().replace("http:", "https:"));
+    empty.serverCa = Files.writeString(tmp.resolve("empty-ca.crt"), "");
+    assertThatThrownBy(() -> scan(empty).run("img:1", DIGEST, null, inventory(), true))
+        .isInstanceOf(UserInputException.class)
+        .hasMessage("the CA bundle " + empty.serverCa + " holds no PEM certificate");
+
+    ServerOptions garbage = options(url().replace("http:", "https:"));
+    garbage.serverCa =
+        Files.writeString(
+            tmp.resolve("bad-ca.crt"),
+            "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n");
+    assertThatThrownBy(() -> scan(garbage).run("img:1", DIGEST, null, inventory(), true))
+        .isInstanceOf(UserInputException.class)
+        .hasMessageContaining("the CA bundle " + garbage.serverCa + " is not valid");
+    assertThat(received.get()).as("nothing reached the operator").isNull();
+  }
+
+  @Test
+  void aReportsDirectoryThatCannotBeWrittenFailsBeforeTheScanIsSent() throws Exception {
+    Path blocked = Files.writeString(tmp.resolve("reports"), "a file, not a directory");
+
+    for (boolean failOpen : List.of(false, true)) {
+      assertThatThrownBy(() -> run(failOpen))
+          .isInstanceOf(InfrastructureException.class)
+          .hasMessageStartingWith("cannot write the SBOMs to " + blocked);
+    }
+    assertThat(received.get()).as("nothing reached the operator").isNull();
   }
 }

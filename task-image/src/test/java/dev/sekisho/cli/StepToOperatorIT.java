@@ -23,6 +23,7 @@ import dev.sekisho.testkit.fixtures.FixtureImage;
 import dev.sekisho.testkit.fixtures.Fixtures;
 import dev.sekisho.testkit.kube.Awaiting;
 import dev.sekisho.testkit.kube.KubeApiServer;
+import dev.sekisho.testkit.net.RefusedPort;
 import dev.sekisho.testkit.registry.PushedImage;
 import dev.sekisho.testkit.registry.TestRegistry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -32,8 +33,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -426,48 +425,47 @@ class StepToOperatorIT {
   void anUnreachableOperatorFailsClosedUnlessFailOpen() throws Exception {
     String ns = namespaceWithSubmitter("step-down");
     PushedImage alpine = registry.push(fixtures.get(FixtureImage.ALPINE));
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    // refused for the whole test: a port closed again could be taken by another process
+    try (RefusedPort refused = RefusedPort.open()) {
+      String down = refused.url("http");
+      Path token = tokenFile(ns, PIPELINE_SA);
+      Path results = work.resolve("results-down");
+
+      CliRun closed =
+          step(
+              ns,
+              token,
+              down,
+              alpine.tagReference(),
+              digestOf(alpine),
+              results,
+              Map.of(),
+              "--server-wait=1");
+
+      assertThat(closed.exitCode()).as(closed.all()).isEqualTo(3);
+      assertThat(closed.err())
+          .contains("cannot reach the Sekisho scan API at " + down)
+          .contains("is the operator running?");
+      assertThat(result(results, "VERDICT")).isEqualTo("Error");
+
+      Path openResults = work.resolve("results-down-open");
+      CliRun open =
+          step(
+              ns,
+              token,
+              down,
+              alpine.tagReference(),
+              digestOf(alpine),
+              openResults,
+              Map.of(),
+              "--fail-open",
+              "--server-wait=0");
+
+      assertThat(open.exitCode()).as(open.all()).isZero();
+      assertThat(open.err()).contains("the image was NOT checked");
+      assertThat(result(openResults, "VERDICT")).isEqualTo("Error");
+      assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).isEmpty();
     }
-    String down = "http://127.0.0.1:" + port;
-    Path token = tokenFile(ns, PIPELINE_SA);
-    Path results = work.resolve("results-down");
-
-    CliRun closed =
-        step(
-            ns,
-            token,
-            down,
-            alpine.tagReference(),
-            digestOf(alpine),
-            results,
-            Map.of(),
-            "--server-wait=1");
-
-    assertThat(closed.exitCode()).as(closed.all()).isEqualTo(3);
-    assertThat(closed.err())
-        .contains("cannot reach the Sekisho scan API at " + down)
-        .contains("is the operator running?");
-    assertThat(result(results, "VERDICT")).isEqualTo("Error");
-
-    Path openResults = work.resolve("results-down-open");
-    CliRun open =
-        step(
-            ns,
-            token,
-            down,
-            alpine.tagReference(),
-            digestOf(alpine),
-            openResults,
-            Map.of(),
-            "--fail-open",
-            "--server-wait=0");
-
-    assertThat(open.exitCode()).as(open.all()).isZero();
-    assertThat(open.err()).contains("the image was NOT checked");
-    assertThat(result(openResults, "VERDICT")).isEqualTo("Error");
-    assertThat(admin.resources(ScanResult.class).inNamespace(ns).list().getItems()).isEmpty();
   }
 
   @Test

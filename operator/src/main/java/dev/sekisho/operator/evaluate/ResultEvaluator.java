@@ -21,6 +21,7 @@ import dev.sekisho.scanner.model.ScanReport;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -178,7 +179,30 @@ public final class ResultEvaluator {
   }
 
   private void applyGate(ScanResult result, ScanResultStatus next) {
-    GateOutcome outcome = gate.stop(result);
+    GateOutcome outcome;
+    try {
+      outcome = gate.stop(result);
+    } catch (KubernetesClientException e) {
+      // The verdict stands whatever the gate could do: it is written (and answered to the step)
+      // with the reason the run was not stopped. No observedGeneration: the next evaluation of
+      // this result tries the gate again.
+      String run = result.getSpec().getSource().getPipelineRun();
+      LOG.warn(
+          "cannot stop pipelinerun namespace={} name={} result={}: {}",
+          result.getMetadata().getNamespace(),
+          run,
+          name(result),
+          e.getMessage());
+      setCondition(
+          next,
+          result.getStatus(),
+          Constants.CONDITION_PIPELINE_RUN_STOPPED,
+          "False",
+          GateOutcome.FAILED,
+          "cannot stop PipelineRun " + run + ": " + e.getMessage(),
+          null);
+      return;
+    }
     Long generation = result.getMetadata().getGeneration();
     setCondition(
         next,

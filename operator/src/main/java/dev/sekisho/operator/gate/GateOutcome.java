@@ -5,7 +5,7 @@ package dev.sekisho.operator.gate;
  *
  * @param stopped true when the PipelineRun is cancelled because of this result (now or earlier)
  * @param reason condition reason: Stopped, PipelineRunDone, AlreadyCancelled, UidMismatch,
- *     NotFound, OtherNamespace
+ *     NotFound, OtherNamespace, GateFailed (the Kubernetes API refused to read or patch the run)
  * @param message human-readable detail
  */
 public record GateOutcome(boolean stopped, String reason, String message) {
@@ -15,4 +15,5 @@ public record GateOutcome(boolean stopped, String reason, String message) {
   public static final String UID_MISMATCH = "UidMismatch";
   public static final String NOT_FOUND = "NotFound";
   public static final String OTHER_NAMESPACE = "OtherNamespace";
+  public static final String FAILED = "GateFailed";
 }

@@ -1,10 +1,12 @@
 package dev.sekisho.operator.reconcile;
 
 import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
+import dev.sekisho.api.v1alpha1.Constants;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.operator.evaluate.PolicyLookup;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
+import dev.sekisho.operator.gate.GateOutcome;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -45,6 +47,9 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
 
   /** Requeue slightly after the instant itself so the evaluation sees the change. */
   private static final Duration MARGIN = Duration.ofMillis(250);
+
+  /** How soon a result whose PipelineRun could not be stopped is evaluated again. */
+  static final Duration GATE_RETRY = Duration.ofSeconds(30);
 
   private final ResultEvaluator evaluator;
   private final Clock clock;
@@ -121,10 +126,28 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
         Duration wait = Duration.between(clock.instant(), next).plus(MARGIN);
         control.rescheduleAfter(wait.isNegative() ? MARGIN : wait);
       }
+      if (gateFailed(evaluated)) {
+        // the run could not be stopped: try again (a fixed RBAC rule, a transient error)
+        long wait =
+            control
+                .getScheduleDelay()
+                .map(d -> Math.min(d, GATE_RETRY.toMillis()))
+                .orElse(GATE_RETRY.toMillis());
+        control.rescheduleAfter(wait);
+      }
       return control;
     } finally {
       sample.stop(timer);
     }
+  }
+
+  private static boolean gateFailed(ResultEvaluator.Evaluated evaluated) {
+    return evaluated.status() != null
+        && evaluated.status().getConditions().stream()
+            .anyMatch(
+                c ->
+                    Constants.CONDITION_PIPELINE_RUN_STOPPED.equals(c.getType())
+                        && GateOutcome.FAILED.equals(c.getReason()));
   }
 
   private PolicyLookup cachedLookup() {

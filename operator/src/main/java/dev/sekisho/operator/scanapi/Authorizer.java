@@ -30,10 +30,15 @@ public final class Authorizer {
 
   /** The caller the token belongs to; 401 when there is no valid token. */
   public Caller authenticate(String authorization) throws ApiException {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    // HTTP servers trim header values, so "Bearer " with an empty token arrives as "Bearer"
+    String value = authorization == null ? "" : authorization.trim();
+    boolean bearer =
+        value.regionMatches(true, 0, "Bearer", 0, 6)
+            && (value.length() == 6 || Character.isWhitespace(value.charAt(6)));
+    if (!bearer) {
       throw new ApiException(401, "missing 'Authorization: Bearer <ServiceAccount token>' header");
     }
-    String token = authorization.substring(7).trim();
+    String token = value.substring(6).trim();
     if (token.isEmpty()) {
       throw new ApiException(401, "empty bearer token");
     }

@@ -37,13 +37,13 @@ public final class PackagePostProcessor {
       return p;
     }
     try {
-      PackageURL purl = new PackageURL(p.purl());
+      PackageURL purl = PackageUrls.parse(p.purl());
       PackageURLBuilder b = purl.toBuilder().withNamespace(vendor(os.family()));
       Map<String, String> q = purl.getQualifiers();
       if (os.version() != null && (q == null || !q.containsKey("distro"))) {
         b.withQualifier("distro", os.family() + "-" + os.version());
       }
-      String qualified = b.build().canonicalize();
+      String qualified = PackageUrls.canonical(b.build());
       return new Package(
           p.type(),
           p.name(),

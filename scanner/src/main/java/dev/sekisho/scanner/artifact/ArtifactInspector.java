@@ -1,11 +1,14 @@
 package dev.sekisho.scanner.artifact;
 
 import dev.sekisho.scanner.analyzer.AnalysisResult;
+import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.PackagePostProcessor;
 import dev.sekisho.scanner.applier.LayerMerger;
 import dev.sekisho.scanner.applier.LayerMerger.MergedFile;
+import dev.sekisho.scanner.applier.LinkedFiles;
 import dev.sekisho.scanner.cache.FileLayerCache;
 import dev.sekisho.scanner.cache.LayerCache;
+import dev.sekisho.scanner.image.Digest;
 import dev.sekisho.scanner.image.ImageAccessException;
 import dev.sekisho.scanner.image.ImageConfig;
 import dev.sekisho.scanner.image.ImageSource;
@@ -20,6 +23,7 @@ import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.InstalledFile;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.LayerInfo;
+import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.ScanWarning;
@@ -28,11 +32,15 @@ import dev.sekisho.scanner.secret.InstalledFiles;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -104,11 +112,80 @@ public final class ArtifactInspector {
         facts.platform(),
         facts.layers().size());
     List<LayerResult> layers = readLayers(source, image, facts.layers(), options);
-    List<MergedFile> files = LayerMerger.merge(layers);
+    LayerMerger.Merged merged = LayerMerger.mergeAll(layers);
     for (LayerResult layer : layers) {
       warnings.addAll(layer.warnings());
     }
-    return inventory(facts, files, warnings);
+    List<MergedFile> files = new ArrayList<>(merged.files());
+    Set<String> analysed = new HashSet<>();
+    files.forEach(f -> analysed.add(f.path()));
+    LinkedFiles.Plan linked = LinkedFiles.plan(layers, analysed, options.analyzers());
+    warnings.addAll(linked.warnings());
+    if (!linked.byLayer().isEmpty()) {
+      files.addAll(readLinked(source, image, facts.layers(), linked, options));
+      files.sort(Comparator.comparing(MergedFile::path));
+    }
+    return inventory(facts, files, merged.removed(), warnings);
+  }
+
+  /**
+   * Reads the files the merged file system reaches only through a symbolic link (see {@link
+   * LinkedFiles}) from the layers that hold them, one more pass over each such layer, and returns
+   * them under the paths the analyzers expect. The results are cached like a layer's, under a key
+   * derived from the digest of the layer holding the files and the paths read (the layer's own
+   * entry must not depend on the layers above it, where the links may be).
+   */
+  private static List<MergedFile> readLinked(
+      ImageSource source,
+      ResolvedImage image,
+      List<LayerInfo> layers,
+      LinkedFiles.Plan plan,
+      InspectOptions options)
+      throws IOException {
+    List<Analyzer> analyzers =
+        options.analyzers().stream().filter(a -> plan.analyzers().contains(a.name())).toList();
+    LayerWalker walker =
+        new LayerWalker(
+            analyzers,
+            LayerWalker.DEFAULT_MEMORY_LIMIT,
+            options.tempDir(),
+            SpillLimits.fromSystemProperties());
+    LayerCache cache =
+        options.cacheDir() == null ? LayerCache.NONE : new FileLayerCache(options.cacheDir());
+    List<MergedFile> out = new ArrayList<>();
+    for (Map.Entry<Integer, Map<String, List<String>>> e : plan.byLayer().entrySet()) {
+      int index = e.getKey();
+      String digest = layers.get(index).digest();
+      String key =
+          Digest.sha256(
+                  ("files behind links|" + digest + "|" + e.getValue())
+                      .getBytes(StandardCharsets.UTF_8))
+              .toString();
+      Map<String, AnalysisResult> results;
+      Optional<LayerResult> cached = cache.get(key, analyzers);
+      if (cached.isPresent()) {
+        results = cached.get().files();
+      } else {
+        LOG.debug("reading files behind symbolic links layer={} files={}", digest, e.getValue());
+        LayerResult read;
+        try {
+          read = walker.analyzeAs(digest, () -> source.openLayer(image, index), e.getValue());
+        } catch (ImageAccessException x) {
+          throw x;
+        } catch (IOException x) {
+          throw new ImageAccessException(
+              ImageAccessException.Reason.IO,
+              "cannot read layer " + digest + " of " + source.describe() + ": " + x.getMessage(),
+              x);
+        }
+        results = read.files();
+        if (!read.limited()) {
+          cache.put(key, analyzers, new LayerResult(key, results, null, null, null, null, null));
+        }
+      }
+      results.forEach((path, result) -> out.add(new MergedFile(path, digest, result)));
+    }
+    return out;
   }
 
   private List<LayerResult> readLayers(
@@ -152,6 +229,10 @@ public final class ArtifactInspector {
           }
           if (cause instanceof RuntimeException re) {
             throw re;
+          }
+          if (cause instanceof Error error) {
+            // an OutOfMemoryError stays itself, so that the front reports it as the heap limit
+            throw error;
           }
           throw new IOException(cause);
         } catch (InterruptedException e) {
@@ -273,6 +354,18 @@ public final class ArtifactInspector {
   }
 
   static Inventory inventory(ImageFacts facts, List<MergedFile> files, List<ScanWarning> warnings) {
+    return inventory(facts, files, List.of(), warnings);
+  }
+
+  /**
+   * The inventory of the merged file system; {@code removed} are the analysed files upper layers
+   * removed, checked for deleted OS package databases and release files.
+   */
+  static Inventory inventory(
+      ImageFacts facts,
+      List<MergedFile> files,
+      List<LayerMerger.Removed> removed,
+      List<ScanWarning> warnings) {
     List<Package> packages = new ArrayList<>();
     List<SecretFinding> secrets = new ArrayList<>();
     List<InstalledFile> installed = new ArrayList<>();
@@ -294,6 +387,7 @@ public final class ArtifactInspector {
         }
       }
     }
+    allWarnings.addAll(removedSystemFiles(removed, packages, os));
     // Analyzers see one file each: the distribution (for OS package purls) and npm lockfile
     // duplicates of installed packages are settled here, on the merged file system.
     // Secret findings in OS packages' files as installed are the packages', not the image's.
@@ -303,6 +397,65 @@ public final class ArtifactInspector {
         PackagePostProcessor.finish(packages, os),
         InstalledFiles.settle(secrets, installed),
         allWarnings);
+  }
+
+  /**
+   * Warnings for OS package databases and release files that a lower layer had and an upper layer
+   * deleted (or emptied): the binaries they describe usually stay, but nothing lists them any more,
+   * so their vulnerabilities would silently go unreported. A database counts only for the packages
+   * no other file of the final image lists (a database converted to another format, say rpm's
+   * Packages to rpmdb.sqlite, is no loss); a release file only when no other one names the
+   * operating system.
+   */
+  static List<ScanWarning> removedSystemFiles(
+      List<LayerMerger.Removed> removed, List<Package> packages, OperatingSystem os) {
+    if (removed.isEmpty()) {
+      return List.of();
+    }
+    Set<String> present = new HashSet<>();
+    for (Package p : packages) {
+      present.add(p.type() + " " + p.name() + " " + p.version());
+    }
+    List<ScanWarning> out = new ArrayList<>();
+    for (LayerMerger.Removed r : removed) {
+      AnalysisResult result = r.file().result();
+      String path = r.file().path();
+      Location where = new Location(r.removedBy(), "/" + path);
+      long lost =
+          result.packages().stream()
+              .filter(p -> p.type().isOsPackage())
+              .filter(p -> !present.contains(p.type() + " " + p.name() + " " + p.version()))
+              .count();
+      if (lost > 0) {
+        out.add(
+            new ScanWarning(
+                where,
+                "OS package database "
+                    + path
+                    + " was deleted or emptied in layer "
+                    + r.removedBy()
+                    + "; the "
+                    + lost
+                    + (lost == 1 ? " package it listed is" : " packages it listed are")
+                    + " not scanned"));
+      }
+      if (result.os() != null && os == null) {
+        OperatingSystem gone = result.os();
+        out.add(
+            new ScanWarning(
+                where,
+                "operating-system release file "
+                    + path
+                    + " ("
+                    + gone.family()
+                    + (gone.version() == null ? "" : " " + gone.version())
+                    + ") was deleted or emptied in layer "
+                    + r.removedBy()
+                    + "; the image's operating system is unknown, so its OS packages are not"
+                    + " matched"));
+      }
+    }
+    return out;
   }
 
   /** Counts raw bytes for progress reports. */

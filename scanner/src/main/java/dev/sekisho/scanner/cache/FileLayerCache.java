@@ -38,8 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class FileLayerCache implements LayerCache {
   private static final Logger LOG = LoggerFactory.getLogger(FileLayerCache.class);
 
-  /** Bump when the stored format changes incompatibly. */
-  static final int FORMAT = 1;
+  /**
+   * Bump when the stored format changes incompatibly. 2: layers record their symbolic links (an
+   * entry of format 1 has none, which would hide package databases reached through one).
+   */
+  static final int FORMAT = 2;
 
   private static final ObjectMapper JSON =
       new ObjectMapper()

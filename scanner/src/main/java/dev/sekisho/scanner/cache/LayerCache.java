@@ -1,6 +1,7 @@
 package dev.sekisho.scanner.cache;
 
 import dev.sekisho.scanner.analyzer.Analyzer;
+import dev.sekisho.scanner.analyzer.AnalyzerLimits;
 import dev.sekisho.scanner.layer.LayerResult;
 import java.util.List;
 import java.util.Optional;
@@ -29,9 +30,13 @@ public interface LayerCache {
         public void put(String layerDigest, List<Analyzer> analyzers, LayerResult result) {}
       };
 
-  /** The analyzer part of the key: sorted {@code name:version}, comma-separated. */
+  /**
+   * The analyzer part of the key: sorted {@code name:version}, comma-separated, then the analyzer
+   * limits when they are not the defaults ({@link AnalyzerLimits#cacheKey()}).
+   */
   static String analyzersKey(List<Analyzer> analyzers) {
     return String.join(
-        ",", analyzers.stream().map(a -> a.name() + ":" + a.version()).sorted().toList());
+            ",", analyzers.stream().map(a -> a.name() + ":" + a.version()).sorted().toList())
+        + AnalyzerLimits.cacheKey();
   }
 }

@@ -1,7 +1,10 @@
 package dev.sekisho.scanner.image;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.scanner.input.DocumentException;
+import dev.sekisho.scanner.input.DocumentLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +27,8 @@ import java.util.Optional;
  * failure can say so.
  */
 public final class CredentialStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper(DocumentLimits.DOCKER_CONFIG.jsonFactory());
 
   private final Map<String, RegistryCredential> credentials;
   private final Map<String, String> notes;
@@ -110,13 +114,24 @@ public final class CredentialStore {
       throws ImageAccessException {
     JsonNode root;
     try {
-      root = JSON.readTree(file.toFile());
-    } catch (IOException e) {
+      byte[] bytes = DocumentLimits.DOCKER_CONFIG.read(file);
+      try {
+        root = JSON.readTree(bytes);
+      } catch (JsonProcessingException e) {
+        // a DocumentException: the user's file is at fault (exit 2), not the registry
+        throw new DocumentException(
+            DocumentLimits.DOCKER_CONFIG.describe(
+                "docker config " + file + " is not valid JSON", e),
+            e);
+      } catch (IOException e) {
+        throw new DocumentException("cannot read docker config " + file + ": " + e.getMessage(), e);
+      }
+    } catch (DocumentException e) {
       throw new ImageAccessException(
           Files.exists(file)
               ? ImageAccessException.Reason.INVALID
               : ImageAccessException.Reason.NOT_FOUND,
-          "cannot read registry credentials from " + file + ": " + e.getMessage(),
+          "cannot read registry credentials: " + e.getMessage(),
           e);
     }
     if (root == null || !root.isObject()) {

@@ -24,6 +24,9 @@ import java.util.TreeMap;
  *     hardlink to a missing file)
  * @param limited whether a file was left unanalysed because of a local {@link SpillLimits limit}:
  *     the result then depends on this scan's limits, not only on the layer, and is not cached
+ * @param symlinks every symbolic link this layer writes: path → link target as written (relative to
+ *     the link's directory, or absolute from the image root); the applier resolves package
+ *     databases reached through them (see {@code dev.sekisho.scanner.applier.SymlinkResolver})
  */
 public record LayerResult(
     String digest,
@@ -33,9 +36,10 @@ public record LayerResult(
     List<String> writtenFiles,
     List<String> writtenDirs,
     List<ScanWarning> warnings,
-    boolean limited) {
+    boolean limited,
+    Map<String, String> symlinks) {
 
-  /** A result within every limit. */
+  /** A result within every limit, without symbolic links. */
   public LayerResult(
       String digest,
       Map<String, AnalysisResult> files,
@@ -44,7 +48,7 @@ public record LayerResult(
       List<String> writtenFiles,
       List<String> writtenDirs,
       List<ScanWarning> warnings) {
-    this(digest, files, whiteouts, opaqueDirs, writtenFiles, writtenDirs, warnings, false);
+    this(digest, files, whiteouts, opaqueDirs, writtenFiles, writtenDirs, warnings, false, null);
   }
 
   public LayerResult {
@@ -54,5 +58,9 @@ public record LayerResult(
     writtenFiles = writtenFiles == null ? List.of() : List.copyOf(writtenFiles);
     writtenDirs = writtenDirs == null ? List.of() : List.copyOf(writtenDirs);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    symlinks =
+        symlinks == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new TreeMap<>(symlinks));
   }
 }

@@ -30,12 +30,13 @@ import org.slf4j.LoggerFactory;
  * layer writes, and hands each regular file that an analyzer {@link Analyzer#required requires} to
  * that analyzer. Nothing is interpreted here: the applier merges layers.
  *
- * <p>Links: symbolic links are recorded as written paths and never followed (analyzers that need a
- * file behind a link, such as {@code etc/os-release → ../usr/lib/os-release}, ask for the target
- * path too). A hard link is a second name of a file stored earlier in the same layer: when an
- * analyzer wants the link's path, the walker reads the layer a second time after the first pass,
- * and only then, to hand the target's content to the analyzer under the link's path; a link whose
- * target is not in the layer gives a warning.
+ * <p>Links: symbolic links are recorded with their targets and never followed here (the link and
+ * its target may be in different layers): the applier resolves them after merging, and {@link
+ * #analyzeAs} reads a file it finds behind one under the path an analyzer expects. A hard link is a
+ * second name of a file stored earlier in the same layer: when an analyzer wants the link's path,
+ * the walker reads the layer a second time after the first pass, and only then, to hand the
+ * target's content to the analyzer under the link's path; a link whose target is not in the layer
+ * gives a warning.
  *
  * <p>Failures: an analyzer that throws gives a warning for that file and the walk goes on. A
  * failure to read the layer itself (including a digest mismatch found at the end of the blob) fails
@@ -110,10 +111,12 @@ public final class LayerWalker {
     List<ScanWarning> warnings = new ArrayList<>();
     Map<String, FileInfo> regular = new HashMap<>();
     List<PendingLink> pending = new ArrayList<>();
+    Map<String, String> symlinks = new HashMap<>();
 
     try (InputStream raw = source.open()) {
       try {
-        walkEntries(layerDigest, raw, results, whiteouts, opaque, files, dirs, regular, pending);
+        walkEntries(
+            layerDigest, raw, results, whiteouts, opaque, files, dirs, regular, pending, symlinks);
       } catch (IOException e) {
         throw rootCause(e, raw);
       }
@@ -136,7 +139,8 @@ public final class LayerWalker {
         sortedDistinct(files),
         sortedDistinct(dirs),
         warnings,
-        spill.refusedIn(layerDigest));
+        spill.refusedIn(layerDigest),
+        symlinks);
   }
 
   /** The strings sorted, each once (distinct on a sorted stream only compares neighbours). */
@@ -173,7 +177,8 @@ public final class LayerWalker {
       List<String> files,
       List<String> dirs,
       Map<String, FileInfo> regular,
-      List<PendingLink> pending)
+      List<PendingLink> pending,
+      Map<String, String> symlinks)
       throws IOException {
     {
       InputStream tarBytes = Compression.decompress(raw);
@@ -215,8 +220,12 @@ public final class LayerWalker {
           }
           continue;
         }
+        if (entry.type() == TarReader.Type.SYMLINK) {
+          symlinks.put(path, entry.linkName() == null ? "" : entry.linkName());
+          continue; // written, never followed here (the applier resolves them)
+        }
         if (entry.type() != TarReader.Type.FILE) {
-          continue; // symlinks, devices, fifos: written, never read
+          continue; // devices, fifos: written, never read
         }
         FileInfo info = new FileInfo(entry.size(), entry.mode());
         List<Analyzer> wanted = wanting(path, info);
@@ -245,7 +254,7 @@ public final class LayerWalker {
       Map<String, AnalysisResult> results,
       List<ScanWarning> warnings)
       throws IOException {
-    Map<String, List<PendingLink>> byTarget = new LinkedHashMap<>();
+    Map<String, List<String>> byTarget = new LinkedHashMap<>();
     for (PendingLink link : pending) {
       if (!regular.containsKey(link.target())) {
         warn(
@@ -258,12 +267,69 @@ public final class LayerWalker {
                 + "not analysed");
         continue;
       }
-      byTarget.computeIfAbsent(link.target(), k -> new ArrayList<>()).add(link);
+      byTarget.computeIfAbsent(link.target(), k -> new ArrayList<>()).add(link.path());
     }
     if (byTarget.isEmpty()) {
       return;
     }
     LOG.debug("second pass for hard links digest={} links={}", layerDigest, pending.size());
+    analyzeTargets(layerDigest, source, byTarget, results);
+  }
+
+  /**
+   * Reads a layer again and hands regular files of it to the analyzers that want them under other
+   * paths: the applier's resolution of a symbolic link, possibly written in another layer, to a
+   * file of this layer (e.g. {@code lib/apk → usr/lib/apk} makes {@code usr/lib/apk/db/installed}
+   * the file the apk analyzer wants as {@code lib/apk/db/installed}).
+   *
+   * @param layerDigest the digest of the layer that holds the targets
+   * @param source opens the layer blob
+   * @param pathsByTarget target path in this layer → the paths to analyse its content as
+   * @return the results by path in {@link LayerResult#files()} (a path whose target is not a
+   *     regular file of the layer gets a warning), and whether a {@link SpillLimits limit} left one
+   *     unanalysed ({@link LayerResult#limited()}); nothing else
+   * @throws IOException when the layer cannot be read completely
+   */
+  public LayerResult analyzeAs(
+      String layerDigest, LayerSource source, Map<String, List<String>> pathsByTarget)
+      throws IOException {
+    Map<String, AnalysisResult> results = new TreeMap<>();
+    Map<String, List<String>> byTarget = new LinkedHashMap<>();
+    pathsByTarget.forEach((target, paths) -> byTarget.put(target, List.copyOf(paths)));
+    analyzeTargets(layerDigest, source, byTarget, results);
+    byTarget.forEach(
+        (target, paths) -> {
+          for (String path : paths) {
+            warn(
+                results,
+                layerDigest,
+                path,
+                "/"
+                    + path
+                    + " leads to /"
+                    + target
+                    + ", which is not a regular file in layer "
+                    + layerDigest
+                    + ": not analysed");
+          }
+        });
+    return new LayerResult(
+        layerDigest, results, null, null, null, null, null, spill.refusedIn(layerDigest), null);
+  }
+
+  /**
+   * Reads the layer again and analyses each target's content under each of its paths, with the
+   * analyzers that want that path. Targets found are removed from {@code byTarget}.
+   */
+  private void analyzeTargets(
+      String layerDigest,
+      LayerSource source,
+      Map<String, List<String>> byTarget,
+      Map<String, AnalysisResult> results)
+      throws IOException {
+    if (byTarget.isEmpty()) {
+      return;
+    }
     try (InputStream raw = source.open();
         InputStream tarBytes = Compression.decompress(raw)) {
       TarReader tar = new TarReader(tarBytes);
@@ -272,35 +338,41 @@ public final class LayerWalker {
         if (entry.type() != TarReader.Type.FILE || entry.sparse()) {
           continue;
         }
-        List<PendingLink> links = byTarget.remove(normalize(entry.name()));
-        if (links == null) {
+        List<String> paths = byTarget.remove(normalize(entry.name()));
+        if (paths == null) {
           continue;
         }
         FileInfo info = new FileInfo(entry.size(), entry.mode());
-        if (links.size() == 1) {
-          PendingLink link = links.get(0);
-          analyze(layerDigest, link.path(), info, tar.content(), link.wanted(), results);
+        if (paths.size() == 1) {
+          List<Analyzer> wanted = wanting(paths.get(0), info);
+          if (!wanted.isEmpty()) {
+            analyze(layerDigest, paths.get(0), info, tar.content(), wanted, results);
+          }
         } else {
-          // Several links to one file: copy it once, then let each link's analyzers read the copy.
+          // Several paths for one file: copy it once, then let each path's analyzers read the copy.
           try (FileContent content =
               new FileContent(entry.name(), layerDigest, info, tar.content(), memoryLimit, spill)) {
             try {
               content.materialize();
             } catch (SpillArea.RefusedException e) {
-              for (PendingLink link : links) {
-                String names =
-                    String.join(", ", link.wanted().stream().map(Analyzer::name).toList());
+              for (String path : paths) {
+                List<Analyzer> wanted = wanting(path, info);
+                if (wanted.isEmpty()) {
+                  continue;
+                }
+                String names = String.join(", ", wanted.stream().map(Analyzer::name).toList());
                 warn(
-                    results,
-                    layerDigest,
-                    link.path(),
-                    "not analysed by " + names + ": " + e.getMessage());
+                    results, layerDigest, path, "not analysed by " + names + ": " + e.getMessage());
               }
               continue;
             }
-            for (PendingLink link : links) {
+            for (String path : paths) {
+              List<Analyzer> wanted = wanting(path, info);
+              if (wanted.isEmpty()) {
+                continue;
+              }
               try (InputStream copy = content.asStream()) {
-                analyze(layerDigest, link.path(), info, copy, link.wanted(), results);
+                analyze(layerDigest, path, info, copy, wanted, results);
               }
             }
           }

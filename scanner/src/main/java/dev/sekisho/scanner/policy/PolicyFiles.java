@@ -15,9 +15,13 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sekisho.api.v1alpha1.ClusterScanPolicySpec;
 import dev.sekisho.api.v1alpha1.Constants;
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.scanner.input.DocumentException;
+import dev.sekisho.scanner.input.DocumentLimits;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,15 +48,25 @@ public final class PolicyFiles {
 
   private PolicyFiles() {}
 
-  /** Loads every policy in {@code file}. */
+  /**
+   * Loads every policy in {@code file}, refusing a file over {@link DocumentLimits#POLICY}'s size
+   * before parsing it.
+   */
   public static List<NamedPolicy> load(Path file) throws PolicyFileException {
     String text;
     try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new PolicyFileException("policy file " + file + " does not exist");
-    } catch (IOException e) {
-      throw new PolicyFileException("cannot read policy file " + file + ": " + e.getMessage(), e);
+      byte[] bytes = DocumentLimits.POLICY.read(file);
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (DocumentException e) {
+      throw new PolicyFileException(e.getMessage(), e);
+    } catch (CharacterCodingException e) {
+      throw new PolicyFileException("policy file " + file + " is not UTF-8 text", e);
     }
     String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
     boolean json = name.toLowerCase(Locale.ROOT).endsWith(".json");
@@ -68,6 +82,23 @@ public final class PolicyFiles {
    */
   public static List<NamedPolicy> parse(String text, String source, boolean json)
       throws PolicyFileException {
+    DocumentLimits limits = DocumentLimits.POLICY;
+    if (text.length() > limits.maxBytes()) {
+      throw new PolicyFileException(
+          source
+              + " is larger than the limit of "
+              + DocumentLimits.size(limits.maxBytes())
+              + " for a policy file ("
+              + limits.howToRaise()
+              + ")");
+    }
+    if (!json) {
+      try {
+        limits.rejectAliases(text, source);
+      } catch (DocumentException e) {
+        throw new PolicyFileException(e.getMessage(), e);
+      }
+    }
     ObjectMapper mapper = json ? JSON : YAML;
     List<JsonNode> documents = new ArrayList<>();
     try (JsonParser parser = mapper.createParser(text);
@@ -87,11 +118,11 @@ public final class PolicyFiles {
     } catch (JsonProcessingException e) {
       throw new PolicyFileException(
           source
+              + DocumentLimits.location(e)
               + ": not valid "
               + (json ? "JSON" : "YAML")
               + ": "
-              + e.getOriginalMessage()
-              + location(e),
+              + DocumentLimits.POLICY.problem(e),
           e);
     } catch (IOException | RuntimeException e) {
       throw new PolicyFileException(source + ": cannot parse: " + e.getMessage(), e);
@@ -167,7 +198,7 @@ public final class PolicyFiles {
                       .map(Object::toString)
                       .collect(Collectors.joining(", "))
                   + ")"
-              : " (expected " + e.getTargetType().getSimpleName() + ")";
+              : kindOf(e.getTargetType());
       throw new PolicyFileException(
           where
               + " ("
@@ -181,9 +212,11 @@ public final class PolicyFiles {
           e);
     } catch (JsonMappingException e) {
       throw new PolicyFileException(
-          where + " (" + name + "): field '" + path(e) + "': " + e.getOriginalMessage(), e);
+          where + " (" + name + "): field '" + path(e) + "': " + DocumentLimits.POLICY.problem(e),
+          e);
     } catch (JsonProcessingException e) {
-      throw new PolicyFileException(where + " (" + name + "): " + e.getOriginalMessage(), e);
+      throw new PolicyFileException(
+          where + " (" + name + "): " + DocumentLimits.POLICY.problem(e), e);
     }
     return new NamedPolicy(NamedPolicy.FILE, null, name, spec);
   }
@@ -201,18 +234,16 @@ public final class PolicyFiles {
     return s.toString();
   }
 
-  private static String location(JsonProcessingException e) {
-    return e.getLocation() == null
-        ? ""
-        : " (line "
-            + e.getLocation().getLineNr()
-            + ", column "
-            + e.getLocation().getColumnNr()
-            + ")";
+  private static String kindOf(Class<?> type) {
+    String kind = DocumentLimits.kindOf(type);
+    return kind == null ? "" : " (expected " + kind + ")";
   }
 
   private static ObjectMapper mapper(boolean json) {
-    var builder = json ? JsonMapper.builder() : YAMLMapper.builder();
+    var builder =
+        json
+            ? JsonMapper.builder(DocumentLimits.POLICY.jsonFactory())
+            : YAMLMapper.builder(DocumentLimits.POLICY.yamlFactory());
     return builder
         .addModule(new JavaTimeModule())
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -5,6 +5,7 @@ import dev.sekisho.scanner.check.Glob;
 import dev.sekisho.scanner.check.ImageName;
 import dev.sekisho.scanner.model.ImageFacts;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decides whether a policy's selector picks a scan, by image reference globs and pipeline name
@@ -23,23 +24,61 @@ public final class PolicySelector {
    * pipeline} null). A glob that does not compile selects nothing.
    */
   public static boolean selects(NamedPolicy policy, ImageFacts image, String pipeline) {
+    return whyNot(policy, image, pipeline).isEmpty();
+  }
+
+  /**
+   * Why {@code policy} does not apply to a scan of {@code image} made by {@code pipeline} (see
+   * {@link #selects}), e.g. "its selector.images [registry.example.com/team/**] do not match
+   * docker.io/library/alpine:3.20"; empty when it applies. An image without facts (null) matches no
+   * image glob.
+   */
+  public static Optional<String> whyNot(NamedPolicy policy, ImageFacts image, String pipeline) {
     ImageSelector selector = policy.spec() == null ? null : policy.spec().getSelector();
     if (selector == null) {
-      return true;
+      return Optional.empty();
     }
     if (!selector.getImages().isEmpty()) {
-      ImageName name = ImageName.of(image);
-      if (!name.matchesAny(compile(selector.getImages()))) {
-        return false;
+      ImageName name = image == null ? null : ImageName.of(image);
+      if (name == null || !name.matchesAny(compile(selector.getImages()))) {
+        return Optional.of(
+            "its selector.images "
+                + selector.getImages()
+                + " do not match "
+                + (name == null ? "an image without a name" : describe(name)));
       }
     }
     if (!selector.getPipelines().isEmpty()) {
       if (pipeline == null || pipeline.isEmpty()) {
-        return false;
+        return Optional.of(
+            "its selector.pipelines "
+                + selector.getPipelines()
+                + " do not select a scan made outside a pipeline");
       }
-      return compile(selector.getPipelines()).stream().anyMatch(g -> g.matches(pipeline));
+      if (compile(selector.getPipelines()).stream().noneMatch(g -> g.matches(pipeline))) {
+        return Optional.of(
+            "its selector.pipelines "
+                + selector.getPipelines()
+                + " do not match pipeline "
+                + pipeline);
+      }
     }
-    return true;
+    return Optional.empty();
+  }
+
+  private static String describe(ImageName name) {
+    StringBuilder s = new StringBuilder();
+    if (name.registry() != null) {
+      s.append(name.registry()).append('/');
+    }
+    s.append(name.repository());
+    if (name.tag() != null) {
+      s.append(':').append(name.tag());
+    }
+    if (name.digest() != null) {
+      s.append('@').append(name.digest());
+    }
+    return s.toString();
   }
 
   /** The policies of {@code policies} that select the scan, in order. */

@@ -2,6 +2,7 @@ package dev.sekisho.scanner.sbom;
 
 import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURL;
+import dev.sekisho.scanner.analyzer.PackageUrls;
 import dev.sekisho.scanner.model.PackageType;
 
 /** Names Sekisho uses for its own properties in SBOMs, and purl-to-package naming. */
@@ -32,7 +33,7 @@ final class SbomProperties {
       return null;
     }
     try {
-      return new PackageURL(purl);
+      return PackageUrls.parse(purl);
     } catch (MalformedPackageURLException e) {
       return null;
     }

@@ -1,9 +1,13 @@
 package dev.sekisho.scanner.sbom;
 
-import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.packageurl.PackageURL;
+import dev.sekisho.scanner.analyzer.PackageUrls;
+import dev.sekisho.scanner.input.DocumentException;
+import dev.sekisho.scanner.input.DocumentLimits;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.Location;
@@ -12,7 +16,6 @@ import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
 import dev.sekisho.scanner.model.ScanWarning;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +37,7 @@ import org.cyclonedx.parsers.JsonParser;
  * component or the SPDX described package.
  */
 public final class SbomReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper(DocumentLimits.SBOM.jsonFactory());
   private static final Set<String> CYCLONEDX_VERSIONS = Set.of("1.4", "1.5", "1.6");
 
   private SbomReader() {}
@@ -46,42 +49,75 @@ public final class SbomReader {
    *     document; the message names the file and the problem
    */
   public static Inventory read(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+    byte[] bytes;
+    try {
+      bytes = DocumentLimits.SBOM.read(file);
+    } catch (DocumentException e) {
+      throw new SbomFormatException(e.getMessage());
+    }
     JsonNode root;
     try {
       root = JSON.readTree(bytes);
-    } catch (JacksonException e) {
-      throw new SbomFormatException(file + ": not JSON: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw invalid(file, DocumentLimits.location(e) + ": not valid JSON", e);
     }
     if (root == null || !root.isObject()) {
-      throw new SbomFormatException(file + ": not a JSON object");
+      throw invalid(file, ": not a JSON object");
     }
     String source = file.getFileName().toString();
     if ("CycloneDX".equals(root.path("bomFormat").asText())) {
       String version = root.path("specVersion").asText();
       if (!CYCLONEDX_VERSIONS.contains(version)) {
-        throw new SbomFormatException(
-            file + ": CycloneDX " + version + " is not supported (1.4 to 1.6 are)");
+        throw invalid(file, ": CycloneDX " + version + " is not supported (1.4 to 1.6 are)");
       }
+      Bom bom;
       try {
-        return fromCycloneDx(new JsonParser().parse(bytes), source);
-      } catch (ParseException e) {
-        throw new SbomFormatException(file + ": invalid CycloneDX: " + e.getMessage());
+        bom = new JsonParser().parse(bytes);
+      } catch (ParseException | RuntimeException e) {
+        throw invalid(file, ": invalid CycloneDX", e);
       }
+      return fromCycloneDx(bom, source);
     }
     String spdx = root.path("spdxVersion").asText("");
     if (!spdx.isEmpty()) {
       if (!spdx.equals(SpdxDocument.VERSION)) {
-        throw new SbomFormatException(file + ": " + spdx + " is not supported (SPDX-2.3 is)");
+        throw invalid(file, ": " + spdx + " is not supported (SPDX-2.3 is)");
       }
+      SpdxDocument doc;
       try {
-        return fromSpdx(JSON.treeToValue(root, SpdxDocument.class), source);
-      } catch (JacksonException e) {
-        throw new SbomFormatException(file + ": invalid SPDX: " + e.getOriginalMessage());
+        doc = JSON.treeToValue(root, SpdxDocument.class);
+      } catch (JsonProcessingException | RuntimeException e) {
+        throw invalid(file, ": invalid SPDX", e);
+      }
+      return fromSpdx(doc, source);
+    }
+    throw invalid(file, ": neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON");
+  }
+
+  private static SbomFormatException invalid(Path file, String problem) {
+    return new SbomFormatException("SBOM " + file + problem);
+  }
+
+  /**
+   * The problem in plain words: the field and what was wrong with it when Jackson says (also when
+   * cyclonedx-core-java wraps Jackson's exception), never Jackson's own message with type names.
+   */
+  private static SbomFormatException invalid(Path file, String what, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof JsonMappingException m && !DocumentLimits.fieldPath(m).isEmpty()) {
+        return invalid(
+            file,
+            what
+                + ": field '"
+                + DocumentLimits.fieldPath(m)
+                + "': "
+                + DocumentLimits.SBOM.problem(m));
+      }
+      if (t instanceof JsonProcessingException j) {
+        return invalid(file, what + ": " + DocumentLimits.SBOM.problem(j));
       }
     }
-    throw new SbomFormatException(
-        file + ": neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON");
+    return invalid(file, what + ": " + DocumentLimits.plain(e.getMessage()));
   }
 
   static Inventory fromCycloneDx(Bom bom, String source) {
@@ -227,7 +263,7 @@ public final class SbomReader {
         sourceName,
         props.get(SbomProperties.SOURCE_VERSION),
         licenses,
-        purl == null ? null : purl.canonicalize(),
+        purl == null ? null : PackageUrls.canonical(purl),
         new Location(props.get(SbomProperties.LAYER), path),
         null);
   }

@@ -79,7 +79,20 @@ public final class ImageScan {
     Instant dbBuilt = null;
     if (db != null) {
       long start = System.nanoTime();
-      vulnerabilities = new VulnerabilityMatcher(db).match(inventory);
+      VulnerabilityMatcher matcher = new VulnerabilityMatcher(db);
+      vulnerabilities = matcher.match(inventory);
+      List<ScanWarning> uncovered = matcher.uncovered(inventory.os(), inventory.packages());
+      if (!uncovered.isEmpty()) {
+        List<ScanWarning> warnings = new ArrayList<>(inventory.warnings());
+        warnings.addAll(uncovered);
+        inventory =
+            new Inventory(
+                inventory.image(),
+                inventory.os(),
+                inventory.packages(),
+                inventory.secrets(),
+                warnings);
+      }
       DatabaseInfo info = db.info();
       dbVersion = info.describe();
       dbBuilt = info.builtAt();

@@ -52,6 +52,7 @@ public final class VulnDatabase implements AutoCloseable {
   private final Map<Long, Advisory> advisoryCache = new HashMap<>();
   private java.util.Set<String> knownExploitedIds;
   private Map<String, SortedSet<String>> mavenGroupsByArtifact;
+  private final Map<String, Boolean> ecosystemsHeld = new HashMap<>();
 
   private VulnDatabase(Path file, Connection db) throws SQLException {
     this.file = file;
@@ -331,6 +332,30 @@ public final class VulnDatabase implements AutoCloseable {
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * Whether the database holds any advisory for an ecosystem key (e.g. {@code Alpine:v3.20}, {@code
+   * npm}): one seek of the {@code (ecosystem, name)} index per key, remembered while open. A
+   * package of an ecosystem the database does not hold is matched against nothing, which the
+   * matcher reports (see {@code VulnerabilityMatcher#uncovered}).
+   */
+  public synchronized boolean holdsEcosystem(String ecosystem) throws IOException {
+    Boolean known = ecosystemsHeld.get(ecosystem);
+    if (known != null) {
+      return known;
+    }
+    try (PreparedStatement q =
+        db.prepareStatement("SELECT 1 FROM affected WHERE ecosystem=? LIMIT 1")) {
+      q.setString(1, ecosystem);
+      try (ResultSet rs = q.executeQuery()) {
+        boolean held = rs.next();
+        ecosystemsHeld.put(ecosystem, held);
+        return held;
+      }
+    } catch (SQLException e) {
+      throw new IOException("cannot read the ecosystems of " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -86,6 +86,35 @@ class LayerMergerTest {
     return out;
   }
 
+  /** What mergeAll says was removed: path → the layer that removed it. */
+  private static Map<String, String> removed(Layer... layers) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (LayerMerger.Removed r :
+        LayerMerger.mergeAll(java.util.Arrays.stream(layers).map(Layer::result).toList())
+            .removed()) {
+      out.put(r.file().path() + "@" + r.file().layerDigest(), r.removedBy());
+    }
+    return out;
+  }
+
+  @Test
+  void removedFilesNameTheLayerThatRemovedThemUnlessAnAnalysedFileCameBack() {
+    assertThat(
+            removed(
+                new Layer("l1").analysed("var/lib/dpkg/status").analysed("a/x").analysed("o/y"),
+                new Layer("l2").whiteout("var/lib/dpkg/status").written("a/x").opaque("o"),
+                new Layer("l3").analysed("o/y")))
+        .containsExactly(Map.entry("a/x@l1", "l2"), Map.entry("var/lib/dpkg/status@l1", "l2"));
+    // hidden below a file written over its directory, then deleted again higher up
+    assertThat(
+            removed(
+                new Layer("l1").analysed("d/f"),
+                new Layer("l2").written("d"),
+                new Layer("l3").analysed("d/f"),
+                new Layer("l4").whiteout("d")))
+        .containsExactly(Map.entry("d/f@l3", "l4"));
+  }
+
   @Test
   void filesOfAllLayersSurviveWhenUntouched() {
     assertThat(merge(new Layer("l1").analysed("a/x.pkgs"), new Layer("l2").analysed("b/y.pkgs")))

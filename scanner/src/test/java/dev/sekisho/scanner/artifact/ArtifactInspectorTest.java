@@ -123,6 +123,43 @@ class ArtifactInspectorTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void anOutOfMemoryErrorInALayerThreadReachesTheCallerAsItself() {
+    PackageListAnalyzer packages = new PackageListAnalyzer();
+    dev.sekisho.scanner.analyzer.Analyzer exhausting =
+        new dev.sekisho.scanner.analyzer.Analyzer() {
+          @Override
+          public String name() {
+            return "exhausting";
+          }
+
+          @Override
+          public int version() {
+            return 1;
+          }
+
+          @Override
+          public boolean required(String path, dev.sekisho.scanner.analyzer.FileInfo info) {
+            return packages.required(path, info);
+          }
+
+          @Override
+          public dev.sekisho.scanner.analyzer.AnalysisResult analyze(
+              dev.sekisho.scanner.analyzer.AnalysisInput input) {
+            throw new OutOfMemoryError("Java heap space");
+          }
+        };
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new ArtifactInspector()
+                    .inspect(
+                        Target.parse("oci:" + layout + ":a"),
+                        options(null, null).withAnalyzers(List.of(exhausting))))
+        .isInstanceOf(OutOfMemoryError.class)
+        .hasMessage("Java heap space");
+  }
+
+  @Test
   void ociLayoutImageBecomesAnInventoryWithFacts() throws IOException {
     Inventory inv =
         new ArtifactInspector().inspect(Target.parse("oci:" + layout + ":a"), options(null, null));

@@ -77,7 +77,9 @@ class FileLayerCacheTest {
         List.of("var/cache"),
         List.of("var/lib/dpkg/status", "usr/bin/x"),
         List.of("var", "var/lib"),
-        List.of(new ScanWarning(null, "layer note")));
+        List.of(new ScanWarning(null, "layer note")),
+        false,
+        Map.of("lib/apk", "../usr/lib/apk"));
   }
 
   @Test

@@ -106,7 +106,10 @@ class CredentialStoreTest {
   void badFilesAreNamedInTheError() throws Exception {
     Path notJson = write("bad.json", "{nope");
     assertThatThrownBy(() -> CredentialStore.load(options().withDockerConfigs(List.of(notJson))))
-        .hasMessageContaining(notJson.toString());
+        .hasMessageContaining("docker config " + notJson + " is not valid JSON: line 1, column 2")
+        .hasMessageNotContaining("[Source")
+        .hasMessageNotContaining("code 110")
+        .hasCauseInstanceOf(dev.sekisho.scanner.input.DocumentException.class);
     Path badAuth =
         write("bad-auth.json", "{\"auths\":{\"r\":{\"auth\":\"" + b64("no-colon") + "\"}}}");
     assertThatThrownBy(() -> CredentialStore.load(options().withDockerConfigs(List.of(badAuth))))

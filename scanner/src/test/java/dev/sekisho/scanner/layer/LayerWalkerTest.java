@@ -13,11 +13,13 @@ import dev.sekisho.scanner.image.VerifyingInputStream;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.testing.PackageListAnalyzer;
 import dev.sekisho.scanner.testing.TarBuilder;
+import dev.sekisho.testkit.ChildProcess;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -312,21 +314,21 @@ class LayerWalkerTest {
     }
     Files.writeString(src.resolve("z.pkgs"), "after 2.0\n");
     Path tar = temp.resolve("layer.tar");
-    Process p =
-        new ProcessBuilder(
-                "/usr/bin/tar",
-                "-S",
-                "--format=pax",
-                "-cf",
-                tar.toString(),
-                "-C",
-                temp.resolve("src").toString(),
-                "app/big.pkgs",
-                "app/z.pkgs")
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-    assertThat(p.waitFor()).isZero();
+    ChildProcess.Result p =
+        ChildProcess.run(
+            new ProcessBuilder(
+                    "/usr/bin/tar",
+                    "-S",
+                    "--format=pax",
+                    "-cf",
+                    tar.toString(),
+                    "-C",
+                    temp.resolve("src").toString(),
+                    "app/big.pkgs",
+                    "app/z.pkgs")
+                .redirectErrorStream(true),
+            Duration.ofSeconds(60));
+    assertThat(p.exitCode()).as(p.stdout()).isZero();
 
     LayerResult r =
         new LayerWalker(List.of(new PackageListAnalyzer()))

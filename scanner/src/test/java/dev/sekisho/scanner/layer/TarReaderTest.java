@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.sekisho.testkit.ChildProcess;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -12,12 +13,12 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -122,10 +123,10 @@ class TarReaderTest {
       command.addAll(format);
       command.addAll(
           List.of("-cf", tar.toString(), "-C", src.toString(), "sparse.db", "z-after.txt"));
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as(log).isZero();
+      ChildProcess.Result p =
+          ChildProcess.run(
+              new ProcessBuilder(command).redirectErrorStream(true), Duration.ofSeconds(60));
+      assertThat(p.exitCode()).as(p.stdout()).isZero();
       TarReader reader = new TarReader(new ByteArrayInputStream(Files.readAllBytes(tar)));
       TarReader.Entry sparse = reader.next();
       assertThat(sparse.name()).as(format.toString()).isEqualTo("sparse.db");

@@ -29,10 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is served from 127.0.0.1 and imported with the real loader; the image is read from its OCI layout
  * by the real image scan.
  */
+// the first run builds the Debian fixture (debootstrap: 209 s on an idle machine)
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 class DebianFixtureMatchingIT {
 
   @TempDir static Path dir;

@@ -3,10 +3,11 @@ package dev.sekisho.scanner.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sekisho.testkit.ChildProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,10 +28,9 @@ class NativeToolCrossCheckTest {
   }
 
   private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
-    return out;
+    return ChildProcess.run(
+            new ProcessBuilder(command).redirectErrorStream(true), Duration.ofSeconds(60))
+        .stdout();
   }
 
   private static List<String[]> pairs(String scheme) throws IOException {
@@ -70,9 +70,9 @@ class NativeToolCrossCheckTest {
   }
 
   private static int exit(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    return p.waitFor();
+    return ChildProcess.run(
+            new ProcessBuilder(command).redirectErrorStream(true), Duration.ofSeconds(60))
+        .exitCode();
   }
 
   @Test

@@ -4,18 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.testkit.ChildProcess;
 import dev.sekisho.testkit.fixtures.FixtureImage;
 import dev.sekisho.testkit.fixtures.Fixtures;
 import dev.sekisho.testkit.kube.SekishoCrds;
 import dev.sekisho.testkit.registry.PushedImage;
 import dev.sekisho.testkit.registry.RegistryTest;
 import dev.sekisho.testkit.registry.TestRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * files. The base image comes from the test registry (a fixture image standing in for the UBI
  * OpenJDK runtime, which cannot be pulled here), so no outside registry is contacted.
  */
+// the jib build alone may take 15 minutes on a loaded machine
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 @RegistryTest
 class TaskImageIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,14 +66,11 @@ class TaskImageIT {
                 "-Djib.allowInsecureRegistries=true",
                 "-Djib.outputPaths.tar=" + tar,
                 "-Djib.to.image=sekisho-task:it"));
-    Process build =
-        new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    build.getInputStream().transferTo(log);
-    assertThat(build.waitFor(15, TimeUnit.MINUTES)).as("jib build timed out").isTrue();
-    assertThat(build.exitValue())
-        .as("jib build failed:\n%s", log.toString(StandardCharsets.UTF_8))
-        .isZero();
+    ChildProcess.Result build =
+        ChildProcess.run(
+            new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true),
+            Duration.ofMinutes(15));
+    assertThat(build.exitCode()).as("jib build failed:\n%s", build.stdout()).isZero();
 
     Map<String, byte[]> entries = read(tar);
     JsonNode manifest = JSON.readTree(entries.get("manifest.json")).get(0);

@@ -314,15 +314,7 @@ public final class TestRegistry implements AutoCloseable {
   }
 
   private void stopProcess() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    dev.sekisho.testkit.ChildProcess.stop(process, java.time.Duration.ofSeconds(10));
   }
 
   @Override

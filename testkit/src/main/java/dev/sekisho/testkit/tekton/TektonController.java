@@ -1,5 +1,6 @@
 package dev.sekisho.testkit.tekton;
 
+import dev.sekisho.testkit.ChildProcess;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.SekishoCrds;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -414,18 +415,7 @@ public final class TektonController implements AutoCloseable {
   }
 
   private static void stop(Process process) {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    ChildProcess.stop(process, STOP_TIMEOUT);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.sekisho.testkit.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sekisho.testkit.ChildProcess;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
@@ -14,10 +15,8 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The test API server itself: authentication, service-account tokens, RBAC and PodSecurity. */
@@ -33,19 +32,19 @@ class KubeApiServerIT {
 
   @Test
   void kubectlWithTheKubeconfigActsAsTheAdmin() throws IOException, InterruptedException {
-    Process kubectl =
-        new ProcessBuilder(
-                kube.binaries().kubectl().toString(),
-                "--kubeconfig=" + kube.kubeconfig(),
-                "auth",
-                "whoami",
-                "-o",
-                "jsonpath={.status.userInfo.username} {.status.userInfo.groups}")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(kubectl.exitValue()).as(out).isZero();
+    ChildProcess.Result kubectl =
+        ChildProcess.run(
+            new ProcessBuilder(
+                    kube.binaries().kubectl().toString(),
+                    "--kubeconfig=" + kube.kubeconfig(),
+                    "auth",
+                    "whoami",
+                    "-o",
+                    "jsonpath={.status.userInfo.username} {.status.userInfo.groups}")
+                .redirectErrorStream(true),
+            Duration.ofSeconds(60));
+    String out = kubectl.stdout();
+    assertThat(kubectl.exitCode()).as(out).isZero();
     assertThat(out).startsWith(KubeApiServer.ADMIN_USER + " ").contains("system:masters");
   }
 

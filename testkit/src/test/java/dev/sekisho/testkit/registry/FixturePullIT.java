@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,6 +34,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * skopeo (the manifest bytes hash to the fixture's digest) and over the Distribution HTTP API
  * (every manifest, config and layer blob of every platform, each checked against its digest).
  */
+// the first run builds every fixture (debootstrap: 209 s on an idle machine)
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 @RegistryTest
 class FixturePullIT {
 

@@ -4,15 +4,14 @@ import dev.sekisho.scanner.analyzer.AnalysisInput;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.analyzer.LineReader;
 import dev.sekisho.scanner.analyzer.PackageUrls;
+import dev.sekisho.scanner.analyzer.ParseProblems;
+import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageMetadata;
 import dev.sekisho.scanner.model.PackageType;
-import dev.sekisho.scanner.model.ScanWarning;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,8 @@ public final class ApkAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: read with the analyzers' limits (line length, file size, packages per file)
+    return 2;
   }
 
   @Override
@@ -42,22 +42,23 @@ public final class ApkAnalyzer implements Analyzer {
 
   @Override
   public AnalysisResult analyze(AnalysisInput input) throws IOException {
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(input.stream(), StandardCharsets.UTF_8));
+    ParseProblems problems = new ParseProblems(input);
+    LineReader lines = new LineReader(problems.limitedStream(), problems);
+    Location location = input.location();
     List<Package> packages = new ArrayList<>();
-    List<ScanWarning> warnings = new ArrayList<>();
     Record rec = new Record();
-    int lineNo = 0;
     String line;
-    while ((line = reader.readLine()) != null) {
-      lineNo++;
+    while ((line = lines.readLine()) != null) {
+      long lineNo = lines.lineNumber();
       if (line.isEmpty()) {
-        rec.finish(input, packages, warnings);
+        if (!rec.finish(location, packages, problems)) {
+          return AnalysisResult.ofPackages(packages, problems.warnings());
+        }
         rec = new Record();
         continue;
       }
       if (line.length() < 2 || line.charAt(1) != ':') {
-        warnings.add(input.cannotParse("line " + lineNo + ": not a field: " + abbreviate(line)));
+        problems.add("line " + lineNo + ": not a field: " + abbreviate(line));
         continue;
       }
       if (rec.line == 0) {
@@ -73,8 +74,8 @@ public final class ApkAnalyzer implements Analyzer {
         default -> {}
       }
     }
-    rec.finish(input, packages, warnings);
-    return AnalysisResult.ofPackages(packages, warnings);
+    rec.finish(location, packages, problems);
+    return AnalysisResult.ofPackages(packages, problems.warnings());
   }
 
   private static String abbreviate(String s) {
@@ -83,25 +84,28 @@ public final class ApkAnalyzer implements Analyzer {
 
   /** The fields of one record being read. */
   private static final class Record {
-    int line;
+    long line;
     String name;
     String version;
     String arch;
     String origin;
     String license;
 
-    void finish(AnalysisInput input, List<Package> packages, List<ScanWarning> warnings) {
+    /** Adds the record's package; false when the package limit says to stop reading. */
+    boolean finish(Location location, List<Package> packages, ParseProblems problems) {
       if (line == 0) {
-        return; // nothing read since the last blank line
+        return true; // nothing read since the last blank line
       }
       if (isEmpty(name) || isEmpty(version)) {
-        warnings.add(
-            input.cannotParse(
-                "line "
-                    + line
-                    + ": record without P (name) or V (version)"
-                    + (isEmpty(name) ? "" : " (P:" + name + ")")));
-        return;
+        problems.add(
+            "line "
+                + line
+                + ": record without P (name) or V (version)"
+                + (isEmpty(name) ? "" : " (P:" + name + ")"));
+        return true;
+      }
+      if (problems.packageLimitReached(packages.size())) {
+        return false;
       }
       String upstream = origin == null || origin.equals(name) ? "" : origin;
       packages.add(
@@ -118,8 +122,9 @@ public final class ApkAnalyzer implements Analyzer {
                   name,
                   version,
                   Map.of("arch", arch == null ? "" : arch, "upstream", upstream)),
-              input.location(),
+              location,
               new PackageMetadata.Apk(origin, arch)));
+      return true;
     }
 
     private static boolean isEmpty(String s) {

@@ -1,44 +1,60 @@
 package dev.sekisho.scanner.analyzer.dpkg;
 
-import java.io.BufferedReader;
+import dev.sekisho.scanner.analyzer.AnalyzerLimits;
+import dev.sekisho.scanner.analyzer.LineReader;
+import dev.sekisho.scanner.analyzer.ParseProblems;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads Debian control-file paragraphs (deb822: "Field: value" lines, continuation lines start with
  * a space or tab, paragraphs are separated by blank lines) as dpkg writes them in its status
  * database. Malformed lines are skipped and reported with their line number.
+ *
+ * <p>Memory is bounded whatever the file: lines come from a {@link LineReader} (a line over the
+ * line limit is skipped with a warning), only the fields asked for are kept, a kept field's value
+ * grows to at most the line limit, and each paragraph is handed on as soon as it ends.
  */
 final class ControlFileParser {
-  /** One paragraph: its fields (continuation lines joined with "\n") and first line number. */
-  record Paragraph(Map<String, String> fields, int line) {
+  /** One paragraph: its kept fields (continuation lines joined with "\n") and first line number. */
+  record Paragraph(Map<String, String> fields, long line) {
     String get(String field) {
       return fields.get(field);
     }
   }
 
-  /** The paragraphs read and the problems met. */
-  record Parsed(List<Paragraph> paragraphs, List<String> problems) {}
+  /** Receives each paragraph; returns false to stop reading. */
+  @FunctionalInterface
+  interface ParagraphHandler {
+    boolean accept(Paragraph paragraph);
+  }
 
   private ControlFileParser() {}
 
-  static Parsed parse(BufferedReader reader) throws IOException {
-    List<Paragraph> paragraphs = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    Map<String, String> fields = new LinkedHashMap<>();
+  /**
+   * Reads paragraphs and hands each to {@code handler}, keeping only the fields named in {@code
+   * keep}. A paragraph counts when it has any field, kept or not.
+   */
+  static void parse(
+      LineReader lines, Set<String> keep, ParseProblems problems, ParagraphHandler handler)
+      throws IOException {
+    int maxValue = AnalyzerLimits.maxLineBytes();
+    Map<String, String> fields = new HashMap<>();
+    boolean inParagraph = false;
     String lastField = null;
-    int start = 0;
-    int lineNo = 0;
+    long start = 0;
     String line;
-    while ((line = reader.readLine()) != null) {
-      lineNo++;
+    while ((line = lines.readLine()) != null) {
+      long lineNo = lines.lineNumber();
       if (line.isBlank()) {
-        if (!fields.isEmpty()) {
-          paragraphs.add(new Paragraph(fields, start));
-          fields = new LinkedHashMap<>();
+        if (inParagraph) {
+          if (!handler.accept(new Paragraph(fields, start))) {
+            return;
+          }
+          fields = new HashMap<>();
+          inParagraph = false;
         }
         lastField = null;
         continue;
@@ -46,8 +62,22 @@ final class ControlFileParser {
       if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
         if (lastField == null) {
           problems.add("line " + lineNo + ": continuation line without a field");
-        } else {
-          fields.merge(lastField, line.strip(), (a, b) -> a + "\n" + b);
+        } else if (keep.contains(lastField)) {
+          String before = fields.get(lastField);
+          String more = line.strip();
+          if (before.length() + 1 + more.length() > maxValue) {
+            problems.add(
+                "line "
+                    + lineNo
+                    + ": field "
+                    + lastField
+                    + " longer than "
+                    + maxValue
+                    + " characters: the rest of it is skipped");
+            lastField = null;
+          } else {
+            fields.put(lastField, before + "\n" + more);
+          }
         }
         continue;
       }
@@ -57,16 +87,18 @@ final class ControlFileParser {
         lastField = null;
         continue;
       }
-      if (fields.isEmpty()) {
+      if (!inParagraph) {
         start = lineNo;
+        inParagraph = true;
       }
       lastField = line.substring(0, colon);
-      fields.put(lastField, line.substring(colon + 1).strip());
+      if (keep.contains(lastField)) {
+        fields.put(lastField, line.substring(colon + 1).strip());
+      }
     }
-    if (!fields.isEmpty()) {
-      paragraphs.add(new Paragraph(fields, start));
+    if (inParagraph) {
+      handler.accept(new Paragraph(fields, start));
     }
-    return new Parsed(paragraphs, problems);
   }
 
   static String abbreviate(String s) {

@@ -4,18 +4,18 @@ import dev.sekisho.scanner.analyzer.AnalysisInput;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.analyzer.LineReader;
 import dev.sekisho.scanner.analyzer.PackageUrls;
+import dev.sekisho.scanner.analyzer.ParseProblems;
+import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageMetadata;
 import dev.sekisho.scanner.model.PackageType;
-import dev.sekisho.scanner.model.ScanWarning;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +33,10 @@ public final class DpkgAnalyzer implements Analyzer {
   static final String STATUS_D = "var/lib/dpkg/status.d/";
   private static final Pattern SOURCE = Pattern.compile("^(\\S+)(?:\\s+\\((\\S+)\\))?$");
 
+  /** The fields read; the others (Description, Conffiles, Depends, …) are skipped. */
+  private static final Set<String> FIELDS =
+      Set.of("Package", "Version", "Status", "Source", "Architecture");
+
   @Override
   public String name() {
     return "dpkg";
@@ -40,7 +44,8 @@ public final class DpkgAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: read with the analyzers' limits (line length, file size, packages per file)
+    return 2;
   }
 
   @Override
@@ -56,60 +61,74 @@ public final class DpkgAnalyzer implements Analyzer {
   @Override
   public AnalysisResult analyze(AnalysisInput input) throws IOException {
     boolean distroless = input.path().startsWith(STATUS_D);
-    ControlFileParser.Parsed parsed =
-        ControlFileParser.parse(
-            new BufferedReader(new InputStreamReader(input.stream(), StandardCharsets.UTF_8)));
-    List<ScanWarning> warnings = new ArrayList<>();
-    parsed.problems().forEach(p -> warnings.add(input.cannotParse(p)));
+    ParseProblems problems = new ParseProblems(input);
     List<Package> packages = new ArrayList<>();
-    for (ControlFileParser.Paragraph p : parsed.paragraphs()) {
-      String name = p.get("Package");
-      String version = p.get("Version");
-      if (name == null || name.isEmpty() || version == null || version.isEmpty()) {
-        warnings.add(
-            input.cannotParse(
-                "line " + p.line() + ": record without Package or Version" + describe(p.fields())));
-        continue;
-      }
-      String status = p.get("Status");
-      if (status == null ? !distroless : !isInstalled(status)) {
-        continue;
-      }
-      String sourceName = null;
-      String sourceVersion = null;
-      String source = p.get("Source");
-      if (source != null && !source.isEmpty()) {
-        Matcher m = SOURCE.matcher(source);
-        if (m.matches()) {
-          sourceName = m.group(1);
-          sourceVersion = m.group(2);
-        } else {
-          warnings.add(
-              input.cannotParse(
-                  "line " + p.line() + ": package " + name + ": bad Source: " + source));
-        }
-      }
-      String arch = p.get("Architecture");
-      String purl =
-          PackageUrls.of(
-              PackageType.DEB,
-              null,
-              name,
-              version,
-              Map.of("arch", arch == null ? "" : arch, "upstream", upstream(sourceName, name)));
-      packages.add(
-          new Package(
-              PackageType.DEB,
-              name,
-              version,
-              sourceName,
-              sourceVersion,
-              List.of(),
-              purl,
-              input.location(),
-              new PackageMetadata.Dpkg(arch, status)));
+    Location location = input.location();
+    ControlFileParser.parse(
+        new LineReader(problems.limitedStream(), problems),
+        FIELDS,
+        problems,
+        p -> {
+          Package pkg = toPackage(p, distroless, location, problems);
+          if (pkg == null) {
+            return true;
+          }
+          if (problems.packageLimitReached(packages.size())) {
+            return false;
+          }
+          packages.add(pkg);
+          return true;
+        });
+    return AnalysisResult.ofPackages(packages, problems.warnings());
+  }
+
+  /** The installed package a paragraph records, or null (with a warning when it is broken). */
+  private static Package toPackage(
+      ControlFileParser.Paragraph p,
+      boolean distroless,
+      Location location,
+      ParseProblems problems) {
+    String name = p.get("Package");
+    String version = p.get("Version");
+    if (name == null || name.isEmpty() || version == null || version.isEmpty()) {
+      problems.add(
+          "line " + p.line() + ": record without Package or Version" + describe(p.fields()));
+      return null;
     }
-    return AnalysisResult.ofPackages(packages, warnings);
+    String status = p.get("Status");
+    if (status == null ? !distroless : !isInstalled(status)) {
+      return null;
+    }
+    String sourceName = null;
+    String sourceVersion = null;
+    String source = p.get("Source");
+    if (source != null && !source.isEmpty()) {
+      Matcher m = SOURCE.matcher(source);
+      if (m.matches()) {
+        sourceName = m.group(1);
+        sourceVersion = m.group(2);
+      } else {
+        problems.add("line " + p.line() + ": package " + name + ": bad Source: " + source);
+      }
+    }
+    String arch = p.get("Architecture");
+    String purl =
+        PackageUrls.of(
+            PackageType.DEB,
+            null,
+            name,
+            version,
+            Map.of("arch", arch == null ? "" : arch, "upstream", upstream(sourceName, name)));
+    return new Package(
+        PackageType.DEB,
+        name,
+        version,
+        sourceName,
+        sourceVersion,
+        List.of(),
+        purl,
+        location,
+        new PackageMetadata.Dpkg(arch, status));
   }
 
   private static String upstream(String sourceName, String name) {

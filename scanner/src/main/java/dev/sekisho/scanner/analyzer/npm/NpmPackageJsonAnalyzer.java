@@ -1,16 +1,14 @@
 package dev.sekisho.scanner.analyzer.npm;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sekisho.scanner.analyzer.AnalysisInput;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.analyzer.LimitedJson;
+import dev.sekisho.scanner.analyzer.ParseProblems;
 import java.io.IOException;
 import java.util.List;
 
@@ -18,19 +16,13 @@ import java.util.List;
  * Installed npm packages: the package.json of every package directory under a node_modules
  * directory ({@code …/node_modules/NAME/package.json} or {@code …/node_modules/@SCOPE/NAME/…}).
  * Other package.json files inside a package (test fixtures, sub-builds) are not packages.
+ *
+ * <p>Files of any size are read, streaming, up to {@link
+ * dev.sekisho.scanner.analyzer.AnalyzerLimits#maxFileBytes()} (a warning says when a file is
+ * larger).
  */
 public final class NpmPackageJsonAnalyzer implements Analyzer {
-  // Field names are neither interned nor canonicalized: tens of thousands of package.json files
-  // bring many distinct keys (every dependency's name), and each parser's copy of a shared symbol
-  // table that keeps growing cost more than decoding the few names each file has.
-  private static final ObjectMapper JSON =
-      new ObjectMapper(
-          JsonFactory.builder()
-              .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-              .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-              .build());
   private static final String NODE_MODULES = "node_modules/";
-  private static final long MAX_SIZE = 8L * 1024 * 1024;
 
   @Override
   public String name() {
@@ -39,12 +31,14 @@ public final class NpmPackageJsonAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: files over 8 MiB are read (up to the analyzers' file limit, with a warning) instead of
+    // left out without one
+    return 2;
   }
 
   @Override
   public boolean required(String path, FileInfo info) {
-    if (!path.endsWith("/package.json") || info.size() > MAX_SIZE) {
+    if (!path.endsWith("/package.json")) {
       return false;
     }
     int at = path.lastIndexOf(NODE_MODULES);
@@ -68,45 +62,43 @@ public final class NpmPackageJsonAnalyzer implements Analyzer {
    */
   @Override
   public AnalysisResult analyze(AnalysisInput input) throws IOException {
+    ParseProblems problems = new ParseProblems(input);
     String name = null;
     String version = null;
-    ObjectNode licenseFields = JSON.createObjectNode();
-    try (JsonParser parser = JSON.createParser(input.stream())) {
+    NpmPackageJson.Licenses licenses = new NpmPackageJson.Licenses();
+    try (JsonParser parser = LimitedJson.parser(problems.limitedStream())) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         // not an object (or empty): read to the end of the value for the syntax check
         parser.skipChildren();
-        return AnalysisResult.EMPTY;
+        return problems.warnings().isEmpty()
+            ? AnalysisResult.EMPTY
+            : AnalysisResult.ofPackages(null, problems.warnings());
       }
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
-        JsonToken value = parser.nextToken();
+        parser.nextToken();
         switch (field) {
-          case "name" -> name = text(parser, value);
-          case "version" -> version = text(parser, value);
-          case "license", "licenses" -> licenseFields.set(field, JSON.readTree(parser));
-          default -> parser.skipChildren();
+          case "name" -> name = NpmPackageJson.text(parser);
+          case "version" -> version = NpmPackageJson.text(parser);
+          default -> {
+            if (!licenses.read(field, parser)) {
+              parser.skipChildren();
+            }
+          }
         }
       }
     } catch (JacksonException e) {
-      return AnalysisResult.ofPackages(null, List.of(input.cannotParse(e.getOriginalMessage())));
+      problems.add(LimitedJson.describe(e));
+      return AnalysisResult.ofPackages(null, problems.warnings());
     }
     if (name == null || name.isEmpty() || version == null || version.isEmpty()) {
       // package.json files without name or version are not published packages
-      return AnalysisResult.EMPTY;
+      return problems.warnings().isEmpty()
+          ? AnalysisResult.EMPTY
+          : AnalysisResult.ofPackages(null, problems.warnings());
     }
     return AnalysisResult.ofPackages(
-        List.of(
-            NpmPackageJson.toPackage(
-                name, version, NpmPackageJson.licenses(licenseFields), input.location())),
-        null);
-  }
-
-  /** A value as {@link JsonNode#asText(String)} with a null default gives it. */
-  private static String text(JsonParser parser, JsonToken value) throws IOException {
-    if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-      parser.skipChildren();
-      return "";
-    }
-    return value == JsonToken.VALUE_NULL ? null : parser.getText();
+        List.of(NpmPackageJson.toPackage(name, version, licenses.list(), input.location())),
+        problems.warnings());
   }
 }

@@ -4,10 +4,11 @@ import dev.sekisho.scanner.analyzer.AnalysisInput;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.analyzer.ParseProblems;
 import dev.sekisho.scanner.model.OperatingSystem;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Identifies the operating system from /etc/os-release (or /usr/lib/os-release) and, for images
@@ -18,7 +19,8 @@ import java.util.List;
  * fallback results never do; {@link #prefer} encodes that rule for whoever merges layers.
  */
 public final class OsReleaseAnalyzer implements Analyzer {
-  private static final int MAX_SIZE = 64 * 1024;
+  /** Bytes read of one file: real ones are a few hundred. */
+  static final int MAX_SIZE = 64 * 1024;
 
   @Override
   public String name() {
@@ -27,14 +29,12 @@ public final class OsReleaseAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: files over 64 KiB are read up to 64 KiB with a warning instead of left out without one
+    return 2;
   }
 
   @Override
   public boolean required(String path, FileInfo info) {
-    if (info.size() > MAX_SIZE) {
-      return false;
-    }
     return switch (path) {
       case "etc/os-release",
           "usr/lib/os-release",
@@ -53,7 +53,9 @@ public final class OsReleaseAnalyzer implements Analyzer {
 
   @Override
   public AnalysisResult analyze(AnalysisInput input) throws IOException {
-    String text = new String(input.stream().readNBytes(MAX_SIZE), StandardCharsets.UTF_8);
+    ParseProblems problems = new ParseProblems(input);
+    InputStream in = problems.limitedStream(MAX_SIZE, "the limit for one release file");
+    String text = new String(in.readNBytes(MAX_SIZE), StandardCharsets.UTF_8);
     String path = input.path();
     OperatingSystem os;
     if (path.endsWith("os-release")) {
@@ -66,10 +68,9 @@ public final class OsReleaseAnalyzer implements Analyzer {
       os = OsReleaseParser.redhatRelease(text);
     }
     if (os == null) {
-      return new AnalysisResult(
-          null, null, null, List.of(input.cannotParse("no operating system identified")));
+      problems.add("no operating system identified");
     }
-    return new AnalysisResult(null, os, null, null);
+    return new AnalysisResult(null, os, null, problems.warnings());
   }
 
   /**

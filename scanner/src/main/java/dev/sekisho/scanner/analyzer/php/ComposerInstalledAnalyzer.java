@@ -1,16 +1,18 @@
 package dev.sekisho.scanner.analyzer.php;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.sekisho.scanner.analyzer.AnalysisInput;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.analyzer.LimitedJson;
 import dev.sekisho.scanner.analyzer.PackageUrls;
+import dev.sekisho.scanner.analyzer.ParseProblems;
+import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
-import dev.sekisho.scanner.model.ScanWarning;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,6 @@ import java.util.List;
  * disk, development ones included.
  */
 public final class ComposerInstalledAnalyzer implements Analyzer {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FILE = "composer/installed.json";
 
   @Override
@@ -31,7 +32,8 @@ public final class ComposerInstalledAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: read streaming with the analyzers' limits
+    return 2;
   }
 
   @Override
@@ -39,31 +41,83 @@ public final class ComposerInstalledAnalyzer implements Analyzer {
     return path.endsWith("/" + FILE) || path.equals(FILE);
   }
 
+  /**
+   * Reads the file as a token stream, keeping only each package's name, version and licenses; at
+   * most {@link dev.sekisho.scanner.analyzer.AnalyzerLimits#maxPackagesPerFile()} packages are
+   * taken.
+   */
   @Override
   public AnalysisResult analyze(AnalysisInput input) throws IOException {
-    JsonNode root;
-    try {
-      root = JSON.readTree(input.stream());
-    } catch (JacksonException e) {
-      return AnalysisResult.ofPackages(null, List.of(input.cannotParse(e.getOriginalMessage())));
-    }
-    JsonNode list = root == null ? null : root.isArray() ? root : root.path("packages");
-    if (list == null || !list.isArray()) {
-      return AnalysisResult.ofPackages(null, List.of(input.cannotParse("no package list")));
-    }
+    ParseProblems problems = new ParseProblems(input);
+    Location location = input.location();
     List<Package> packages = new ArrayList<>();
-    List<ScanWarning> warnings = new ArrayList<>();
+    boolean sawList = false;
+    try (JsonParser parser = LimitedJson.parser(problems.limitedStream())) {
+      JsonToken root = parser.nextToken();
+      if (root == JsonToken.START_ARRAY) {
+        sawList = true;
+        readList(parser, location, packages, problems);
+      } else if (root == JsonToken.START_OBJECT) {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String field = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if (field.equals("packages") && value == JsonToken.START_ARRAY) {
+            sawList = true;
+            packages.clear(); // the last of duplicate keys wins
+            if (!readList(parser, location, packages, problems)) {
+              break;
+            }
+          } else {
+            parser.skipChildren();
+          }
+        }
+      }
+    } catch (JacksonException e) {
+      problems.add(LimitedJson.describe(e));
+      return AnalysisResult.ofPackages(packages, problems.warnings());
+    }
+    if (!sawList) {
+      problems.add("no package list");
+    }
+    return AnalysisResult.ofPackages(packages, problems.warnings());
+  }
+
+  /**
+   * Reads the array of packages, the parser on its start; false when the package limit stopped it.
+   */
+  private static boolean readList(
+      JsonParser parser, Location location, List<Package> packages, ParseProblems problems)
+      throws IOException {
     int i = 0;
-    for (JsonNode p : list) {
+    while (parser.nextToken() != JsonToken.END_ARRAY) {
       i++;
-      String name = p.path("name").asText("");
-      String version = p.path("version").asText("");
+      String name = "";
+      String version = "";
+      List<String> licenses = new ArrayList<>();
+      if (parser.currentToken() == JsonToken.START_OBJECT) {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String field = parser.currentName();
+          JsonToken value = parser.nextToken();
+          switch (field) {
+            case "name" -> name = scalar(parser, value);
+            case "version" -> version = scalar(parser, value);
+            case "license" -> {
+              licenses = new ArrayList<>();
+              readLicenses(parser, value, licenses);
+            }
+            default -> parser.skipChildren();
+          }
+        }
+      } else {
+        parser.skipChildren();
+      }
       if (name.isEmpty() || version.isEmpty()) {
-        warnings.add(input.cannotParse("package " + i + " has no name or version"));
+        problems.add("package " + i + " has no name or version");
         continue;
       }
-      List<String> licenses = new ArrayList<>();
-      p.path("license").forEach(l -> licenses.add(l.asText()));
+      if (problems.packageLimitReached(packages.size())) {
+        return false;
+      }
       int slash = name.indexOf('/');
       packages.add(
           new Package(
@@ -79,9 +133,38 @@ public final class ComposerInstalledAnalyzer implements Analyzer {
                   slash > 0 ? name.substring(slash + 1) : name,
                   version,
                   null),
-              input.location(),
+              location,
               null));
     }
-    return AnalysisResult.ofPackages(packages, warnings);
+    return true;
+  }
+
+  /** A scalar's text (null as ""); an object or array is skipped and gives "". */
+  private static String scalar(JsonParser parser, JsonToken value) throws IOException {
+    if (value.isStructStart()) {
+      parser.skipChildren();
+      return "";
+    }
+    return value == JsonToken.VALUE_NULL ? "" : parser.getText();
+  }
+
+  /** The scalar elements (or values) of a "license" array (or object), at most 64. */
+  private static void readLicenses(JsonParser parser, JsonToken value, List<String> out)
+      throws IOException {
+    if (!value.isStructStart()) {
+      return; // a lone string is not a list, as Composer writes it
+    }
+    JsonToken end = value == JsonToken.START_ARRAY ? JsonToken.END_ARRAY : JsonToken.END_OBJECT;
+    JsonToken t;
+    while ((t = parser.nextToken()) != end) {
+      if (t == JsonToken.FIELD_NAME) {
+        continue;
+      }
+      if (t.isStructStart()) {
+        parser.skipChildren();
+      } else if (out.size() < 64) {
+        out.add(t == JsonToken.VALUE_NULL ? "null" : parser.getText());
+      }
+    }
   }
 }

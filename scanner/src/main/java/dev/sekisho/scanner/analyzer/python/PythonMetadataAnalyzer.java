@@ -4,13 +4,12 @@ import dev.sekisho.scanner.analyzer.AnalysisInput;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.analyzer.LineReader;
 import dev.sekisho.scanner.analyzer.PackageUrls;
+import dev.sekisho.scanner.analyzer.ParseProblems;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +21,9 @@ import java.util.Set;
  * packages). Names are kept as declared; PyPI matching normalises them (PEP 503).
  */
 public final class PythonMetadataAnalyzer implements Analyzer {
-  private static final long MAX_SIZE = 4L * 1024 * 1024;
+  /** Classifier licenses kept; more are not. */
+  private static final int MAX_CLASSIFIER_LICENSES = 64;
+
   private static final String CLASSIFIER_LICENSE = "License :: ";
 
   @Override
@@ -32,21 +33,23 @@ public final class PythonMetadataAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: files over 4 MiB are read (only their headers) instead of left out without a warning;
+    // lines over the analyzers' line limit are skipped with a warning
+    return 2;
   }
 
   @Override
   public boolean required(String path, FileInfo info) {
-    return info.size() <= MAX_SIZE
-        && (path.endsWith(".dist-info/METADATA")
-            || path.endsWith(".egg-info/PKG-INFO")
-            || path.endsWith(".egg-info"));
+    // any size: only the headers are read, and the description after them never is
+    return path.endsWith(".dist-info/METADATA")
+        || path.endsWith(".egg-info/PKG-INFO")
+        || path.endsWith(".egg-info");
   }
 
   @Override
   public AnalysisResult analyze(AnalysisInput input) throws IOException {
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(input.stream(), StandardCharsets.UTF_8));
+    ParseProblems problems = new ParseProblems(input);
+    LineReader reader = new LineReader(problems.limitedStream(), problems);
     String name = null;
     String version = null;
     String licenseExpression = null;
@@ -81,7 +84,8 @@ public final class PythonMetadataAnalyzer implements Analyzer {
           if (value.startsWith(CLASSIFIER_LICENSE)) {
             String[] parts = value.split("\\s*::\\s*");
             String last = parts[parts.length - 1];
-            if (!last.equals("OSI Approved")) {
+            if (!last.equals("OSI Approved")
+                && classifierLicenses.size() < MAX_CLASSIFIER_LICENSES) {
               classifierLicenses.add(last);
             }
           }
@@ -90,8 +94,8 @@ public final class PythonMetadataAnalyzer implements Analyzer {
       }
     }
     if (name == null || name.isEmpty() || version == null || version.isEmpty()) {
-      return AnalysisResult.ofPackages(
-          null, List.of(input.cannotParse("no Name or Version in the metadata headers")));
+      problems.add("no Name or Version in the metadata headers");
+      return AnalysisResult.ofPackages(null, problems.warnings());
     }
     List<String> licenses = new ArrayList<>();
     if (licenseExpression != null && !licenseExpression.isEmpty()) {
@@ -117,6 +121,6 @@ public final class PythonMetadataAnalyzer implements Analyzer {
                 PackageUrls.of(PackageType.PYPI, name, version),
                 input.location(),
                 null)),
-        null);
+        problems.warnings());
   }
 }

@@ -41,7 +41,8 @@ public final class RpmAnalyzer implements Analyzer {
   @Override
   public int version() {
     // 2: hostile databases are refused or cut short with a warning (views, triggers, runaway
-    // queries, shared pages, oversized headers)
+    // queries, shared pages, oversized headers); a BerkeleyDB overflow item longer than the file is
+    // a warning before any allocation
     return 2;
   }
 

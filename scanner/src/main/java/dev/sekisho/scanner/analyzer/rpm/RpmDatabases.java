@@ -320,6 +320,18 @@ final class RpmDatabases {
       long from,
       java.util.BitSet seen)
       throws IOException, DatabaseException {
+    // an item cannot be larger than the file that holds it: checked before allocating, so a
+    // corrupt length costs no memory
+    if (length > 256L * 1024 * 1024 || length > ch.size()) {
+      throw new DatabaseException(
+          "page "
+              + from
+              + ": overflow item of "
+              + length
+              + " bytes in a file of "
+              + ch.size()
+              + " bytes");
+    }
     byte[] out = new byte[(int) length];
     int filled = 0;
     long pgno = first;

@@ -5,9 +5,11 @@ import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
 import dev.sekisho.scanner.analyzer.PackageUrls;
+import dev.sekisho.scanner.analyzer.ParseProblems;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,9 @@ import java.util.regex.Pattern;
  * and licenses assignments are read with patterns rather than by evaluating Ruby.
  */
 public final class GemspecAnalyzer implements Analyzer {
-  private static final long MAX_SIZE = 1024 * 1024;
+  /** Bytes read of one gemspec: generated ones are a few KiB. */
+  static final int MAX_SIZE = 1024 * 1024;
+
   private static final Pattern PATH =
       Pattern.compile("^(?:.*/)?specifications/(?:default/)?[^/]+\\.gemspec$");
   private static final Pattern NAME =
@@ -39,26 +43,28 @@ public final class GemspecAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: gemspecs over 1 MiB are read up to 1 MiB with a warning instead of left out without one
+    return 2;
   }
 
   @Override
   public boolean required(String path, FileInfo info) {
     // the string tests first: the pattern is slow to fail on the other files of a layer
-    return info.size() <= MAX_SIZE
-        && path.endsWith(".gemspec")
+    return path.endsWith(".gemspec")
         && path.contains("specifications/")
         && PATH.matcher(path).matches();
   }
 
   @Override
   public AnalysisResult analyze(AnalysisInput input) throws IOException {
-    String text = new String(input.stream().readNBytes((int) MAX_SIZE), StandardCharsets.UTF_8);
+    ParseProblems problems = new ParseProblems(input);
+    InputStream in = problems.limitedStream(MAX_SIZE, "the limit for one gemspec");
+    String text = new String(in.readNBytes(MAX_SIZE), StandardCharsets.UTF_8);
     Matcher name = NAME.matcher(text);
     Matcher version = VERSION.matcher(text);
     if (!name.find() || !version.find()) {
-      return AnalysisResult.ofPackages(
-          null, List.of(input.cannotParse("no name or version assignment")));
+      problems.add("no name or version assignment");
+      return AnalysisResult.ofPackages(null, problems.warnings());
     }
     List<String> licenses = new ArrayList<>();
     Matcher lic = LICENSES.matcher(text);
@@ -80,6 +86,6 @@ public final class GemspecAnalyzer implements Analyzer {
                 PackageUrls.of(PackageType.GEM, name.group(1), version.group(1)),
                 input.location(),
                 null)),
-        null);
+        problems.warnings());
   }
 }

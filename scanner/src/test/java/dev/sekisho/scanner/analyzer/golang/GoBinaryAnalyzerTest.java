@@ -7,11 +7,13 @@ import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.FixtureInput;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageMetadata;
+import dev.sekisho.testkit.ChildProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -188,11 +190,12 @@ class GoBinaryAnalyzerTest {
 
   private static boolean hasGo() {
     try {
-      return new ProcessBuilder("go", "version").redirectErrorStream(true).start().waitFor() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return ChildProcess.run(
+                  new ProcessBuilder("go", "version").redirectErrorStream(true),
+                  Duration.ofSeconds(60))
+              .exitCode()
+          == 0;
+    } catch (java.io.UncheckedIOException e) {
       return false;
     }
   }
@@ -208,11 +211,10 @@ class GoBinaryAnalyzerTest {
     pb.environment().put("GOTOOLCHAIN", "local");
     pb.environment().put("GOWORK", "off");
     pb.environment().put("CGO_ENABLED", "0");
-    Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new AssertionError(String.join(" ", command) + " failed:\n" + output);
+    ChildProcess.Result r = ChildProcess.run(pb, Duration.ofMinutes(4));
+    if (r.exitCode() != 0) {
+      throw new AssertionError(String.join(" ", command) + " failed:\n" + r.stdout());
     }
-    return output;
+    return r.stdout();
   }
 }

@@ -7,16 +7,17 @@ import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.FixtureInput;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageMetadata;
+import dev.sekisho.testkit.ChildProcess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -286,13 +287,11 @@ class RpmAnalyzerTest {
 
   private static boolean has(String... command) {
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return ChildProcess.run(
+                  new ProcessBuilder(command).redirectErrorStream(true), Duration.ofSeconds(60))
+              .exitCode()
+          == 0;
+    } catch (java.io.UncheckedIOException e) {
       return false;
     }
   }
@@ -300,13 +299,10 @@ class RpmAnalyzerTest {
   private static String run(String... command) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
     pb.environment().put("HOME", work.toString());
-    Process p = pb.start();
-    byte[] err = p.getErrorStream().readAllBytes();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new AssertionError(
-          String.join(" ", command) + " failed:\n" + new String(err, StandardCharsets.UTF_8));
+    ChildProcess.Result r = ChildProcess.run(pb, Duration.ofMinutes(2));
+    if (r.exitCode() != 0) {
+      throw new AssertionError(String.join(" ", command) + " failed:\n" + r.stderr());
     }
-    return out;
+    return r.stdout();
   }
 }

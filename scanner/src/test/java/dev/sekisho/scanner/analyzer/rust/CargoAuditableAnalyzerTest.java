@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.FixtureInput;
+import dev.sekisho.testkit.ChildProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,19 +46,19 @@ class CargoAuditableAnalyzerTest {
     Path section = work.resolve("dep-v0");
     Files.write(section, z.toByteArray());
     Path out = work.resolve("app");
-    Process p;
+    ChildProcess.Result r;
     try {
-      p =
-          new ProcessBuilder(
-                  "objcopy", "--add-section", ".dep-v0=" + section, "/bin/true", out.toString())
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
+      r =
+          ChildProcess.run(
+              new ProcessBuilder(
+                      "objcopy", "--add-section", ".dep-v0=" + section, "/bin/true", out.toString())
+                  .redirectErrorStream(true),
+              Duration.ofSeconds(60));
+    } catch (java.io.UncheckedIOException e) {
       assumeTrue(false, "objcopy (binutils) is not installed: " + e.getMessage());
       return;
     }
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assumeTrue(p.waitFor() == 0, "objcopy failed or missing: " + log);
+    assumeTrue(r.exitCode() == 0, "objcopy failed or missing: " + r.stdout());
     binary = Files.readAllBytes(out);
   }
 

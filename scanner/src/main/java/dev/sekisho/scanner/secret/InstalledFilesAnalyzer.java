@@ -4,12 +4,10 @@ import dev.sekisho.scanner.analyzer.AnalysisInput;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.analyzer.LineReader;
+import dev.sekisho.scanner.analyzer.ParseProblems;
 import dev.sekisho.scanner.model.InstalledFile;
-import dev.sekisho.scanner.model.ScanWarning;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -60,50 +58,48 @@ public final class InstalledFilesAnalyzer implements Analyzer {
 
   @Override
   public AnalysisResult analyze(AnalysisInput input) throws IOException {
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(input.stream(), StandardCharsets.UTF_8));
-    return input.path().equals(APK_INSTALLED) ? apk(input, reader) : dpkg(input, reader);
+    // the analyzers' shared limits on file size and line length
+    ParseProblems problems = new ParseProblems(input);
+    LineReader reader = new LineReader(problems.limitedStream(), problems);
+    List<InstalledFile> files =
+        input.path().equals(APK_INSTALLED) ? apk(reader, problems) : dpkg(input, reader, problems);
+    return new AnalysisResult(null, null, null, problems.warnings(), files);
   }
 
-  private static AnalysisResult dpkg(AnalysisInput input, BufferedReader reader)
-      throws IOException {
+  private static List<InstalledFile> dpkg(
+      AnalysisInput input, LineReader reader, ParseProblems problems) throws IOException {
     String name = input.path().substring(input.path().lastIndexOf('/') + 1);
     name = name.substring(0, name.length() - ".md5sums".length());
     int colon = name.indexOf(':'); // libssl3:amd64
     String packageName = colon < 0 ? name : name.substring(0, colon);
     List<InstalledFile> files = new ArrayList<>();
-    List<ScanWarning> warnings = new ArrayList<>();
-    int lineNumber = 0;
     for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-      lineNumber++;
       if (line.isBlank()) {
         continue;
       }
       var m = MD5_LINE.matcher(line);
       if (!m.matches()) {
-        if (warnings.isEmpty()) {
-          warnings.add(input.cannotParse("line " + lineNumber + ": not \"MD5  PATH\""));
-        }
+        problems.add("line " + reader.lineNumber() + ": not \"MD5  PATH\"");
         continue;
       }
       String path = m.group(2);
       while (path.startsWith("/") || path.startsWith("./")) {
         path = path.substring(path.charAt(0) == '/' ? 1 : 2);
       }
-      files.add(new InstalledFile(path, packageName, "md5:" + m.group(1).toLowerCase()));
+      files.add(
+          new InstalledFile(
+              path, packageName, "md5:" + m.group(1).toLowerCase(java.util.Locale.ROOT)));
     }
-    return new AnalysisResult(null, null, null, warnings, files);
+    return files;
   }
 
-  private static AnalysisResult apk(AnalysisInput input, BufferedReader reader) throws IOException {
+  private static List<InstalledFile> apk(LineReader reader, ParseProblems problems)
+      throws IOException {
     List<InstalledFile> files = new ArrayList<>();
-    List<ScanWarning> warnings = new ArrayList<>();
     String packageName = null;
     String dir = "";
     String file = null;
-    int lineNumber = 0;
     for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-      lineNumber++;
       if (line.isEmpty()) {
         packageName = null;
         dir = "";
@@ -129,10 +125,7 @@ public final class InstalledFilesAnalyzer implements Analyzer {
               files.add(
                   new InstalledFile(path, packageName, "sha1:" + HexFormat.of().formatHex(sha1)));
             } catch (IllegalArgumentException e) {
-              if (warnings.isEmpty()) {
-                warnings.add(
-                    input.cannotParse("line " + lineNumber + ": checksum is not base64: " + value));
-              }
+              problems.add("line " + reader.lineNumber() + ": checksum is not base64: " + value);
             }
           }
           file = null;
@@ -140,6 +133,6 @@ public final class InstalledFilesAnalyzer implements Analyzer {
         default -> {}
       }
     }
-    return new AnalysisResult(null, null, null, warnings, files);
+    return files;
   }
 }

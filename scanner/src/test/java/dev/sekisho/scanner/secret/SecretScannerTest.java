@@ -28,7 +28,8 @@ class SecretScannerTest {
   }
 
   private static final ObjectMapper MAPPER = new YAMLMapper();
-  private static final Pattern GENERATOR = Pattern.compile("@(alnum|b32|hex|b64|lower)_(\\d+)@");
+  private static final Pattern GENERATOR =
+      Pattern.compile("@(alnum|b32|hex|b64|lower|alpha|bech32)_(\\d+)@");
   private static final SecretScanner SCANNER = SecretScanner.withDefaults();
 
   static Stream<Case> cases() throws IOException {
@@ -49,6 +50,8 @@ class SecretScannerTest {
             case "b32" -> "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
             case "hex" -> "0123456789abcdef";
             case "b64" -> "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            case "alpha" -> "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+            case "bech32" -> "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
             default -> "abcdefghijklmnopqrstuvwxyz0123456789";
           };
       StringBuilder value = new StringBuilder();
@@ -261,6 +264,13 @@ class SecretScannerTest {
             "gho_@alnum_36@",
             "glpat-@alnum_20@",
             "ATBB@alnum_32@",
+            "glptt-@hex_40@",
+            "gldt-@alnum_20@",
+            "sk-ant-api03-@alnum_93@AA",
+            "hf_@alpha_34@",
+            "dop_v1_@hex_64@",
+            "shpat_@hex_32@",
+            "AGE-SECRET-KEY-1@bech32_58@",
             "xoxb-@lower_12@-@lower_10@",
             "sk_live_@alnum_30@",
             "SG.@alnum_22@.@alnum_43@",

@@ -1,5 +1,6 @@
 package dev.sekisho.scanner.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.sekisho.api.v1alpha1.Severity;
 import java.util.List;
 
@@ -22,7 +23,8 @@ public record SecretFinding(
     Location location,
     int line,
     String redacted,
-    List<String> fileDigests) {
+    // written only where present: in the layer cache, never in an inventory (see InstalledFiles)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> fileDigests) {
 
   public SecretFinding {
     fileDigests = fileDigests == null ? List.of() : List.copyOf(fileDigests);

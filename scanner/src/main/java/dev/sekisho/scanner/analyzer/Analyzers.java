@@ -13,6 +13,7 @@ import dev.sekisho.scanner.analyzer.python.PythonMetadataAnalyzer;
 import dev.sekisho.scanner.analyzer.rpm.RpmAnalyzer;
 import dev.sekisho.scanner.analyzer.ruby.GemspecAnalyzer;
 import dev.sekisho.scanner.analyzer.rust.CargoAuditableAnalyzer;
+import dev.sekisho.scanner.secret.InstalledFilesAnalyzer;
 import dev.sekisho.scanner.secret.SecretAnalyzer;
 import dev.sekisho.scanner.secret.SecretScanner;
 import java.util.List;
@@ -36,6 +37,14 @@ public final class Analyzers {
    *     trees it skips by default ({@link SecretScanner#DEPENDENCY_TREES})
    */
   public static List<Analyzer> all(boolean secretsInDependencyTrees) {
+    if (!secretsInDependencyTrees) {
+      // and what packages installed, to drop findings in their unchanged files (InstalledFiles);
+      // left out when dependencies' secrets are asked for, as those files are then reported
+      List<Analyzer> all = new java.util.ArrayList<>(all(true));
+      all.set(all.size() - 1, new SecretAnalyzer());
+      all.add(new InstalledFilesAnalyzer());
+      return List.copyOf(all);
+    }
     return List.of(
         new OsReleaseAnalyzer(),
         new DpkgAnalyzer(),
@@ -50,8 +59,6 @@ public final class Analyzers {
         new CargoAuditableAnalyzer(),
         new DotnetDepsAnalyzer(),
         new ComposerInstalledAnalyzer(),
-        secretsInDependencyTrees
-            ? SecretAnalyzer.includingDependencyTrees()
-            : new SecretAnalyzer());
+        SecretAnalyzer.includingDependencyTrees());
   }
 }

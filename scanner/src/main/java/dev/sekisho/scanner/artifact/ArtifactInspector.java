@@ -20,6 +20,7 @@ import dev.sekisho.scanner.layer.LayerResult;
 import dev.sekisho.scanner.layer.LayerWalker;
 import dev.sekisho.scanner.layer.SpillLimits;
 import dev.sekisho.scanner.model.ImageFacts;
+import dev.sekisho.scanner.model.InstalledFile;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.LayerInfo;
 import dev.sekisho.scanner.model.Location;
@@ -27,6 +28,7 @@ import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.SecretFinding;
+import dev.sekisho.scanner.secret.InstalledFiles;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -366,6 +368,7 @@ public final class ArtifactInspector {
       List<ScanWarning> warnings) {
     List<Package> packages = new ArrayList<>();
     List<SecretFinding> secrets = new ArrayList<>();
+    List<InstalledFile> installed = new ArrayList<>();
     List<ScanWarning> allWarnings = new ArrayList<>(warnings);
     OperatingSystem os = null;
     int osRank = Integer.MAX_VALUE;
@@ -373,6 +376,7 @@ public final class ArtifactInspector {
       AnalysisResult r = f.result();
       packages.addAll(r.packages());
       secrets.addAll(r.secrets());
+      installed.addAll(r.installedFiles());
       allWarnings.addAll(r.warnings());
       if (r.os() != null) {
         int rank = OS_RELEASE_PRIORITY.indexOf(f.path());
@@ -386,8 +390,13 @@ public final class ArtifactInspector {
     allWarnings.addAll(removedSystemFiles(removed, packages, os));
     // Analyzers see one file each: the distribution (for OS package purls) and npm lockfile
     // duplicates of installed packages are settled here, on the merged file system.
+    // Secret findings in OS packages' files as installed are the packages', not the image's.
     return new Inventory(
-        facts, os, PackagePostProcessor.finish(packages, os), secrets, allWarnings);
+        facts,
+        os,
+        PackagePostProcessor.finish(packages, os),
+        InstalledFiles.settle(secrets, installed),
+        allWarnings);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.sekisho.scanner.layer;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.model.InstalledFile;
 import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
@@ -489,7 +490,9 @@ public final class LayerWalker {
     List<ScanWarning> warnings = new ArrayList<>(a.warnings());
     warnings.addAll(b.warnings());
     OperatingSystem os = a.os() != null ? a.os() : b.os();
-    return new AnalysisResult(packages, os, secrets, warnings);
+    List<InstalledFile> installed = new ArrayList<>(a.installedFiles());
+    installed.addAll(b.installedFiles());
+    return new AnalysisResult(packages, os, secrets, warnings, installed);
   }
 
   /**

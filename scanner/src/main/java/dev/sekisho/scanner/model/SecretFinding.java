@@ -1,6 +1,8 @@
 package dev.sekisho.scanner.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.sekisho.api.v1alpha1.Severity;
+import java.util.List;
 
 /**
  * A secret found in a file. The secret itself is never kept: only a redacted excerpt.
@@ -11,6 +13,40 @@ import dev.sekisho.api.v1alpha1.Severity;
  * @param location file (and layer)
  * @param line 1-based line number
  * @param redacted the matched text with all but a short prefix masked
+ * @param fileDigests checksums of the whole file as {@code algorithm:hex} (md5 and sha1), to tell
+ *     whether it is a package's file as installed; empty when not computed
  */
 public record SecretFinding(
-    String ruleId, String title, Severity severity, Location location, int line, String redacted) {}
+    String ruleId,
+    String title,
+    Severity severity,
+    Location location,
+    int line,
+    String redacted,
+    // written only where present: in the layer cache, never in an inventory (see InstalledFiles)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> fileDigests) {
+
+  public SecretFinding {
+    fileDigests = fileDigests == null ? List.of() : List.copyOf(fileDigests);
+  }
+
+  public SecretFinding(
+      String ruleId,
+      String title,
+      Severity severity,
+      Location location,
+      int line,
+      String redacted) {
+    this(ruleId, title, severity, location, line, redacted, List.of());
+  }
+
+  /** This finding with the file's checksums. */
+  public SecretFinding withFileDigests(List<String> digests) {
+    return new SecretFinding(ruleId, title, severity, location, line, redacted, digests);
+  }
+
+  /** This finding with another title. */
+  public SecretFinding withTitle(String newTitle) {
+    return new SecretFinding(ruleId, newTitle, severity, location, line, redacted, fileDigests);
+  }
+}

@@ -7,7 +7,10 @@ import dev.sekisho.scanner.analyzer.FileInfo;
 import dev.sekisho.scanner.model.SecretFinding;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Scans the contents of every text file of every layer for secrets ({@link SecretScanner}). */
@@ -46,8 +49,10 @@ public final class SecretAnalyzer implements Analyzer {
   @Override
   public int version() {
     // 2: third-party dependency trees are no longer scanned (cached results of 1 would keep
-    // their findings); 3: Bundler's config in the Ruby image's gem home is scanned again
-    return 3;
+    // their findings); 3: Bundler's config in the Ruby image's gem home is scanned again; 4: the
+    // generic rule checks the value's shape and reads unquoted values, findings carry the file's
+    // checksums, Python runtimes' libraries outside usr/lib are dependency trees
+    return 4;
   }
 
   @Override
@@ -74,6 +79,24 @@ public final class SecretAnalyzer implements Analyzer {
       length += in.readNBytes(data, length, data.length - length);
     }
     List<SecretFinding> found = scanner.scan(data, length, input.location());
-    return found.isEmpty() ? AnalysisResult.EMPTY : new AnalysisResult(null, null, found, null);
+    if (found.isEmpty()) {
+      return AnalysisResult.EMPTY;
+    }
+    // Only files with a finding are hashed, for InstalledFiles to tell a package's file as
+    // installed from one changed in the image.
+    List<String> digests =
+        List.of(digest("MD5", "md5", data, length), digest("SHA-1", "sha1", data, length));
+    return new AnalysisResult(
+        null, null, found.stream().map(f -> f.withFileDigests(digests)).toList(), null);
+  }
+
+  private static String digest(String algorithm, String name, byte[] data, int length) {
+    try {
+      MessageDigest md = MessageDigest.getInstance(algorithm);
+      md.update(data, 0, length);
+      return name + ":" + HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(algorithm + " is required of every Java platform", e);
+    }
   }
 }

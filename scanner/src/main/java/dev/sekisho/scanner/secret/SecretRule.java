@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *     the regex to run at all
  * @param pattern the regex; group {@code secretGroup} is the secret itself
  * @param secretGroup the group holding the secret (0 for the whole match)
- * @param minEntropy minimum Shannon entropy (bits per character) of the secret, or 0 for none
+ * @param checksShape true when the secret must also have the shape of one ({@link ValueShape}): for
+ *     generic rules, whose names say little and whose values can be anything
  * @param multiLine true when a match can span lines or lie on another line than the keyword (the
  *     regex then runs over the whole file); false to run it only on the lines holding a keyword
  * @param startsAtKeyword true when every match begins where one of the keywords begins (the regex
@@ -32,7 +33,7 @@ public record SecretRule(
     List<String> keywords,
     Pattern pattern,
     int secretGroup,
-    double minEntropy,
+    boolean checksShape,
     boolean multiLine,
     boolean startsAtKeyword) {
 
@@ -57,7 +58,7 @@ public record SecretRule(
   static SecretRule of(
       String id, String title, Severity severity, String regex, int group, String... keywords) {
     return new SecretRule(
-        id, title, severity, List.of(keywords), Pattern.compile(regex), group, 0, false, false);
+        id, title, severity, List.of(keywords), Pattern.compile(regex), group, false, false, false);
   }
 
   /** This rule, with matches spanning lines or away from the keyword's line. */
@@ -83,7 +84,7 @@ public record SecretRule(
         keywords,
         pattern,
         secretGroup,
-        minEntropy,
+        checksShape,
         multiLine,
         startsAtKeyword);
   }

@@ -107,6 +107,18 @@ public final class SecretRules {
                 "glpat-")
             .startingAtKeyword(),
         SecretRule.of(
+                "gitlab-token",
+                "GitLab pipeline trigger, deploy or runner token",
+                High,
+                "\\b((?:glptt-[0-9a-f]{40}|gldt-[A-Za-z0-9_-]{20,}|glrt-[A-Za-z0-9_-]{20,}"
+                    + "|GR1348941[A-Za-z0-9_-]{20,}))(?![A-Za-z0-9_-])",
+                1,
+                "glptt-",
+                "gldt-",
+                "glrt-",
+                "gr1348941")
+            .startingAtKeyword(),
+        SecretRule.of(
                 "bitbucket-app-password",
                 "Bitbucket app password",
                 Critical,
@@ -179,6 +191,59 @@ public final class SecretRules {
                 "pypi-ageichlwas5vcmc")
             .startingAtKeyword(),
         SecretRule.of(
+                "anthropic-api-key",
+                "Anthropic API key",
+                Critical,
+                "\\b(sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)(?![A-Za-z0-9_-])",
+                1,
+                "sk-ant-")
+            .startingAtKeyword(),
+        SecretRule.of(
+            "openai-api-key",
+            "OpenAI API key",
+            Critical,
+            "\\b(sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,74}T3BlbkFJ[A-Za-z0-9_-]{20,74})"
+                + "(?![A-Za-z0-9_-])",
+            1,
+            "t3blbkfj"),
+        SecretRule.of(
+                "huggingface-token",
+                "Hugging Face access token",
+                High,
+                "\\b(hf_[A-Za-z]{34})\\b",
+                1,
+                "hf_")
+            .startingAtKeyword(),
+        SecretRule.of(
+                "digitalocean-token",
+                "DigitalOcean personal access, OAuth or refresh token",
+                Critical,
+                "\\b(do[opr]_v1_[a-f0-9]{64})\\b",
+                1,
+                "dop_v1_",
+                "doo_v1_",
+                "dor_v1_")
+            .startingAtKeyword(),
+        SecretRule.of(
+                "shopify-token",
+                "Shopify access token or shared secret",
+                High,
+                "\\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\\b",
+                1,
+                "shpat_",
+                "shpca_",
+                "shppa_",
+                "shpss_")
+            .startingAtKeyword(),
+        SecretRule.of(
+                "age-secret-key",
+                "age encryption secret key",
+                Critical,
+                "\\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\\b",
+                1,
+                "age-secret-key-1")
+            .startingAtKeyword(),
+        SecretRule.of(
                 "jwt",
                 "JSON Web Token",
                 Medium,
@@ -209,11 +274,15 @@ public final class SecretRules {
                 "access_key",
                 "accesskey",
                 "access-key"),
+            // name, then an assignment (=, :, :=, =>), then a quoted value (group 2) or an unquoted
+            // one running to the end of the line or the next blank (group 3: .env, properties,
+            // YAML, INI); the value must then have the shape of a secret (ValueShape)
             Pattern.compile(
                 "(?i)(?:password|passwd|secret|token|api[_-]?key|access[_-]?key)[A-Za-z0-9_-]{0,20}"
-                    + "[\"']?\\s{0,5}(?::=|=>|=|:)\\s{0,5}[\"']([^\"'\\s]{8,100})[\"']"),
-            1,
-            3.5,
+                    + "[\"']?\\s{0,5}(?::=|=>|=|:)\\s{0,5}"
+                    + "(?:([\"'])([^\"'\\s]{8,100})\\1|([^\\s\"'`(){}\\[\\];,]{8,100})(?=\\s|$))"),
+            2,
+            true,
             false,
             true));
   }

@@ -67,6 +67,13 @@ public final class SecretScanner {
           "usr/lib/python*/**",
           "usr/lib64/python*/**",
           "usr/local/lib/python*/**",
+          // a Python runtime elsewhere (pyenv, conda, a copied or built interpreter): its standard
+          // library's test suite holds test keys and certificates
+          "**/lib/python2*/**",
+          "**/lib/python3*/**",
+          // Perl's and Ruby's own libraries when not installed by the OS package manager
+          "usr/local/lib/perl5/**",
+          "usr/local/lib/ruby/**",
           "usr/local/go/**",
           "usr/lib/go-*/**",
           "go/pkg/mod/**",
@@ -315,6 +322,8 @@ public final class SecretScanner {
     private final LineCounter lines;
     private final List<SecretFinding> found = new ArrayList<>();
     private final Set<String> seen = new HashSet<>();
+    // [start, end) of the secrets found by the rules for formats, in pairs
+    private final List<Integer> secretsFound = new ArrayList<>();
     // the line holding the latest keyword hit looked at, [lineFrom, lineTo)
     private int lineFrom;
     private int lineTo;
@@ -435,19 +444,53 @@ public final class SecretScanner {
     }
 
     private void collect(SecretRule rule, Matcher m) {
+      if (!rule.checksShape()) {
+        while (m.find()) {
+          record(rule, m);
+        }
+        return;
+      }
+      // A generic value may run over a later keyword (an unquoted value can hold '=' and ':'):
+      // look again from the next character, as trying the rule at every keyword does.
+      int end = m.regionEnd();
       while (m.find()) {
         record(rule, m);
+        if (m.start() + 1 >= end) {
+          break;
+        }
+        m.region(m.start() + 1, end);
       }
     }
 
     /** Adds the matcher's current match, unless allowed, of low entropy, or on a line seen. */
     private void record(SecretRule rule, Matcher m) {
-      String secret = m.group(rule.secretGroup());
+      // the secret is the first group, from secretGroup on, that took part in the match (a rule
+      // may have alternatives, such as a quoted and an unquoted value)
+      String secret = null;
+      int group = rule.secretGroup();
+      for (; group <= m.groupCount(); group++) {
+        secret = m.group(group);
+        if (secret != null) {
+          break;
+        }
+      }
       if (secret == null || isAllowed(secret)) {
         return;
       }
-      if (rule.minEntropy() > 0 && shannonEntropy(secret) < rule.minEntropy()) {
+      if (rule.checksShape() && !ValueShape.isSecret(secret)) {
         return;
+      }
+      // a generic rule (last in the list) does not repeat a secret that a rule for its format
+      // found: AWS_SECRET_ACCESS_KEY=..., password = pypi-...
+      if (rule.checksShape()) {
+        for (int i = 0; i < secretsFound.size(); i += 2) {
+          if (m.start(group) < secretsFound.get(i + 1) && secretsFound.get(i) < m.end(group)) {
+            return;
+          }
+        }
+      } else {
+        secretsFound.add(m.start(group));
+        secretsFound.add(m.end(group));
       }
       int line = lines.lineOf(m.start());
       if (seen.add(rule.id() + ":" + line)) {

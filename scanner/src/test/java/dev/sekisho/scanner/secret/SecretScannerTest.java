@@ -28,7 +28,8 @@ class SecretScannerTest {
   }
 
   private static final ObjectMapper MAPPER = new YAMLMapper();
-  private static final Pattern GENERATOR = Pattern.compile("@(alnum|b32|hex|b64|lower)_(\\d+)@");
+  private static final Pattern GENERATOR =
+      Pattern.compile("@(alnum|b32|hex|b64|lower|alpha|bech32)_(\\d+)@");
   private static final SecretScanner SCANNER = SecretScanner.withDefaults();
 
   static Stream<Case> cases() throws IOException {
@@ -49,6 +50,8 @@ class SecretScannerTest {
             case "b32" -> "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
             case "hex" -> "0123456789abcdef";
             case "b64" -> "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            case "alpha" -> "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+            case "bech32" -> "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
             default -> "abcdefghijklmnopqrstuvwxyz0123456789";
           };
       StringBuilder value = new StringBuilder();
@@ -120,6 +123,12 @@ class SecretScannerTest {
     "opt/venv/lib/python3.12/site-packages/x/conf.py, 100, false",
     "usr/lib/python3/dist-packages/x/conf.py, 100, false",
     "usr/lib/python3.11/test/certdata/keycert.pem, 100, false",
+    "opt/python/lib/python3.11/test/certdata/keycert.pem, 100, false",
+    "root/.pyenv/versions/3.11.9/lib/python3.11/test/keycert2.pem, 100, false",
+    "opt/conda/lib/python3.11/test/certdata/badcert.pem, 100, false",
+    "usr/local/lib/perl5/5.36.0/Module/CoreList.pm, 100, false",
+    "usr/local/lib/ruby/3.3.0/openssl/ssl.rb, 100, false",
+    "srv/app/lib/python_helpers/settings.py, 100, true",
     "usr/local/go/src/crypto/tls/testdata/example-key.pem, 100, false",
     "go/pkg/mod/github.com/x/y@v1.0.0/key_test.go, 100, false",
     "root/go/pkg/mod/github.com/x/y@v1.0.0/key_test.go, 100, false",
@@ -255,6 +264,13 @@ class SecretScannerTest {
             "gho_@alnum_36@",
             "glpat-@alnum_20@",
             "ATBB@alnum_32@",
+            "glptt-@hex_40@",
+            "gldt-@alnum_20@",
+            "sk-ant-api03-@alnum_93@AA",
+            "hf_@alpha_34@",
+            "dop_v1_@hex_64@",
+            "shpat_@hex_32@",
+            "AGE-SECRET-KEY-1@bech32_58@",
             "xoxb-@lower_12@-@lower_10@",
             "sk_live_@alnum_30@",
             "SG.@alnum_22@.@alnum_43@",

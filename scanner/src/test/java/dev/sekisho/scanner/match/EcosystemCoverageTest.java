@@ -113,7 +113,7 @@ class EcosystemCoverageTest {
       assertThat(warnings(scan(db, null, List.of(pkg(PackageType.DEB, "bash", "5.2-1")))))
           .containsExactly(
               "the operating system is unknown (no os-release file or operating-system component"
-                  + " was read, and the package's purl has no distro qualifier): 1 OS package is"
+                  + " was read, and the purl names no release): 1 OS package is"
                   + " not checked for vulnerabilities (deb: bash)");
       assertThat(
               warnings(

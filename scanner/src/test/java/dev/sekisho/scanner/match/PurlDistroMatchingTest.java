@@ -215,7 +215,7 @@ class PurlDistroMatchingTest {
           .extracting(ScanWarning::message)
           .containsExactly(
               "the operating system is unknown (no os-release file or operating-system component"
-                  + " was read, and the package's purl has no distro qualifier): 2 OS packages are"
+                  + " was read, and the purl names no release): 2 OS packages are"
                   + " not checked for vulnerabilities (deb: bash; rpm: glibc)");
     }
   }

@@ -12,6 +12,7 @@ import dev.sekisho.operator.vulndb.VulnMatcher;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;
+import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.ScannerMetadata;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.model.Vulnerability;
@@ -77,6 +78,9 @@ public final class ScanService {
                         503, "the vulnerability database is not loaded yet; retry shortly"));
     Inventory inventory = request.inventory();
     List<Vulnerability> vulns = matcher.match(inventory.os(), inventory.packages());
+    // packages no advisory can match (e.g. OS packages whose distribution is unknown) are named
+    List<ScanWarning> warnings = new ArrayList<>(inventory.warnings());
+    warnings.addAll(matcher.uncovered(inventory.os(), inventory.packages()));
     ImageFacts facts = request.imageFacts() != null ? request.imageFacts() : inventory.image();
     facts = withReference(facts, request);
     // The step may send its secrets both in the inventory and beside it: count each once.
@@ -91,7 +95,7 @@ public final class ScanService {
             vulns,
             secrets,
             List.of(),
-            inventory.warnings(),
+            warnings,
             new ScannerMetadata(scannerVersion, db.version(), db.built(), clock.instant()));
 
     String name = resultName(request);

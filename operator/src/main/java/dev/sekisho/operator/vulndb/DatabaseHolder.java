@@ -2,6 +2,7 @@ package dev.sekisho.operator.vulndb;
 
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.Vulnerability;
 import java.util.List;
 import java.util.Optional;
@@ -35,5 +36,14 @@ public final class DatabaseHolder implements VulnMatcher {
       throw new IllegalStateException("no vulnerability database is loaded");
     }
     return m.match(os, packages);
+  }
+
+  @Override
+  public List<ScanWarning> uncovered(OperatingSystem os, List<Package> packages) {
+    VulnMatcher m = current.get();
+    if (m == null) {
+      throw new IllegalStateException("no vulnerability database is loaded");
+    }
+    return m.uncovered(os, packages);
   }
 }

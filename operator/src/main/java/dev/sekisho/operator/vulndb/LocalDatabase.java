@@ -3,6 +3,7 @@ package dev.sekisho.operator.vulndb;
 import dev.sekisho.scanner.match.VulnerabilityMatcher;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.Vulnerability;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
 import java.io.IOException;
@@ -45,6 +46,15 @@ public final class LocalDatabase implements VulnMatcher, AutoCloseable {
   public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
     try {
       return matcher.match(os, packages);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the vulnerability database", e);
+    }
+  }
+
+  @Override
+  public List<ScanWarning> uncovered(OperatingSystem os, List<Package> packages) {
+    try {
+      return matcher.uncovered(os, packages);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the vulnerability database", e);
     }

@@ -2,6 +2,7 @@ package dev.sekisho.operator.vulndb;
 
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.Vulnerability;
 import java.time.Instant;
 import java.util.List;
@@ -26,4 +27,12 @@ public interface VulnMatcher {
 
   /** Vulnerabilities of {@code packages} on {@code os} (null when unknown). */
   List<Vulnerability> match(OperatingSystem os, List<Package> packages);
+
+  /**
+   * Warnings for packages no advisory can match (an OS package whose distribution is unknown, an
+   * ecosystem the database does not hold), as the CLI reports them; none by default.
+   */
+  default List<ScanWarning> uncovered(OperatingSystem os, List<Package> packages) {
+    return List.of();
+  }
 }

@@ -92,8 +92,22 @@ public sealed interface PackageMetadata
     }
   }
 
-  /** A Go module in a binary's build info. */
-  record GoModule(String goVersion, boolean mainModule) implements PackageMetadata {}
+  /**
+   * A Go module (or the standard library) in a binary's build info.
+   *
+   * @param goVersion the toolchain that built the binary ("go1.22.1")
+   * @param mainModule the binary's main module
+   * @param goos the binary's {@code GOOS} build setting ("linux"), or null when unknown
+   * @param goarch the binary's {@code GOARCH} build setting ("amd64"), or null when unknown
+   */
+  record GoModule(String goVersion, boolean mainModule, String goos, String goarch)
+      implements PackageMetadata {
+
+    /** A module of a binary whose platform is unknown. */
+    public GoModule(String goVersion, boolean mainModule) {
+      this(goVersion, mainModule, null, null);
+    }
+  }
 
   /** No metadata beyond the package's common fields. */
   record None() implements PackageMetadata {}

@@ -14,6 +14,9 @@ import java.util.List;
  * @param distroSeverity the distribution's own rating for this package (Debian urgency, Ubuntu
  *     priority, Red Hat severity …), or null
  * @param wontFix the distribution states it will not fix this package
+ * @param platforms for Go, the platforms of the entry's {@code ecosystem_specific.imports}, one per
+ *     import; empty when the entry applies on every platform (no import, or an import without
+ *     {@code goos} and {@code goarch})
  */
 public record AffectedEntry(
     long advisoryKey,
@@ -22,10 +25,63 @@ public record AffectedEntry(
     List<OsvRecord.Range> ranges,
     List<String> versions,
     Severity distroSeverity,
-    boolean wontFix) {
+    boolean wontFix,
+    List<Platform> platforms) {
 
   public AffectedEntry {
     ranges = List.copyOf(ranges);
     versions = List.copyOf(versions);
+    platforms = platforms == null ? List.of() : List.copyOf(platforms);
+  }
+
+  /** An entry that applies on every platform. */
+  public AffectedEntry(
+      long advisoryKey,
+      String ecosystem,
+      String name,
+      List<OsvRecord.Range> ranges,
+      List<String> versions,
+      Severity distroSeverity,
+      boolean wontFix) {
+    this(advisoryKey, ecosystem, name, ranges, versions, distroSeverity, wontFix, List.of());
+  }
+
+  /**
+   * The operating systems and architectures one Go import of an advisory is limited to.
+   *
+   * @param goos GOOS values ({@code windows}), empty for any
+   * @param goarch GOARCH values ({@code amd64}), empty for any
+   */
+  public record Platform(List<String> goos, List<String> goarch) {
+    public Platform {
+      goos = goos == null ? List.of() : List.copyOf(goos);
+      goarch = goarch == null ? List.of() : List.copyOf(goarch);
+    }
+
+    /** True when this import applies on {@code os}/{@code arch}; an unknown (null) one matches. */
+    public boolean includes(String os, String arch) {
+      return component(os, goos) && component(arch, goarch);
+    }
+
+    private static boolean component(String value, List<String> allowed) {
+      return allowed.isEmpty() || value == null || value.isEmpty() || allowed.contains(value);
+    }
+  }
+
+  /**
+   * True when the entry applies to a binary built for {@code goos}/{@code goarch}, as govulncheck's
+   * module scan decides: when it lists no platform, or one of its imports includes the binary's. An
+   * unknown GOOS or GOARCH (null) matches every platform.
+   */
+  public boolean appliesTo(String goos, String goarch) {
+    if (platforms.isEmpty()) {
+      return true;
+    }
+    for (Platform p : platforms) {
+      if (p.includes(goos, goarch)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

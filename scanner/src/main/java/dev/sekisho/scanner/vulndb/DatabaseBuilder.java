@@ -1,5 +1,6 @@
 package dev.sekisho.scanner.vulndb;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.scanner.cvss.Cvss;
 import java.io.IOException;
@@ -151,7 +152,14 @@ public final class DatabaseBuilder implements AutoCloseable {
         insertAffected.setString(1, eco);
         insertAffected.setString(2, EcosystemKeys.nameKey(eco, a.pkg().name()));
         insertAffected.setLong(3, key);
-        insertAffected.setBytes(4, RowCodec.encodeAffected(ranges, a.versions(), distro, wontFix));
+        insertAffected.setBytes(
+            4,
+            RowCodec.encodeAffected(
+                ranges,
+                a.versions(),
+                distro,
+                wontFix,
+                "Go".equals(eco) ? goPlatforms(a.ecosystemSpecific()) : List.of()));
         insertAffected.addBatch();
         rows++;
       }
@@ -358,5 +366,42 @@ public final class DatabaseBuilder implements AutoCloseable {
     } catch (SQLException e) {
       throw new IOException("cannot close " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The platforms of an affected entry's Go imports ({@code ecosystem_specific.imports[].goos},
+   * {@code goarch}); empty (every platform) when there is no import or one import is not limited,
+   * since that import then applies everywhere.
+   */
+  static List<AffectedEntry.Platform> goPlatforms(JsonNode ecosystemSpecific) {
+    JsonNode imports = ecosystemSpecific == null ? null : ecosystemSpecific.get("imports");
+    if (imports == null || !imports.isArray() || imports.isEmpty()) {
+      return List.of();
+    }
+    List<AffectedEntry.Platform> out = new ArrayList<>();
+    for (JsonNode i : imports) {
+      AffectedEntry.Platform p =
+          new AffectedEntry.Platform(textList(i.get("goos")), textList(i.get("goarch")));
+      if (p.goos().isEmpty() && p.goarch().isEmpty()) {
+        return List.of();
+      }
+      if (!out.contains(p)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private static List<String> textList(JsonNode n) {
+    if (n == null || !n.isArray()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode x : n) {
+      if (x.isTextual() && !x.asText().isEmpty()) {
+        out.add(x.asText());
+      }
+    }
+    return out;
   }
 }

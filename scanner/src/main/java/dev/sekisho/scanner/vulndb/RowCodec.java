@@ -12,10 +12,11 @@ import java.util.List;
  * The binary form of the {@code affected.data} and {@code advisory.data} columns.
  *
  * <p>Matching reads every affected row of every installed package name, so that row is a compact
- * pre-decoded match form (ranges with their events, listed versions, the distro's rating and
- * will-not-fix flag) that decodes without a JSON parser; the advisory row is read only for hits and
- * carries its dates as epoch milliseconds, so no date is parsed while matching. Both layouts are
- * part of the schema: change them only with {@link Schema#VERSION}.
+ * pre-decoded match form (ranges with their events, listed versions, the distro's rating,
+ * will-not-fix flag and, for Go, the GOOS/GOARCH lists of the advisory's imports) that decodes
+ * without a JSON parser; the advisory row is read only for hits and carries its dates as epoch
+ * milliseconds, so no date is parsed while matching. Both layouts are part of the schema: change
+ * them only with {@link Schema#VERSION}.
  *
  * <p>Layout: counts and lengths are unsigned LEB128 varints, strings UTF-8 with a length, absent
  * strings length 0 after a 0 presence byte.
@@ -36,7 +37,11 @@ final class RowCodec {
 
   /** The decoded affected row. */
   record Affected(
-      List<OsvRecord.Range> ranges, List<String> versions, Severity distro, boolean wontFix) {}
+      List<OsvRecord.Range> ranges,
+      List<String> versions,
+      Severity distro,
+      boolean wontFix,
+      List<AffectedEntry.Platform> platforms) {}
 
   /** The decoded advisory row (without its id, which has its own column). */
   record StoredAdvisory(
@@ -50,7 +55,11 @@ final class RowCodec {
       List<String> refs) {}
 
   static byte[] encodeAffected(
-      List<OsvRecord.Range> ranges, List<String> versions, Severity distro, boolean wontFix) {
+      List<OsvRecord.Range> ranges,
+      List<String> versions,
+      Severity distro,
+      boolean wontFix,
+      List<AffectedEntry.Platform> platforms) {
     Out out = new Out();
     out.varint(ranges.size());
     for (OsvRecord.Range r : ranges) {
@@ -80,6 +89,11 @@ final class RowCodec {
     out.strings(versions);
     out.b(distro == null ? -1 : distro.ordinal());
     out.b(wontFix ? 1 : 0);
+    out.varint(platforms.size());
+    for (AffectedEntry.Platform p : platforms) {
+      out.strings(p.goos());
+      out.strings(p.goarch());
+    }
     return out.bytes();
   }
 
@@ -115,8 +129,15 @@ final class RowCodec {
     List<String> versions = in.strings();
     Severity distro = in.severity();
     boolean wontFix = in.b() != 0;
+    int np = in.varint();
+    // every platform takes at least its two count bytes
+    in.need(2 * np, np + " platforms");
+    List<AffectedEntry.Platform> platforms = new ArrayList<>(np);
+    for (int i = 0; i < np; i++) {
+      platforms.add(new AffectedEntry.Platform(in.strings(), in.strings()));
+    }
     in.end();
-    return new Affected(ranges, versions, distro, wontFix);
+    return new Affected(ranges, versions, distro, wontFix, platforms);
   }
 
   static byte[] encodeAdvisory(StoredAdvisory a) {

@@ -316,7 +316,8 @@ public final class VulnDatabase implements AutoCloseable {
                         a.ranges(),
                         a.versions(),
                         a.distro(),
-                        a.wontFix()));
+                        a.wontFix(),
+                        a.platforms()));
           }
         }
       }

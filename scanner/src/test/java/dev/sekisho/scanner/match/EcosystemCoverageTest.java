@@ -112,8 +112,9 @@ class EcosystemCoverageTest {
     try (VulnDatabase db = build()) {
       assertThat(warnings(scan(db, null, List.of(pkg(PackageType.DEB, "bash", "5.2-1")))))
           .containsExactly(
-              "the operating system is unknown (no os-release file was read): 1 deb package is"
-                  + " not checked for vulnerabilities");
+              "the operating system is unknown (no os-release file or operating-system component"
+                  + " was read, and the purl names no release): 1 OS package is"
+                  + " not checked for vulnerabilities (deb: bash)");
       assertThat(
               warnings(
                   scan(

@@ -21,7 +21,8 @@ import java.util.List;
  * Go modules compiled into ELF executables, from the build info in {@code .go.buildinfo}: the main
  * module, every dependency (with {@code =>} replacements applied) and the standard library as
  * module "stdlib" with the toolchain's version ("go1.22.1" becomes "v1.22.1", as the Go
- * vulnerability database and Trivy name it).
+ * vulnerability database and Trivy name it). Each carries the binary's {@code GOOS} and {@code
+ * GOARCH} build settings, so that advisories for other platforms are not matched.
  */
 public final class GoBinaryAnalyzer implements Analyzer {
   static final String STDLIB = "stdlib";
@@ -34,7 +35,8 @@ public final class GoBinaryAnalyzer implements Analyzer {
 
   @Override
   public int version() {
-    return 1;
+    // 2: packages carry the binary's GOOS/GOARCH
+    return 2;
   }
 
   @Override
@@ -63,13 +65,13 @@ public final class GoBinaryAnalyzer implements Analyzer {
   static List<Package> packages(GoBuildInfo info, Location location) {
     List<Package> out = new ArrayList<>();
     if (info.main() != null) {
-      out.add(module(info.main(), info.goVersion(), true, location));
+      out.add(module(info.main(), info, true, location));
     }
     for (GoBuildInfo.Module m : info.deps()) {
       if (m.version().isEmpty() || m.path().startsWith(".") || m.path().startsWith("/")) {
         continue; // replaced by a local directory: no published version to match
       }
-      out.add(module(m, info.goVersion(), false, location));
+      out.add(module(m, info, false, location));
     }
     String stdlib = stdlibVersion(info.goVersion());
     if (stdlib != null) {
@@ -83,7 +85,7 @@ public final class GoBinaryAnalyzer implements Analyzer {
               List.of(),
               PackageUrls.of(PackageType.GOLANG, STDLIB, stdlib),
               location,
-              new PackageMetadata.GoModule(info.goVersion(), false)));
+              new PackageMetadata.GoModule(info.goVersion(), false, info.goos(), info.goarch())));
     }
     return out;
   }
@@ -102,7 +104,7 @@ public final class GoBinaryAnalyzer implements Analyzer {
   }
 
   private static Package module(
-      GoBuildInfo.Module m, String goVersion, boolean main, Location location) {
+      GoBuildInfo.Module m, GoBuildInfo info, boolean main, Location location) {
     int slash = m.path().lastIndexOf('/');
     String namespace = slash > 0 ? m.path().substring(0, slash) : null;
     String name = slash > 0 ? m.path().substring(slash + 1) : m.path();
@@ -115,6 +117,6 @@ public final class GoBinaryAnalyzer implements Analyzer {
         List.of(),
         PackageUrls.of(PackageType.GOLANG, namespace, name, m.version(), null),
         location,
-        new PackageMetadata.GoModule(goVersion, main));
+        new PackageMetadata.GoModule(info.goVersion(), main, info.goos(), info.goarch()));
   }
 }

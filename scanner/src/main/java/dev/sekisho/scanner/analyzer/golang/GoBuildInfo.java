@@ -19,8 +19,11 @@ import java.util.List;
  * @param path the main package path ("path" line), or null
  * @param main the main module, or null
  * @param deps dependency modules, replacements applied
+ * @param goos the {@code GOOS} build setting ("linux"), or null when the binary does not record it
+ * @param goarch the {@code GOARCH} build setting ("amd64"), or null
  */
-record GoBuildInfo(String goVersion, String path, Module main, List<Module> deps) {
+record GoBuildInfo(
+    String goVersion, String path, Module main, List<Module> deps, String goos, String goarch) {
   private static final byte[] MAGIC = "\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1);
   private static final int MAX_SECTION = 4 * 1024 * 1024;
   private static final int FLAG_BIG_ENDIAN = 0x1;
@@ -81,12 +84,17 @@ record GoBuildInfo(String goVersion, String path, Module main, List<Module> deps
     return "";
   }
 
-  /** Parses the module lines ("path", "mod", "dep", "=>"; "build" and others are ignored). */
+  /**
+   * Parses the module lines ("path", "mod", "dep", "=>") and the {@code GOOS} and {@code GOARCH}
+   * "build" settings; other lines are ignored.
+   */
   static GoBuildInfo parse(String goVersion, String modinfo) {
     String path = null;
     Module main = null;
     List<Module> deps = new ArrayList<>();
     boolean lastWasMain = false;
+    String goos = null;
+    String goarch = null;
     for (String line : modinfo.split("\n")) {
       String[] f = line.split("\t", -1);
       switch (f[0]) {
@@ -114,10 +122,21 @@ record GoBuildInfo(String goVersion, String path, Module main, List<Module> deps
             }
           }
         }
+        case "build" -> {
+          if (f.length >= 2 && f[1].startsWith("GOOS=")) {
+            goos = emptyToNull(f[1].substring(5));
+          } else if (f.length >= 2 && f[1].startsWith("GOARCH=")) {
+            goarch = emptyToNull(f[1].substring(7));
+          }
+        }
         default -> {}
       }
     }
-    return new GoBuildInfo(goVersion, path, main, deps);
+    return new GoBuildInfo(goVersion, path, main, deps, goos, goarch);
+  }
+
+  private static String emptyToNull(String s) {
+    return s.isEmpty() ? null : s;
   }
 
   private static String varintString(byte[] data, int[] at) throws ElfFormatException {

@@ -32,6 +32,8 @@ class GoBinaryAnalyzerTest {
   @TempDir static Path work;
   private static byte[] binary;
   private static String goVersion;
+  private static String goos;
+  private static String goarch;
 
   private final GoBinaryAnalyzer analyzer = new GoBinaryAnalyzer();
 
@@ -102,6 +104,8 @@ class GoBinaryAnalyzerTest {
         ".");
     binary = Files.readAllBytes(out);
     goVersion = run(app, Map.of(), "go", "env", "GOVERSION").strip();
+    goos = run(app, Map.of(), "go", "env", "GOOS").strip();
+    goarch = run(app, Map.of(), "go", "env", "GOARCH").strip();
   }
 
   @Test
@@ -118,7 +122,9 @@ class GoBinaryAnalyzerTest {
             "stdlib " + "v" + goVersion.substring(2));
     Package greet = byName(result, "example.com/greet");
     assertThat(greet.purl()).isEqualTo("pkg:golang/example.com/greet@v1.2.3");
-    assertThat(greet.metadata()).isEqualTo(new PackageMetadata.GoModule(goVersion, false));
+    // the platform comes from the binary's GOOS/GOARCH build settings
+    assertThat(greet.metadata())
+        .isEqualTo(new PackageMetadata.GoModule(goVersion, false, goos, goarch));
     assertThat(greet.location().path()).isEqualTo("/usr/local/bin/app");
     assertThat(
             ((PackageMetadata.GoModule) byName(result, "example.com/app").metadata()).mainModule())

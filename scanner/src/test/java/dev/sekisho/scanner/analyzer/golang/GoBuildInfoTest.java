@@ -58,6 +58,31 @@ class GoBuildInfoTest {
   }
 
   @Test
+  void buildSettingsGiveTheBinarysPlatform() {
+    GoBuildInfo info =
+        GoBuildInfo.parse(
+            "go1.22.3",
+            "path\texample.com/app\n"
+                + "mod\texample.com/app\tv1.0.0\t\n"
+                + "build\t-compiler=gc\n"
+                + "build\tCGO_ENABLED=0\n"
+                + "build\tGOARCH=arm64\n"
+                + "build\tGOOS=linux\n");
+
+    assertThat(info.goos()).isEqualTo("linux");
+    assertThat(info.goarch()).isEqualTo("arm64");
+    assertThat(GoBinaryAnalyzer.packages(info, new dev.sekisho.scanner.model.Location(null, "/a")))
+        .extracting(dev.sekisho.scanner.model.Package::metadata)
+        .allSatisfy(
+            m ->
+                assertThat(m)
+                    .isInstanceOfSatisfying(
+                        dev.sekisho.scanner.model.PackageMetadata.GoModule.class,
+                        g -> assertThat(g.goos() + "/" + g.goarch()).isEqualTo("linux/arm64")));
+    assertThat(GoBuildInfo.parse("go1.16.15", "").goos()).isNull();
+  }
+
+  @Test
   void binaryBuiltOutsideModuleModeHasAVersionButNoModules() throws IOException {
     GoBuildInfo info = read(elf(ByteOrder.LITTLE_ENDIAN, 8, "go1.16.15", new byte[0]));
 

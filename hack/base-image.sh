@@ -113,6 +113,17 @@ for lib in $libs; do
   mkdir -p "$rootfs$(dirname "$lib")"
   cp -L "$lib" "$rootfs$lib"
 done
+# glibc 2.34+ folded libpthread and libdl into libc, so a JDK built against it (Debian's own
+# OpenJDK) does not link them, while the native libraries sqlite-jdbc and zstd-jni unpack at run
+# time may: copy them from beside libc when ldd did not name them.
+libdir="$(dirname "$(grep '/libc\.so\.6$' <<<"$libs" | head -n1)")"
+for extra in libpthread.so.0 libdl.so.2; do
+  if ! grep -q "/$extra\$" <<<"$libs" && [[ -e "$libdir/$extra" ]]; then
+    mkdir -p "$rootfs$libdir"
+    cp -L "$libdir/$extra" "$rootfs$libdir/$extra"
+    libs+=$'\n'"$libdir/$extra"
+  fi
+done
 for need in libc.so.6 libm.so.6 libpthread.so.0; do
   grep -q "/$need\$" <<<"$libs" || die "ldd did not name $need; sqlite-jdbc and zstd-jni need it"
 done

@@ -126,8 +126,9 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
         Duration wait = Duration.between(clock.instant(), next).plus(MARGIN);
         control.rescheduleAfter(wait.isNegative() ? MARGIN : wait);
       }
-      if (gateFailed(evaluated)) {
-        // the run could not be stopped: try again (a fixed RBAC rule, a transient error)
+      if (gateFailed(evaluated) && evaluated.decision().failsEnforce()) {
+        // the run could not be stopped: try again (a fixed RBAC rule, a transient error), while
+        // the verdict still fails an Enforce policy
         long wait =
             control
                 .getScheduleDelay()

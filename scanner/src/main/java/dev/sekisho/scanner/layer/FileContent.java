@@ -107,7 +107,8 @@ final class FileContent implements Closeable {
       refusals++;
       throw e;
     }
-    spilled = file;
+    // the copy is handed out only once it is complete: a failed write (a full disk) must not leave
+    // a truncated file for the next analyzer to read as the whole content
     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
       if (bytes != null) {
         out.write(bytes);
@@ -122,7 +123,11 @@ final class FileContent implements Closeable {
           left -= n;
         }
       }
+    } catch (IOException | RuntimeException e) {
+      spill.release(file);
+      throw e;
     }
+    spilled = file;
     return file;
   }
 
@@ -207,7 +212,7 @@ final class FileContent implements Closeable {
     opened.clear();
     bytes = null;
     if (spilled != null) {
-      SpillArea.delete(spilled);
+      spill.release(spilled);
       spilled = null;
     }
     if (first != null) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +39,7 @@ final class SpillArea {
   private final Path dir;
   private final SpillLimits limits;
   private final AtomicLong copied = new AtomicLong();
+  private final Map<Path, Long> reserved = new ConcurrentHashMap<>();
   private final Set<String> refusedLayers = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean swept = new AtomicBoolean();
 
@@ -98,12 +100,34 @@ final class SpillArea {
     if (swept.compareAndSet(false, true)) {
       sweepStale(dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir, Instant.now());
     }
-    Path file =
-        dir == null
-            ? Files.createTempFile(PREFIX, ".tmp")
-            : Files.createTempFile(dir, PREFIX, ".tmp");
+    Path file;
+    try {
+      file =
+          dir == null
+              ? Files.createTempFile(PREFIX, ".tmp")
+              : Files.createTempFile(dir, PREFIX, ".tmp");
+    } catch (IOException | RuntimeException e) {
+      copied.addAndGet(-size);
+      throw e;
+    }
     Cleanup.LIVE.add(file);
+    reserved.put(file, size);
     return file;
+  }
+
+  /**
+   * Deletes a file {@link #create} made and gives its bytes back to the scan's budget: the total
+   * limit bounds the temporary disk in use at once, not every copy a scan ever made.
+   */
+  void release(Path file) throws IOException {
+    try {
+      delete(file);
+    } finally {
+      Long size = reserved.remove(file);
+      if (size != null) {
+        copied.addAndGet(-size);
+      }
+    }
   }
 
   /** Deletes a file {@link #create} made. */

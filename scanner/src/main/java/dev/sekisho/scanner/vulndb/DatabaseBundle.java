@@ -299,7 +299,25 @@ public final class DatabaseBundle {
         String digest;
         try (InputStream in = new DigestInputStream(z.getInputStream(ze), ArchiveCache.sha256());
             OutputStream o = Files.newOutputStream(target)) {
-          in.transferTo(o);
+          // never more than the manifest declares: a small entry that inflates without end must
+          // not fill the disk before its digest is checked
+          if (e.size() < 0) {
+            throw new IOException(
+                "bundle " + bundle + ": " + MANIFEST + " gives " + e.path() + " a negative size");
+          }
+          try {
+            in.transferTo(new BoundedOut(o, e.size()));
+          } catch (BoundedOut.TooLarge tooLarge) {
+            throw new IOException(
+                "bundle "
+                    + bundle
+                    + ": "
+                    + e.path()
+                    + " holds more than the "
+                    + e.size()
+                    + " bytes its manifest gives");
+          }
+          // a shorter file fails the digest check below
           digest =
               "sha256:"
                   + HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
@@ -416,6 +434,36 @@ public final class DatabaseBundle {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
+    }
+  }
+
+  /** Passes at most {@code limit} bytes on; one more is an error naming the limit. */
+  private static final class BoundedOut extends java.io.FilterOutputStream {
+    static final class TooLarge extends IOException {
+      TooLarge() {
+        super("over the declared size");
+      }
+    }
+
+    private long left;
+
+    BoundedOut(OutputStream out, long limit) {
+      super(out);
+      this.left = limit;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len > left) {
+        throw new TooLarge();
+      }
+      left -= len;
+      out.write(b, off, len);
     }
   }
 }

@@ -205,6 +205,25 @@ class DatabaseBundleTest {
   }
 
   @Test
+  void anEntryLargerThanItsManifestSaysIsCutOffBeforeItFillsTheDisk() throws Exception {
+    Path bundle = work.resolve("b.zip");
+    DatabaseBundle.write(online, bundle, T0);
+    // 64 MiB of zeros deflate to a few dozen KiB: an inflation bomb in miniature
+    byte[] bomb = new byte[64 << 20];
+    Path inflated =
+        rewrite(
+            bundle,
+            work.resolve("bomb.zip"),
+            (name, bytes) -> name.startsWith("kev/") ? bomb : bytes);
+    assertThat(Files.size(inflated)).isLessThan(1 << 20);
+    assertThatThrownBy(
+            () -> updater(T0).importFrom(List.of(inflated), work.resolve("bomb-db"), l -> {}))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("kev/03-kev.json holds more than the")
+        .hasMessageContaining("bytes its manifest gives");
+  }
+
+  @Test
   void aMissingOrUnlistedFileFailsTheImportNamingIt() throws Exception {
     Path bundle = work.resolve("b.zip");
     DatabaseBundle.write(online, bundle, T0);

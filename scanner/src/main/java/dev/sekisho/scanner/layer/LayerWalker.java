@@ -15,9 +15,11 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -319,7 +321,10 @@ public final class LayerWalker {
 
   /**
    * Reads the layer again and analyses each target's content under each of its paths, with the
-   * analyzers that want that path. Targets found are removed from {@code byTarget}.
+   * analyzers that want that path. Targets found are removed from {@code byTarget}. A target the
+   * tar holds more than once is what extraction leaves: the last copy, whose results replace the
+   * earlier ones (so a harmless first copy cannot hide the real file), which is why the whole layer
+   * is read.
    */
   private void analyzeTargets(
       String layerDigest,
@@ -334,13 +339,20 @@ public final class LayerWalker {
         InputStream tarBytes = Compression.decompress(raw)) {
       TarReader tar = new TarReader(tarBytes);
       TarReader.Entry entry;
+      Set<String> found = new HashSet<>();
       while ((entry = tar.next()) != null) {
         if (entry.type() != TarReader.Type.FILE || entry.sparse()) {
           continue;
         }
-        List<String> paths = byTarget.remove(normalize(entry.name()));
+        String name = normalize(entry.name());
+        List<String> paths = byTarget.get(name);
         if (paths == null) {
           continue;
+        }
+        if (!found.add(name)) {
+          for (String path : paths) {
+            results.remove(path);
+          }
         }
         FileInfo info = new FileInfo(entry.size(), entry.mode());
         if (paths.size() == 1) {
@@ -377,10 +389,8 @@ public final class LayerWalker {
             }
           }
         }
-        if (byTarget.isEmpty()) {
-          break;
-        }
       }
+      byTarget.keySet().removeAll(found);
       tarBytes.transferTo(java.io.OutputStream.nullOutputStream());
       raw.transferTo(java.io.OutputStream.nullOutputStream());
     }

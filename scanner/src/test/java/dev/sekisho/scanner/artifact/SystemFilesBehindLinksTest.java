@@ -122,6 +122,27 @@ class SystemFilesBehindLinksTest {
   }
 
   @Test
+  void aLinkedDatabaseStoredTwiceIsReadFromItsLastCopyAsExtractionLeavesIt() throws IOException {
+    // a hostile layer: a harmless first copy of the status file, the real one after it
+    Image image =
+        image(
+            "twice",
+            new TarBuilder()
+                .file("etc/os-release", DEBIAN)
+                .file(
+                    "opt/d/status",
+                    "Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n\n")
+                .file("opt/d/status", DPKG_STATUS)
+                .symlink("var/lib/dpkg", "../../opt/d"));
+
+    Inventory inv = inspect(image, null);
+
+    assertThat(packages(inv))
+        .containsExactly(
+            "bash@5.2.15-2+b2 /var/lib/dpkg/status", "libc6@2.36-9+deb12u4 /var/lib/dpkg/status");
+  }
+
+  @Test
   void dpkgDirectoryLinkedAbsolutelyAndOsReleaseLinkedToAFileNoAnalyzerReads() throws IOException {
     Image image =
         image(

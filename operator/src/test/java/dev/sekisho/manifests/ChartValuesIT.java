@@ -3,16 +3,13 @@ package dev.sekisho.manifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sekisho.testkit.ChildProcess;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -208,25 +205,11 @@ class ChartValuesIT {
     return run(command);
   }
 
-  /** Runs a command, reading its output on another thread so a hung process cannot block. */
-  private static Result run(List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CompletableFuture<String> output =
-        CompletableFuture.supplyAsync(
-            () -> {
-              ByteArrayOutputStream out = new ByteArrayOutputStream();
-              try {
-                p.getInputStream().transferTo(out);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-              return out.toString(StandardCharsets.UTF_8);
-            });
-    if (!p.waitFor(2, TimeUnit.MINUTES)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + command);
-    }
-    return new Result(p.exitValue(), output.get(30, TimeUnit.SECONDS));
+  /** Runs a command through the test kit (output to files, the process tree killed on timeout). */
+  private static Result run(List<String> command) {
+    ChildProcess.Result r =
+        ChildProcess.run(
+            new ProcessBuilder(command).redirectErrorStream(true), Duration.ofMinutes(2));
+    return new Result(r.exitCode(), r.stdout());
   }
 }

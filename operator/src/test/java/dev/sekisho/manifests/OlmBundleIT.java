@@ -4,24 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sekisho.testkit.ChildProcess;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -244,25 +242,11 @@ class OlmBundleIT {
 
   private record Result(int code, String output) {}
 
-  /** Runs a command, reading its output on another thread so a hung process cannot block. */
-  private static Result run(List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CompletableFuture<String> output =
-        CompletableFuture.supplyAsync(
-            () -> {
-              ByteArrayOutputStream out = new ByteArrayOutputStream();
-              try {
-                p.getInputStream().transferTo(out);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-              return out.toString(StandardCharsets.UTF_8);
-            });
-    if (!p.waitFor(2, TimeUnit.MINUTES)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + command);
-    }
-    return new Result(p.exitValue(), output.get(30, TimeUnit.SECONDS));
+  /** Runs a command through the test kit (output to files, the process tree killed on timeout). */
+  private static Result run(List<String> command) {
+    ChildProcess.Result r =
+        ChildProcess.run(
+            new ProcessBuilder(command).redirectErrorStream(true), Duration.ofMinutes(2));
+    return new Result(r.exitCode(), r.stdout());
   }
 }

@@ -63,17 +63,13 @@ public final class ServerOptions {
   @Option(
       names = "--server-wait",
       paramLabel = "SECONDS",
+      defaultValue = "180",
       description =
           "How long to keep retrying, with backoff, while the scan API refuses connections or"
               + " answers 503 (an operator restarting or still loading its database) before"
-              + " failing closed; 0 tries once (default: env SEKISHO_SERVER_WAIT, else"
-              + " "
-              + DEFAULT_WAIT_SECONDS
-              + ").")
-  Integer waitSeconds;
-
-  /** The default of {@code --server-wait}: an operator restart with a database load fits in it. */
-  static final int DEFAULT_WAIT_SECONDS = 180;
+              + " failing closed; 0 tries once (env SEKISHO_SERVER_WAIT; default:"
+              + " ${DEFAULT-VALUE}).")
+  int waitSeconds;
 
   @Option(
       names = "--tekton-results-dir",
@@ -142,28 +138,15 @@ public final class ServerOptions {
     return defaults.stream().filter(Files::isReadable).toList();
   }
 
-  /** {@code --server-wait}, else {@code SEKISHO_SERVER_WAIT}, else the default. */
-  int waitSeconds(CliContext context) {
-    if (waitSeconds != null) {
-      if (waitSeconds < 0) {
-        throw new UserInputException("--server-wait " + waitSeconds + ": must be 0 or more");
-      }
-      return waitSeconds;
+  /**
+   * {@code --server-wait}; {@code SEKISHO_SERVER_WAIT} and the config file reach it as its default
+   * (ConfigDefaults).
+   */
+  int waitSeconds() {
+    if (waitSeconds < 0) {
+      throw new UserInputException("--server-wait " + waitSeconds + ": must be 0 or more");
     }
-    String env = context.env().get("SEKISHO_SERVER_WAIT");
-    if (env == null || env.isBlank()) {
-      return DEFAULT_WAIT_SECONDS;
-    }
-    try {
-      int v = Integer.parseInt(env.strip());
-      if (v < 0) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new UserInputException(
-          "SEKISHO_SERVER_WAIT=" + env + ": must be a whole number of seconds, 0 or more");
-    }
+    return waitSeconds;
   }
 
   Path reportsDir(CliContext context) {

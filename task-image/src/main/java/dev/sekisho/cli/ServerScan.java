@@ -81,7 +81,7 @@ final class ServerScan {
               uri,
               options.serverCa(context),
               Duration.ofSeconds(Math.max(1, options.timeoutSeconds)),
-              Duration.ofSeconds(options.waitSeconds(context)),
+              Duration.ofSeconds(options.waitSeconds()),
               Duration.ofSeconds(1),
               context.err(),
               json);

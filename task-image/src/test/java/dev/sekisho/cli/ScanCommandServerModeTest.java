@@ -204,6 +204,38 @@ class ScanCommandServerModeTest {
   }
 
   @Test
+  void theServerWaitComesFromTheEnvironmentLikeEveryOption() throws Exception {
+    try (RefusedPort refused = RefusedPort.open()) {
+      String down = refused.url("http");
+      Map<String, String> env = env();
+      env.put("SEKISHO_SERVER_WAIT", "1");
+      CliRun r =
+          CliRun.run(
+              env,
+              "scan",
+              "sbom:" + sbom,
+              "--digest=" + DIGEST,
+              "--server=" + down,
+              "--token-file=" + tmp.resolve("token"),
+              "--tekton-results-dir=" + tmp.resolve("results"));
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+      assertThat(r.err()).contains("retrying in").contains("gave up after");
+
+      env.put("SEKISHO_SERVER_WAIT", "-1");
+      CliRun negative =
+          CliRun.run(
+              env,
+              "scan",
+              "sbom:" + sbom,
+              "--digest=" + DIGEST,
+              "--server=" + down,
+              "--token-file=" + tmp.resolve("token"));
+      assertThat(negative.exitCode()).as(negative.all()).isEqualTo(2);
+      assertThat(negative.err()).contains("--server-wait -1");
+    }
+  }
+
+  @Test
   void aRegistryTargetIsPinnedToTheDigestAndKeepsItsTag() {
     Target pinned = ScanCommand.pinned(Target.parse("registry.local:5000/shop/app:1.4.2"), DIGEST);
     assertThat(pinned.reference().manifestReference()).isEqualTo(DIGEST);

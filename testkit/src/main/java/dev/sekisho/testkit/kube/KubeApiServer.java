@@ -587,13 +587,30 @@ public final class KubeApiServer implements AutoCloseable {
    */
   public HttpResponse<String> get(String path, String accept) {
     try {
-      return http.send(
-          HttpRequest.newBuilder(url.resolve(path))
-              .header("Authorization", "Bearer " + adminToken)
-              .header("Accept", accept)
-              .timeout(Duration.ofSeconds(30))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      // 429 "storage is (re)initializing" follows a CRD's creation for a moment; the server says
+      // when to come back, and the fabric8 client retries it the same way
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(url.resolve(path))
+                    .header("Authorization", "Bearer " + adminToken)
+                    .header("Accept", accept)
+                    .timeout(Duration.ofSeconds(30))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 429 || System.nanoTime() > deadline) {
+          return response;
+        }
+        long seconds =
+            response
+                .headers()
+                .firstValue("Retry-After")
+                .filter(v -> v.matches("[0-9]{1,3}"))
+                .map(Long::parseLong)
+                .orElse(1L);
+        Thread.sleep(Duration.ofSeconds(Math.max(1, Math.min(seconds, 5))));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("GET " + path + " failed", e);
     } catch (InterruptedException e) {

@@ -43,6 +43,8 @@ import java.util.regex.Pattern;
  * @param caNamespaceSelector label selector of the namespaces to publish it in; null for all
  * @param bindAddress address the scan API, probe and metrics servers listen on
  * @param caPolicy when and how the operator's own CA is renewed
+ * @param resultRetention how long a ScanResult whose image no pod runs is kept after its last scan
+ *     (zero: kept for ever)
  */
 public record OperatorConfig(
     String namespace,
@@ -71,7 +73,8 @@ public record OperatorConfig(
     boolean caPublish,
     String caNamespaceSelector,
     String bindAddress,
-    CaPolicy caPolicy) {
+    CaPolicy caPolicy,
+    Duration resultRetention) {
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
   private static final Pattern SIZE = Pattern.compile("^(\\d+)(Ki|Mi|Gi)?$");
@@ -105,8 +108,14 @@ public record OperatorConfig(
         bool(env, "SEKISHO_API_CA_PUBLISH", true),
         blankToNull(env.get("SEKISHO_API_CA_NAMESPACE_SELECTOR")),
         env.getOrDefault("SEKISHO_BIND_ADDRESS", "0.0.0.0"),
-        caPolicy(env));
+        caPolicy(env),
+        "0".equals(env.getOrDefault("SEKISHO_RESULT_RETENTION", "").trim())
+            ? Duration.ZERO
+            : duration(env, "SEKISHO_RESULT_RETENTION", DEFAULT_RESULT_RETENTION));
   }
+
+  /** ScanResults of images no pod runs are kept this long after their last scan by default. */
+  public static final Duration DEFAULT_RESULT_RETENTION = Duration.ofDays(30);
 
   private static CaPolicy caPolicy(Map<String, String> env) {
     Duration validity = duration(env, "SEKISHO_API_CA_VALIDITY", CaPolicy.DEFAULT.validity());

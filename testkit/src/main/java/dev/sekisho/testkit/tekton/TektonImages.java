@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,9 @@ public final class TektonImages {
   private static final String PATH_ENV =
       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:" + KO_APP;
   private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(5);
+
+  /** What {@link #push} gave, by registry and release: each registry gets the images once. */
+  private static final Map<List<Object>, References> PUSHED = new ConcurrentHashMap<>();
 
   /** A command of Tekton's module that its release ships as a ko-built image. */
   public enum Command {
@@ -251,11 +255,17 @@ public final class TektonImages {
 
   /**
    * Builds the images and pushes them to {@code registry} as {@code
-   * tektoncd/pipeline/<name>:v<version>}, keeping their digests.
+   * tektoncd/pipeline/<name>:v<version>}, keeping their digests; once per registry and release in a
+   * JVM (later calls return the same references).
    *
    * @return references by digest, as Tekton's release names its images
    */
   public References push(TestRegistry registry) {
+    return PUSHED.computeIfAbsent(
+        List.of(registry, release.directory()), key -> buildAndPush(registry));
+  }
+
+  private References buildAndPush(TestRegistry registry) {
     long began = System.nanoTime();
     Path dir;
     try {

@@ -8,15 +8,27 @@ import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
 import dev.sekisho.testkit.registry.RegistryTest;
 import dev.sekisho.testkit.registry.TestRegistry;
+import dev.sekisho.testkit.runc.RuncContainer;
+import dev.sekisho.testkit.runc.RuncImage;
+import dev.sekisho.testkit.runc.RuncOptions;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +38,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tekton's real controller given the images {@link TektonImages} built and pushed (no kubelet: the
@@ -158,6 +171,133 @@ class TektonControllerImagesIT {
     assertThat(message)
         .doesNotContain(
             "prepare", "place-scripts", "working-dir-initializer", "sidecar-tekton-log-results");
+  }
+
+  @Test
+  void thePodsInitContainersAndScriptStepRunFromTheImagesAsTektonWroteThem(@TempDir Path tmp)
+      throws IOException {
+    String ns = kube.createNamespace("tekton-images-run");
+    // the step's image is the shell image too: it has /bin/sh for the script's #! line
+    create(
+        ns,
+        """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata:
+          name: greet
+        spec:
+          taskSpec:
+            results:
+              - name: greeting
+            steps:
+              - name: greet
+                image: %s
+                script: |
+                  echo "hello from $(id -u)"
+                  printf hello > $(results.greeting.path)
+        """
+            .formatted(images.shell()));
+    Pod pod = awaitPod(ns, "greet");
+
+    PodOnRunc node = new PodOnRunc(pod, tmp);
+    try (node) {
+      for (Container init : pod.getSpec().getInitContainers()) {
+        RuncContainer.Exit exit = node.run(init);
+        assertThat(exit.code()).as("%s: %s", init.getName(), exit.stderr()).isZero();
+      }
+      // the kubelet writes the ready annotation into the downward volume; the first step waits for
+      // it
+      Files.writeString(node.volume("tekton-internal-downward").resolve("ready"), "READY");
+      Container step = pod.getSpec().getContainers().getFirst();
+      assertThat(step.getName()).isEqualTo("step-greet");
+      RuncContainer.Exit exit = node.run(step);
+
+      assertThat(exit.code()).as(exit.stderr()).isZero();
+      assertThat(exit.stdout()).isEqualTo("hello from " + PodOnRunc.UID + "\n");
+      assertThat(node.volume("tekton-internal-results").resolve("greeting")).hasContent("hello");
+      // Tekton's entrypoint marks the step done for the next one and reports to the kubelet
+      assertThat(node.volume("tekton-internal-run-0").resolve("out")).exists();
+      assertThat(Files.readString(node.terminationFile(step))).contains("\"StartedAt\"");
+    }
+  }
+
+  /**
+   * Runs a pod's containers one at a time with Debian's {@code runc}, from the images their specs
+   * name, the way a kubelet would as far as these containers can tell: each {@code emptyDir} or
+   * {@code downwardAPI} volume is a world-writable host directory mounted where the container
+   * mounts it (the ServiceAccount token's {@code projected} volume an empty one: none of these
+   * containers reads it), the termination message path is a host file, and every container runs as
+   * the arbitrary UID {@value #UID} on a read-only root. Not done: working directories, {@code
+   * subPath} mounts, {@code valueFrom} environment, other volume types (a container needing one
+   * fails the test).
+   */
+  private static final class PodOnRunc implements AutoCloseable {
+    static final long UID = 1000680000L;
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(1);
+    private final Pod pod;
+    private final Path dir;
+    private final Map<String, RuncImage> pulled = new HashMap<>();
+
+    PodOnRunc(Pod pod, Path dir) throws IOException {
+      this.pod = pod;
+      this.dir = dir;
+      for (Volume v : pod.getSpec().getVolumes()) {
+        if (v.getEmptyDir() != null || v.getDownwardAPI() != null || v.getProjected() != null) {
+          Path host = Files.createDirectories(volume(v.getName()));
+          Files.setPosixFilePermissions(host, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+      }
+    }
+
+    Path volume(String name) {
+      return dir.resolve("volumes").resolve(name);
+    }
+
+    Path terminationFile(Container c) {
+      return dir.resolve("termination").resolve(c.getName());
+    }
+
+    RuncContainer.Exit run(Container c) throws IOException {
+      assertThat(c.getWorkingDir()).as("%s: working directory", c.getName()).isIn(null, "/");
+      Map<String, String> env = new LinkedHashMap<>();
+      for (EnvVar e : c.getEnv()) {
+        assertThat(e.getValueFrom()).as("%s: env %s", c.getName(), e.getName()).isNull();
+        env.put(e.getName(), e.getValue() == null ? "" : e.getValue());
+      }
+      List<RuncOptions.Bind> binds = new ArrayList<>();
+      for (VolumeMount m : c.getVolumeMounts()) {
+        assertThat(m.getSubPath()).as("%s: subPath", c.getName()).isNullOrEmpty();
+        Path host = volume(m.getName());
+        assertThat(host).as("%s: volume %s", c.getName(), m.getName()).isDirectory();
+        binds.add(
+            new RuncOptions.Bind(host, m.getMountPath(), Boolean.TRUE.equals(m.getReadOnly())));
+      }
+      if (c.getTerminationMessagePath() != null) {
+        Path file = terminationFile(c);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        binds.add(new RuncOptions.Bind(file, c.getTerminationMessagePath(), false));
+      }
+      RuncImage image = pulled.computeIfAbsent(c.getImage(), RuncImage::pull);
+      RuncOptions options =
+          new RuncOptions(
+              UID,
+              0,
+              c.getCommand().isEmpty() ? Optional.empty() : Optional.of(c.getCommand()),
+              c.getArgs(),
+              env,
+              true,
+              true,
+              binds,
+              false);
+      return image.run(options, RUN_TIMEOUT);
+    }
+
+    @Override
+    public void close() {
+      pulled.values().forEach(RuncImage::close);
+    }
   }
 
   /**

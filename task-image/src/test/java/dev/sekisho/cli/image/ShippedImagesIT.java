@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sekisho.scanner.vulndb.OsvFixtures;
 import dev.sekisho.testkit.SekishoIntegrationTest;
-import dev.sekisho.testkit.fixtures.ExternalTool;
 import dev.sekisho.testkit.fixtures.FixtureBuild;
 import dev.sekisho.testkit.fixtures.FixtureImage;
 import dev.sekisho.testkit.fixtures.Fixtures;
+import dev.sekisho.testkit.images.BuiltImages;
 import dev.sekisho.testkit.kube.Awaiting;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.registry.TestRegistry;
@@ -235,17 +235,7 @@ class ShippedImagesIT {
   }
 
   private static String push(TestRegistry registry, Path dockerArchive, String repositoryAndTag) {
-    String reference = registry.hostPort() + "/" + repositoryAndTag;
-    ExternalTool.require("skopeo", "run hack/setup.sh to install the test tools")
-        .run(
-            dockerArchive.getParent(),
-            Duration.ofMinutes(5),
-            "copy",
-            "--quiet",
-            "--dest-tls-verify=false",
-            "docker-archive:" + dockerArchive,
-            "docker://" + reference);
-    return reference;
+    return BuiltImages.push(registry, dockerArchive, repositoryAndTag);
   }
 
   private static Path directory(Path dir, String permissions) throws IOException {

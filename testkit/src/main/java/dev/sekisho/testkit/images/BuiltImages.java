@@ -1,7 +1,9 @@
-package dev.sekisho.cli.image;
+package dev.sekisho.testkit.images;
 
 import dev.sekisho.testkit.ChildProcess;
+import dev.sekisho.testkit.fixtures.ExternalTool;
 import dev.sekisho.testkit.kube.SekishoCrds;
+import dev.sekisho.testkit.registry.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,17 +16,19 @@ import java.util.List;
  * -Djib.goal=buildTar} of both modules per test JVM (about 4 minutes here, most of it compiling),
  * FROM the base image {@code hack/base-image.sh} makes. Nothing is pulled from or pushed to a
  * registry. The two docker-archive tarballs are copied out of the modules' {@code target/} into a
- * temporary directory removed when the JVM exits.
+ * temporary directory removed when the JVM exits. Used by the task image's {@code ShippedImagesIT}
+ * and by the end-to-end tests on the real node.
  *
  * @param taskImage the task image ({@code task-image/target/jib-image.tar})
  * @param operatorImage the operator image ({@code operator/target/jib-image.tar})
  * @param buildLog the build's output, for failure messages
  */
-record BuiltImages(Path taskImage, Path operatorImage, String buildLog) {
+public record BuiltImages(Path taskImage, Path operatorImage, String buildLog) {
   private static final long BUILD_TIMEOUT_MINUTES = 20;
   private static BuiltImages built;
 
-  static synchronized BuiltImages get() throws IOException, InterruptedException {
+  /** The images of this JVM's one nested build (built on first use). */
+  public static synchronized BuiltImages get() throws IOException, InterruptedException {
     if (built == null) {
       built = build();
     }
@@ -83,5 +87,23 @@ record BuiltImages(Path taskImage, Path operatorImage, String buildLog) {
                   }
                 }));
     return new BuiltImages(task, operator, build.stdout());
+  }
+
+  /**
+   * Pushes a docker-archive tarball ({@link #taskImage()} or {@link #operatorImage()}) to the
+   * registry as {@code repositoryAndTag} with skopeo; returns {@code HOST:PORT/repositoryAndTag}.
+   */
+  public static String push(TestRegistry registry, Path dockerArchive, String repositoryAndTag) {
+    String reference = registry.hostPort() + "/" + repositoryAndTag;
+    ExternalTool.require("skopeo", "run hack/setup.sh to install the test tools")
+        .run(
+            dockerArchive.getParent(),
+            Duration.ofMinutes(5),
+            "copy",
+            "--quiet",
+            "--dest-tls-verify=false",
+            "docker-archive:" + dockerArchive,
+            "docker://" + reference);
+    return reference;
   }
 }

@@ -218,6 +218,10 @@ public final class RealCluster implements AutoCloseable {
     try {
       lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      throw new IllegalStateException(
+          "a real test cluster is already running in this JVM; share it (@WithRealCluster)"
+              + " instead of starting a second one");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock " + lockFile, e);
     }

@@ -683,6 +683,28 @@ public final class RealCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Simulates a test JVM killed with SIGKILL, for the clean-up test: kills the processes this JVM
+   * started (not the containers, whose shims were never its children) and releases the lock,
+   * leaving everything else behind for the next start's sweep.
+   */
+  synchronized void killWithoutCleanup() {
+    closed = true;
+    String marker = baseDir + "/";
+    ProcessHandle.current()
+        .children()
+        .filter(
+            p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
+        .forEach(ProcessHandle::destroyForcibly);
+    daemons.forEach(d -> ProcessHandle.of(d.pid()).ifPresent(ProcessHandle::destroyForcibly));
+    releaseLock();
+  }
+
+  /** The directory all the cluster's state is under ({@code <tmp>/sekisho-real-cluster}). */
+  Path baseDir() {
+    return baseDir;
+  }
+
   private void drainPods() {
     if (apiServer == null || kubelet == null || !kubelet.isAlive()) {
       return;

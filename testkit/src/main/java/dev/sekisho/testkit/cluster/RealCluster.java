@@ -669,6 +669,7 @@ public final class RealCluster implements AutoCloseable {
         registry.close();
       }
       if (apiServer != null) {
+        keepApiServerLogs(); // close deletes its directory
         apiServer.close();
       }
     } catch (RuntimeException e) {
@@ -703,6 +704,21 @@ public final class RealCluster implements AutoCloseable {
   /** The directory all the cluster's state is under ({@code <tmp>/sekisho-real-cluster}). */
   Path baseDir() {
     return baseDir;
+  }
+
+  /** Copies etcd's and the API server's logs into the log directory (the sweep deletes theirs). */
+  private void keepApiServerLogs() {
+    for (String name : List.of("kube-apiserver.log", "etcd.log")) {
+      Path source = apiServer.workDir().resolve(name);
+      try {
+        if (Files.exists(source)) {
+          Files.copy(
+              source, logDir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        log.warn("cannot keep {}: {}", source, e.toString());
+      }
+    }
   }
 
   private void drainPods() {

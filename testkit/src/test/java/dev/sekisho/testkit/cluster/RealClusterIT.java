@@ -137,8 +137,8 @@ class RealClusterIT {
         .contains("serving on :8080");
     assertThat(service.getSpec().getClusterIP()).startsWith("10.213.128.");
 
-    String apiUrl =
-        cluster.inClusterApiServerUrl() + "/api/v1/namespaces/" + ns + "/pods/" + "caller";
+    String apiPath = "/api/v1/namespaces/" + ns + "/pods/caller";
+    String apiUrl = cluster.inClusterApiServerUrl() + apiPath;
     String sa = "/var/run/secrets/kubernetes.io/serviceaccount/";
     // the registry the node pulls from, fetched by a pod (as a scan step does)
     String tagsUrl =
@@ -152,6 +152,13 @@ class RealClusterIT {
             .withRestartPolicy("Never")
             .withInitContainers(
                 container("api", "get", apiUrl, sa + "ca.crt", sa + "token"),
+                // as in-cluster clients (client-go, fabric8) do: the Service's IP from the env
+                container(
+                    "api-by-ip",
+                    "get",
+                    "https://$(KUBERNETES_SERVICE_HOST):$(KUBERNETES_SERVICE_PORT)" + apiPath,
+                    sa + "ca.crt",
+                    sa + "token"),
                 container("id", "id"),
                 container("registry", "get", tagsUrl))
             .withContainers(container("web", "get", "http://web." + ns + ".svc/"))
@@ -173,6 +180,10 @@ class RealClusterIT {
         .isEqualTo("Succeeded");
     assertThat(log(ns, "caller", "api"))
         .as("GET of its own pod through the kubernetes Service with the projected token")
+        .contains("status 200")
+        .contains("\"name\":\"caller\"");
+    assertThat(log(ns, "caller", "api-by-ip"))
+        .as("the same through KUBERNETES_SERVICE_HOST, %s", cluster.network().kubernetesServiceIp())
         .contains("status 200")
         .contains("\"name\":\"caller\"");
     assertThat(log(ns, "caller", "id"))

@@ -2,6 +2,7 @@ package dev.sekisho.testkit.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sekisho.testkit.ChildProcess;
 import dev.sekisho.testkit.kube.Awaiting;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -136,6 +137,23 @@ class RealClusterIT {
         .contains("uid=" + ARBITRARY_UID + " gid=0 rootfs=read-only")
         .contains("serving on :8080");
     assertThat(service.getSpec().getClusterIP()).startsWith("10.213.128.");
+    ChildProcess.Result exec =
+        ChildProcess.run(
+            new ProcessBuilder(
+                cluster.apiServer().binaries().kubectl().toString(),
+                "--kubeconfig=" + cluster.apiServer().kubeconfig(),
+                "-n",
+                ns,
+                "exec",
+                web.getMetadata().getName(),
+                "--",
+                "/testpod",
+                "cat",
+                "/config/greeting/text"),
+            Duration.ofMinutes(1));
+    assertThat(exec.stdout())
+        .as("kubectl exec through the API server and the kubelet: %s", exec.output())
+        .isEqualTo("hello from a ConfigMap\n");
 
     String apiPath = "/api/v1/namespaces/" + ns + "/pods/caller";
     String apiUrl = cluster.inClusterApiServerUrl() + apiPath;

@@ -657,6 +657,10 @@ public final class RealCluster implements AutoCloseable {
       return;
     }
     closed = true;
+    if (lock == null) {
+      releaseLock(); // closes the channel
+      return; // another cluster holds the lock: nothing here is ours to stop or sweep
+    }
     long began = System.nanoTime();
     try {
       stopQuietly(controllerManager);

@@ -1,6 +1,7 @@
 package dev.sekisho.testkit.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sekisho.testkit.ChildProcess;
 import dev.sekisho.testkit.kube.Awaiting;
@@ -214,6 +215,25 @@ class RealClusterIT {
         .as("GET http://web.%s.svc/ (CoreDNS, kube-proxy, the optional ConfigMap volume)", ns)
         .contains("status 200")
         .contains("hello from a ConfigMap");
+  }
+
+  @Test
+  void aSecondClusterIsRefusedAndLeavesTheRunningOneAlone() {
+    assertThatThrownBy(() -> RealCluster.start(NodeBinaries.fromEnvironment()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already running");
+
+    assertThat(Commands.run("ip", "link", "show", cluster.network().bridge()).exitCode())
+        .as("the running cluster's bridge is still there")
+        .isZero();
+    String ns = cluster.createNamespace("after-refusal");
+    assertThat(client.namespaces().withName(ns).get()).isNotNull();
+    assertThat(client.nodes().withName(RealCluster.NODE_NAME).get().getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getStatus()).isEqualTo("True");
+            });
   }
 
   /** A namespace that enforces the "restricted" Pod Security level. */

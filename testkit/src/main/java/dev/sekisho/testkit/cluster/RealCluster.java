@@ -218,6 +218,10 @@ public final class RealCluster implements AutoCloseable {
     try {
       lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      throw new IllegalStateException(
+          "a real test cluster is already running in this JVM; share it (@WithRealCluster)"
+              + " instead of starting a second one");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock " + lockFile, e);
     }
@@ -653,6 +657,10 @@ public final class RealCluster implements AutoCloseable {
       return;
     }
     closed = true;
+    if (lock == null) {
+      releaseLock(); // closes the channel
+      return; // another cluster holds the lock: nothing here is ours to stop or sweep
+    }
     long began = System.nanoTime();
     try {
       stopQuietly(controllerManager);
@@ -665,6 +673,7 @@ public final class RealCluster implements AutoCloseable {
         registry.close();
       }
       if (apiServer != null) {
+        keepApiServerLogs(); // close deletes its directory
         apiServer.close();
       }
     } catch (RuntimeException e) {
@@ -676,6 +685,43 @@ public final class RealCluster implements AutoCloseable {
           "real cluster stopped and cleaned up in {} ms (logs kept in {})",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
           logDir);
+    }
+  }
+
+  /**
+   * Simulates a test JVM killed with SIGKILL, for the clean-up test: kills the processes this JVM
+   * started (not the containers, whose shims were never its children) and releases the lock,
+   * leaving everything else behind for the next start's sweep.
+   */
+  synchronized void killWithoutCleanup() {
+    closed = true;
+    String marker = baseDir + "/";
+    ProcessHandle.current()
+        .children()
+        .filter(
+            p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
+        .forEach(ProcessHandle::destroyForcibly);
+    daemons.forEach(d -> ProcessHandle.of(d.pid()).ifPresent(ProcessHandle::destroyForcibly));
+    releaseLock();
+  }
+
+  /** The directory all the cluster's state is under ({@code <tmp>/sekisho-real-cluster}). */
+  Path baseDir() {
+    return baseDir;
+  }
+
+  /** Copies etcd's and the API server's logs into the log directory (the sweep deletes theirs). */
+  private void keepApiServerLogs() {
+    for (String name : List.of("kube-apiserver.log", "etcd.log")) {
+      Path source = apiServer.workDir().resolve(name);
+      try {
+        if (Files.exists(source)) {
+          Files.copy(
+              source, logDir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        log.warn("cannot keep {}: {}", source, e.toString());
+      }
     }
   }
 

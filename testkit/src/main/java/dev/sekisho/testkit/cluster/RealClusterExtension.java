@@ -75,6 +75,17 @@ public final class RealClusterExtension implements ExecutionCondition, Parameter
         .cluster();
   }
 
+  /**
+   * Closes the JVM's shared cluster if one runs, so that a test can start clusters of its own; the
+   * next class that needs the shared cluster starts a new one.
+   */
+  static void closeShared(ExtensionContext context) {
+    Shared shared = context.getRoot().getStore(NAMESPACE).remove(Shared.class, Shared.class);
+    if (shared != null) {
+      shared.close();
+    }
+  }
+
   /** The cluster, or why it could not start; closed by JUnit with the root store. */
   private static final class Shared implements AutoCloseable {
     private final RealCluster cluster;

@@ -249,6 +249,8 @@ class ManifestsIT {
     assertThat(allowed(admin, user, "", "authentication.k8s.io", "tokenreviews", "", "create"))
         .isTrue();
     assertThat(allowed(admin, user, ns, "coordination.k8s.io", "leases", "", "update")).isTrue();
+    // fabric8's LeaderElector renews its lease with PATCH
+    assertThat(allowed(admin, user, ns, "coordination.k8s.io", "leases", "", "patch")).isTrue();
     // the scan API's own CA: its one Secret in the operator's namespace, its ConfigMap anywhere
     assertThat(allowed(admin, user, ns, "", "secrets", "", "create", "")).isTrue();
     assertThat(allowed(admin, user, ns, "", "secrets", "", "get", "sekisho-scan-api-certs"))

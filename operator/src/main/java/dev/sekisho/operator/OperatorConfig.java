@@ -43,6 +43,8 @@ import java.util.regex.Pattern;
  * @param caNamespaceSelector label selector of the namespaces to publish it in; null for all
  * @param bindAddress address the scan API, probe and metrics servers listen on
  * @param caPolicy when and how the operator's own CA is renewed
+ * @param decisionWait how long the scan API waits for the ScanResult reconciler's decision before
+ *     answering 503 (the step retries)
  */
 public record OperatorConfig(
     String namespace,
@@ -71,7 +73,8 @@ public record OperatorConfig(
     boolean caPublish,
     String caNamespaceSelector,
     String bindAddress,
-    CaPolicy caPolicy) {
+    CaPolicy caPolicy,
+    Duration decisionWait) {
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
   private static final Pattern SIZE = Pattern.compile("^(\\d+)(Ki|Mi|Gi)?$");
@@ -105,7 +108,16 @@ public record OperatorConfig(
         bool(env, "SEKISHO_API_CA_PUBLISH", true),
         blankToNull(env.get("SEKISHO_API_CA_NAMESPACE_SELECTOR")),
         env.getOrDefault("SEKISHO_BIND_ADDRESS", "0.0.0.0"),
-        caPolicy(env));
+        caPolicy(env),
+        positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)));
+  }
+
+  private static Duration positive(Map<String, String> env, String name, Duration fallback) {
+    Duration d = duration(env, name, fallback);
+    if (d.isZero()) {
+      throw new IllegalArgumentException(name + "=0: must be positive");
+    }
+    return d;
   }
 
   private static CaPolicy caPolicy(Map<String, String> env) {

@@ -15,6 +15,9 @@ import dev.sekisho.scanner.policy.NamedPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -34,6 +37,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -65,6 +69,7 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
   static final Duration GATE_RETRY = Duration.ofSeconds(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(ScanResultReconciler.class);
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final ResultEvaluator evaluator;
   private final PipelineRunGate gate;
@@ -187,20 +192,37 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
   }
 
   /**
-   * Writes the status with JOSDK's {@link PrimaryUpdateAndCacheUtils}: a JSON patch of the status
-   * subresource that carries the resourceVersion it was computed on (a conflict re-applies it to
-   * the newer object), whose response JOSDK keeps as the primary for the next reconciliation, so a
-   * reconciliation that starts before the informer has seen this write neither writes nor emits
-   * twice. Then the Event and counter of a verdict change.
+   * Writes the status with JOSDK's {@link PrimaryUpdateAndCacheUtils}, then emits the Event and
+   * counts the verdict change. The write is a JSON patch of the status subresource that tests the
+   * resourceVersion the status was computed on (a conflict makes JOSDK re-apply it to the newer
+   * object) and replaces the whole status, so no field of the old one survives; JOSDK keeps the
+   * response as the result the next reconciliation sees, so one that starts before the informer has
+   * seen this write neither writes nor emits twice. (fabric8's diff-based {@code editStatus} cannot
+   * write a first status: a ScanResult always deserialises with an empty status object.)
    */
   private void writeStatus(ScanResult result, ScanResultStatus next, Context<ScanResult> context) {
-    PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+    Verdict before = result.getStatus() == null ? null : result.getStatus().getVerdict();
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(
         result,
         context,
-        r -> {
-          r.setStatus(next);
-          return r;
-        });
+        UnaryOperator.identity(),
+        r ->
+            context
+                .getClient()
+                .resource(r)
+                .subresource("status")
+                .patch(
+                    PatchContext.of(PatchType.JSON),
+                    SERIALIZATION.asJson(
+                        List.of(
+                            Map.of(
+                                "op",
+                                "test",
+                                "path",
+                                "/metadata/resourceVersion",
+                                "value",
+                                r.getMetadata().getResourceVersion()),
+                            Map.of("op", "add", "path", "/status", "value", next)))));
     String namespace = result.getMetadata().getNamespace();
     String name = result.getMetadata().getName();
     LOG.info(
@@ -210,7 +232,6 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
         next.getVerdict(),
         next.getViolationCount(),
         next.getDecidingPolicy());
-    Verdict before = result.getStatus() == null ? null : result.getStatus().getVerdict();
     if (before != next.getVerdict()) {
       meters
           .counter("sekisho_verdict_changes_total", "verdict", next.getVerdict().name())

@@ -52,9 +52,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -116,9 +116,13 @@ class ScanApiErrorsIT {
 
   // --- the harness ---------------------------------------------------------------------------
 
+  /** How long the scan API waits for the reconciler's decision. */
+  private java.time.Duration decisionWait = java.time.Duration.ofMinutes(1);
+
   /**
    * The scan API as the operator assembles it, on 127.0.0.1:0, over plain HTTP, with {@code
-   * client}; and the ScanResult reconciler, which decides, with {@code reconcilerClient}.
+   * client}; and the ScanResult reconciler, which decides, with {@code reconcilerClient} (none when
+   * null).
    */
   private URI serve(
       KubernetesClient client,
@@ -131,26 +135,27 @@ class ScanApiErrorsIT {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     ReportStore store = new ReportStore(work.resolve("store"));
     ScanResultCache results = new ScanResultCache();
-    Operator operator =
-        new Operator(o -> o.withKubernetesClient(reconcilerClient).withCloseClientOnStop(false));
-    operator.register(
-        new ScanResultReconciler(
-            new ResultEvaluator(store),
-            new PipelineRunGate(reconcilerClient),
-            new EventRecorder(reconcilerClient, "scan-api-errors-it", clock),
-            clock,
-            meters,
-            results),
-        o -> o.withItemStore(results));
-    operator.start();
-    closing.add(operator::stop);
+    if (reconcilerClient != null) {
+      Operator operator =
+          new Operator(o -> o.withKubernetesClient(reconcilerClient).withCloseClientOnStop(false));
+      operator.register(
+          new ScanResultReconciler(
+              new ResultEvaluator(store),
+              new PipelineRunGate(reconcilerClient),
+              new EventRecorder(reconcilerClient, "scan-api-errors-it", clock),
+              clock,
+              meters,
+              results),
+          o -> o.withItemStore(results));
+      operator.start();
+      closing.add(operator::stop);
+    }
     ScanApiServer server =
         new ScanApiServer(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
             null,
             new Authorizer(client, audiences),
-            new ScanService(
-                client, matcher, store, results, java.time.Duration.ofMinutes(1), clock, "test"),
+            new ScanService(client, matcher, store, results, decisionWait, clock, "test"),
             JSON,
             new InventoryDecoder(JSON, new SbomFileDecoder(JSON, work)),
             maxBody,
@@ -629,6 +634,76 @@ class ScanApiErrorsIT {
               assertThat(c.getReason()).isEqualTo("EvaluationFailed");
               assertThat(c.getMessage()).isNotBlank();
             });
+  }
+
+  // --- only the reconciler decides ----------------------------------------------------------
+
+  @Test
+  void withoutTheReconcilerTheApiWritesTheSpecButNoStatusAndAnswers503() throws Exception {
+    String ns = namespace("api-undecided");
+    decisionWait = java.time.Duration.ofSeconds(2);
+    URI api = serve(admin, null, FixtureMatcher.advisories(), List.of(), 1 << 20);
+
+    Reply r = submit(api, ns, token(ns), body());
+
+    assertThat(r.status()).as(r.body().toString()).isEqualTo(503);
+    assertThat(r.error())
+        .isEqualTo(
+            "the operator has not decided ScanResult "
+                + ns
+                + "/"
+                + RESULT
+                + " within 2s (SEKISHO_API_DECISION_WAIT; is an operator replica leading?);"
+                + " retry shortly");
+    ScanResult written = results(ns).getFirst();
+    assertThat(written.getSpec().getImage()).isEqualTo("registry.example.com/shop/app:1.4.2");
+    assertThat(written.getStatus().getObservedGeneration())
+        .as("the scan API never writes status")
+        .isNull();
+    assertThat(written.getStatus().getVerdict()).isNull();
+  }
+
+  @Test
+  void concurrentSubmissionsForOneImageEndInOneConsistentStatus() throws Exception {
+    String ns = namespace("api-concurrent");
+    URI api = serve(admin);
+    String token = token(ns);
+    int n = 4;
+
+    List<java.util.concurrent.Future<Reply>> replies = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+      var start = new java.util.concurrent.CountDownLatch(1);
+      for (int i = 0; i < n; i++) {
+        replies.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return submit(api, ns, token, body());
+                }));
+      }
+      start.countDown();
+    }
+
+    for (var f : replies) {
+      Reply r = f.get();
+      assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+      assertThat(r.body().path("verdict").asText()).isEqualTo("Fail");
+      assertThat(r.body().path("scanResult").asText()).isEqualTo(RESULT);
+    }
+    // each answer waited for a status at least as new as its own write: the last write's is there
+    ScanResult result = results(ns).getFirst();
+    assertThat(result.getStatus().getVerdict()).isEqualTo(Verdict.Fail);
+    assertThat(result.getStatus().getObservedGeneration())
+        .isEqualTo(result.getMetadata().getGeneration());
+    // one verdict change, so one Event, however many submissions raced
+    java.util.function.Supplier<Long> verdictEvents =
+        () ->
+            admin.events().v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> RESULT.equals(e.getRegarding().getName()))
+                .filter(e -> e.getReason().startsWith("Verdict"))
+                .count();
+    dev.sekisho.testkit.kube.Awaiting.until("the verdict Event", () -> verdictEvents.get() > 0);
+    assertThat(verdictEvents.get()).isEqualTo(1);
   }
 
   // --- a gate that may not stop the run -------------------------------------------------------

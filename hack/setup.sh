@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing Sekisho needs on a fresh Debian/Ubuntu machine:
 # the OCI tooling used by the test harness (docker-registry, skopeo, umoci, runc, debootstrap, htpasswd,
-# rpm), the tools of bench/ (GNU time, jq, curl), then builds the Kubernetes test binaries
-# (hack/test-binaries.sh), the test tools (hack/tool-binaries.sh) and Tekton's controller for the
-# end-to-end tests (hack/tekton-binaries.sh) when they are missing.
+# rpm), the tools of bench/ (GNU time, jq, curl), a static busybox (the shell image of Tekton's
+# script steps, built by the test kit's TektonImages), then builds the Kubernetes test binaries
+# (hack/test-binaries.sh), the test tools (hack/tool-binaries.sh) and Tekton's controller and image
+# binaries for the end-to-end tests (hack/tekton-binaries.sh) when they are missing.
 # Needs root (or sudo) for apt-get; a JDK 21+ and Go 1.24+ must already be installed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-packages=(docker-registry skopeo umoci runc debootstrap apache2-utils rpm sqlite3 ca-certificates db5.3-util time jq curl binutils openssl)
+packages=(docker-registry skopeo umoci runc debootstrap apache2-utils rpm sqlite3 ca-certificates db5.3-util time jq curl binutils openssl busybox-static)
 # The LANGUAGES fixture image runs npm and pip; install them only when the commands are missing
 # (a Node.js installed from elsewhere already brings its own npm).
 command -v npm >/dev/null || packages+=(npm)

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Builds Tekton Pipelines' real controller from its Go module for the end-to-end tests, cached outside
-# the repository:
+# Builds Tekton Pipelines' real controller, and the binaries of the images its pods use, from its Go
+# module for the end-to-end tests, cached outside the repository:
 #   ${SEKISHO_TEST_CACHE:-$HOME/.cache/sekisho-test}/tekton/v<version>/bin/controller
+#   ${SEKISHO_TEST_CACHE:-$HOME/.cache/sekisho-test}/tekton/v<version>/bin/{entrypoint,nop,workingdirinit,sidecarlogresults}
 #   ${SEKISHO_TEST_CACHE:-$HOME/.cache/sekisho-test}/tekton/v<version>/config/config-*.yaml
 #
-# The binary is github.com/tektoncd/pipeline/cmd/controller at the pinned release, with every module
+# The image binaries are what Tekton's release puts at /ko-app/<name> in the images the controller
+# is given with -entrypoint-image, -nop-image, -workingdirinit-image and -sidecarlogresults-image
+# (the test kit's TektonImages lays them out as ko does). They come from the same vendored, patched
+# tree and the same build line as the controller (none of them opens a listener).
+#
+# The controller is github.com/tektoncd/pipeline/cmd/controller at the pinned release, with every module
 # at the version Tekton's own go.mod selects (Tekton's replace lines are copied, since a dependency's
 # replaces are ignored). Exactly four source lines differ, patched at build time in a vendored copy
 # (the module cache stays untouched): the controller's health-probe server, knative's default probe
@@ -19,11 +25,16 @@ set -euo pipefail
 TEKTON_VERSION="${SEKISHO_TEKTON_VERSION:-1.6.0}"
 CACHE="${SEKISHO_TEST_CACHE:-$HOME/.cache/sekisho-test}"
 OUT="$CACHE/tekton/v${TEKTON_VERSION}"
-recipe="$(grep -E '^(TEKTON_VERSION=|patch_in_place |GOFLAGS=|export GOFLAGS)' "$0" | sha256sum | cut -c1-16)"
+COMMANDS=(controller entrypoint nop workingdirinit sidecarlogresults)
+recipe="$(grep -E '^(TEKTON_VERSION=|COMMANDS=|patch_in_place |GOFLAGS=|export GOFLAGS|  GOFLAGS=)' "$0" | sha256sum | cut -c1-16)"
 
-if [[ -x "$OUT/bin/controller" && -f "$OUT/config/config-feature-flags.yaml" &&
+present=true
+for c in "${COMMANDS[@]}"; do
+  [[ -x "$OUT/bin/$c" ]] || present=false
+done
+if [[ "$present" == true && -f "$OUT/config/config-feature-flags.yaml" &&
   "$(cat "$OUT/recipe" 2>/dev/null)" == "$recipe" ]]; then
-  echo "Tekton v${TEKTON_VERSION} controller present in $OUT/bin"
+  echo "Tekton v${TEKTON_VERSION} controller and image binaries present in $OUT/bin"
   exit 0
 fi
 rm -f "$OUT/recipe"
@@ -41,13 +52,11 @@ go mod init sekisho.dev/testbin/tekton >/dev/null 2>&1
 echo "require github.com/tektoncd/pipeline v${TEKTON_VERSION}" >> go.mod
 # Tekton's own replace directives, single-line and block form alike.
 awk '/^replace \($/ {block=1; print; next} block {print; if ($0 ~ /^\)$/) block=0; next} /^replace / {print}' "$src/go.mod" >> go.mod
-cat > tools.go <<'GO'
-//go:build tools
-
-package tools
-
-import _ "github.com/tektoncd/pipeline/cmd/controller"
-GO
+{
+  printf '//go:build tools\n\npackage tools\n\nimport (\n'
+  for c in "${COMMANDS[@]}"; do printf '\t_ "github.com/tektoncd/pipeline/cmd/%s"\n' "$c"; done
+  printf ')\n'
+} > tools.go
 go mod tidy >/dev/null 2>&1 || go mod tidy
 
 # The loopback patch: the build uses a vendored copy of every module (the module cache stays
@@ -72,9 +81,13 @@ patch_in_place vendor/knative.dev/pkg/injection/health_check.go 's|Addr: ":" + s
 patch_in_place vendor/knative.dev/pkg/injection/health_check.go 's|^const HealthCheckDefaultPort = 8080$|const HealthCheckDefaultPort = 0|'
 
 mkdir -p "$OUT/bin" "$OUT/config"
-GOFLAGS=-mod=vendor nice go build -trimpath -ldflags "-s -w" -o "$OUT/bin/controller.tmp" github.com/tektoncd/pipeline/cmd/controller
+for c in "${COMMANDS[@]}"; do
+  GOFLAGS=-mod=vendor nice go build -trimpath -ldflags "-s -w" -o "$OUT/bin/$c.tmp" "github.com/tektoncd/pipeline/cmd/$c"
+done
 cp "$src"/config/config-*.yaml "$OUT/config/"
 chmod u+w "$OUT"/config/*.yaml
-mv "$OUT/bin/controller.tmp" "$OUT/bin/controller"
+for c in "${COMMANDS[@]}"; do
+  mv "$OUT/bin/$c.tmp" "$OUT/bin/$c"
+done
 echo "$recipe" > "$OUT/recipe"
-echo "built Tekton v${TEKTON_VERSION} controller in $(( $(date +%s) - start ))s"
+echo "built Tekton v${TEKTON_VERSION} (${COMMANDS[*]}) in $(( $(date +%s) - start ))s"

@@ -43,6 +43,8 @@ import java.util.regex.Pattern;
  * @param caNamespaceSelector label selector of the namespaces to publish it in; null for all
  * @param bindAddress address the scan API, probe and metrics servers listen on
  * @param caPolicy when and how the operator's own CA is renewed
+ * @param resultRetention how long a ScanResult whose image no pod runs is kept after its last scan
+ *     (zero: kept for ever)
  * @param decisionWait how long the scan API waits for the ScanResult reconciler's decision before
  *     answering 503 (the step retries)
  */
@@ -74,6 +76,7 @@ public record OperatorConfig(
     String caNamespaceSelector,
     String bindAddress,
     CaPolicy caPolicy,
+    Duration resultRetention,
     Duration decisionWait) {
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
@@ -109,6 +112,9 @@ public record OperatorConfig(
         blankToNull(env.get("SEKISHO_API_CA_NAMESPACE_SELECTOR")),
         env.getOrDefault("SEKISHO_BIND_ADDRESS", "0.0.0.0"),
         caPolicy(env),
+        "0".equals(env.getOrDefault("SEKISHO_RESULT_RETENTION", "").trim())
+            ? Duration.ZERO
+            : duration(env, "SEKISHO_RESULT_RETENTION", DEFAULT_RESULT_RETENTION),
         positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)));
   }
 
@@ -119,6 +125,9 @@ public record OperatorConfig(
     }
     return d;
   }
+
+  /** ScanResults of images no pod runs are kept this long after their last scan by default. */
+  public static final Duration DEFAULT_RESULT_RETENTION = Duration.ofDays(30);
 
   private static CaPolicy caPolicy(Map<String, String> env) {
     Duration validity = duration(env, "SEKISHO_API_CA_VALIDITY", CaPolicy.DEFAULT.validity());

@@ -13,6 +13,7 @@ import dev.sekisho.operator.reconcile.ClusterScanPolicyReconciler;
 import dev.sekisho.operator.reconcile.ScanPolicyReconciler;
 import dev.sekisho.operator.reconcile.ScanResultCache;
 import dev.sekisho.operator.reconcile.ScanResultReconciler;
+import dev.sekisho.operator.retention.ResultRetention;
 import dev.sekisho.operator.scanapi.Authorizer;
 import dev.sekisho.operator.scanapi.InventoryDecoder;
 import dev.sekisho.operator.scanapi.SbomFileDecoder;
@@ -39,6 +40,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +65,8 @@ public final class SekishoOperator implements AutoCloseable {
   private final boolean leaderElection;
   private final String identity;
   private volatile boolean closing;
+  private final ResultRetention retention;
+  private final ScheduledExecutorService retentionRuns;
 
   /**
    * How often every namespace's CA bundle ConfigMap is checked anyway (a watch restores a deleted
@@ -86,6 +92,15 @@ public final class SekishoOperator implements AutoCloseable {
     results = new ScanResultCache();
     leaderMetrics = new LeaderMetrics(meters, results);
     leaderElection = config.leaderElection();
+    retention =
+        config.resultRetention().isZero()
+            ? null
+            : new ResultRetention(client, store, config.resultRetention(), clock, meters);
+    retentionRuns =
+        retention == null
+            ? null
+            : Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("result-retention").factory());
     operator =
         new Operator(
             o -> {
@@ -219,6 +234,30 @@ public final class SekishoOperator implements AutoCloseable {
     if (!leaderElection) {
       leaderMetrics.startLeading();
     }
+    if (retention != null) {
+      long period = retention.period().toSeconds();
+      retentionRuns.scheduleWithFixedDelay(this::expireResults, period, period, TimeUnit.SECONDS);
+    }
+  }
+
+  /** One retention pass, on the leader only (a follower's deletes would race the leader's). */
+  private void expireResults() {
+    if (!leaderMetrics.leading()) {
+      return;
+    }
+    try {
+      ResultRetention.Pass pass = retention.sweep();
+      if (pass.expired() > 0 || pass.keptInUse() > 0) {
+        LOG.info(
+            "result retention results={} expired={} keptInUse={}",
+            pass.results(),
+            pass.expired(),
+            pass.keptInUse());
+      }
+    } catch (RuntimeException e) {
+      // e.g. no right to list pods: nothing was deleted; the next pass tries again
+      LOG.warn("result retention pass skipped, nothing deleted: {}", e.getMessage());
+    }
   }
 
   /** The scan API's TLS, empty when it serves plain HTTP. */
@@ -253,6 +292,9 @@ public final class SekishoOperator implements AutoCloseable {
       tls.close();
     }
     api.close();
+    if (retentionRuns != null) {
+      retentionRuns.shutdownNow();
+    }
     operator.stop();
   }
 }

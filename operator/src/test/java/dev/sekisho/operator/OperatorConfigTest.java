@@ -83,4 +83,15 @@ class OperatorConfigTest {
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_API_INSECURE_HTTP", "maybe")))
         .hasMessageContaining("SEKISHO_API_INSECURE_HTTP=maybe");
   }
+
+  @Test
+  void resultRetentionDefaultsToThirtyDaysAndZeroKeepsEveryResult() {
+    assertThat(OperatorConfig.fromEnv(Map.of()).resultRetention()).isEqualTo(Duration.ofDays(30));
+    assertThat(OperatorConfig.fromEnv(Map.of("SEKISHO_RESULT_RETENTION", "7d")).resultRetention())
+        .isEqualTo(Duration.ofDays(7));
+    assertThat(OperatorConfig.fromEnv(Map.of("SEKISHO_RESULT_RETENTION", "0")).resultRetention())
+        .isZero();
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_RESULT_RETENTION", "a month")))
+        .hasMessageContaining("SEKISHO_RESULT_RETENTION=a month");
+  }
 }

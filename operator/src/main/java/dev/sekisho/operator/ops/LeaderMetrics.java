@@ -49,6 +49,11 @@ public final class LeaderMetrics {
             .register(meters));
   }
 
+  /** Whether this replica leads now. */
+  public boolean leading() {
+    return leader.get() == 1;
+  }
+
   /** This replica no longer leads: stop exporting them. */
   public synchronized void stopLeading() {
     leader.set(0);

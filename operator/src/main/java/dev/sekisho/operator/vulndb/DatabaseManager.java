@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * {@link DatabaseHolder} and re-matches every stored inventory, so a new advisory for an already
  * deployed image shows up without a rescan.
  *
- * <p>The scanner's updater builds into a temporary file and renames it, so a crashed update leaves
- * the previous database in place; the old database stays open until the swap and is closed after it
- * (an open SQLite handle keeps reading the replaced file).
+ * <p>A refresh builds into a staging directory ({@code vulndb/next} in the store), checks the build
+ * there, and only then renames it over the served file, so neither a crashed update nor a refused
+ * build ever replaces the database on disk that a restarted operator would open; the old database
+ * stays open until the swap and is closed after it (an open SQLite handle keeps reading the
+ * replaced file).
  *
  * <p>Fails closed: a bundle or source without OSV records, a build of no advisories, or one of
  * fewer than half the advisories of the database held ({@link DatabaseUpdater#SHRINK_LIMIT}) is
@@ -46,6 +49,8 @@ public final class DatabaseManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseManager.class);
 
   private final Path dir;
+  // where a new database is built and checked before it replaces the served one (see update())
+  private final Path staging;
   private final SourcesConfig sources;
   private final Path bundleDir;
   private final Duration interval;
@@ -74,6 +79,7 @@ public final class DatabaseManager implements AutoCloseable {
       Supplier<Optional<Rematcher>> rematcher,
       MeterRegistry meters) {
     this.dir = config.storeDir().resolve("vulndb");
+    this.staging = dir.resolve("next");
     this.interval = config.dbUpdateInterval();
     this.holder = holder;
     this.updater = updater;
@@ -199,38 +205,53 @@ public final class DatabaseManager implements AutoCloseable {
   }
 
   /**
-   * Builds the new database and opens it, refusing it when it is much smaller than the held one.
+   * Builds the new database in the staging directory, opens it there, and only when it passes the
+   * checks moves it over the served file and opens it from there. A refused build never reaches the
+   * served directory, so a restart cannot serve it either.
    */
   private LocalDatabase update() throws IOException {
-    Files.createDirectories(dir);
+    Files.createDirectories(staging);
+    // a build left by an earlier, interrupted refresh
+    Files.deleteIfExists(VulnDatabase.databaseFile(staging));
     if (bundleDir != null) {
       // the bundle's files (bundles from `sekisho db bundle`, OSV archives or records), with the
       // configured KEV and CVSS feeds (local paths in an air-gapped cluster)
       updater.update(
           SourcesConfig.local(bundleFiles()).withKev(sources.kev()).withCvss(sources.cvss()),
-          dir,
+          staging,
           msg -> LOG.debug("vulndb import {}", msg));
     } else {
-      updater.update(sources, dir, msg -> LOG.debug("vulndb update {}", msg));
+      updater.update(sources, staging, msg -> LOG.debug("vulndb update {}", msg));
     }
-    LocalDatabase loaded = LocalDatabase.open(dir);
-    // the updater compares with the file it replaces; the database held is what counts here (the
-    // file may have been unreadable, or replaced by someone else)
-    if (current != null
-        && loaded.advisories() < current.advisories() * DatabaseUpdater.SHRINK_LIMIT) {
+    long built;
+    try (LocalDatabase staged = LocalDatabase.open(staging)) {
+      built = staged.advisories();
+    } catch (IOException e) {
+      Files.deleteIfExists(VulnDatabase.databaseFile(staging));
+      throw e;
+    }
+    // the updater compares with the database it replaces, which in the staging directory is none:
+    // the database held is what counts here
+    if (current != null && built < current.advisories() * DatabaseUpdater.SHRINK_LIMIT) {
       long held = current.advisories();
-      loaded.close();
+      Files.deleteIfExists(VulnDatabase.databaseFile(staging));
       throw new DatabaseRefusedException(
           DatabaseRefusedException.Reason.SHRINK,
-          loaded.advisories(),
+          built,
           held,
-          "the new vulnerability database holds "
-              + loaded.advisories()
+          "the new vulnerability database would hold "
+              + built
               + " advisories, fewer than half of the "
               + held
               + " in the one being served");
     }
-    return loaded;
+    // the served database stays open on its (now unlinked) file until swapIn closes it
+    Files.move(
+        VulnDatabase.databaseFile(staging),
+        VulnDatabase.databaseFile(dir),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    return LocalDatabase.open(dir);
   }
 
   /** The bundle directory's .zip and .json files. */

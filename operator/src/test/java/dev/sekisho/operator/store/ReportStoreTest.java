@@ -22,10 +22,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ReportStoreTest {
+public class ReportStoreTest {
   @TempDir Path dir;
 
-  static ScanReport report() {
+  public static ScanReport report() {
     Package openssl =
         new Package(
             PackageType.DEB,

@@ -216,6 +216,36 @@ class DatabaseManagerTest {
   }
 
   @Test
+  void aRefusedBuildNeverReachesTheStoreSoARestartCannotServeIt() throws Exception {
+    Path bundle = Files.createDirectories(tmp.resolve("shrinking-on-disk"));
+    osvZip(bundle.resolve("all.zip"), ids(10), "1.3.2-r0");
+    OperatorConfig config = bundleConfig(bundle, "store-restart");
+    Path served = tmp.resolve("store-restart").resolve("vulndb").resolve("vulndb.sqlite");
+    DatabaseHolder holder = new DatabaseHolder();
+    try (DatabaseManager manager =
+        new DatabaseManager(config, holder, new DatabaseUpdater(), Optional::empty, meters)) {
+      manager.refresh();
+      assertThat(served).isRegularFile();
+      // the file on disk goes away (a volume restored, a hand deleting it): the held handle keeps
+      // serving, and the updater has nothing on disk to compare a new build with
+      Files.delete(served);
+      osvZip(bundle.resolve("all.zip"), ids(4), "1.3.2-r0");
+      assertThatThrownBy(manager::refresh)
+          .isInstanceOf(DatabaseRefusedException.class)
+          .hasMessageContaining("would hold 4 advisories, fewer than half of the 10");
+      assertThat(holder.match(ALPINE, List.of(ZLIB))).hasSize(10);
+      assertThat(served).as("the refused build is not in the store").doesNotExist();
+      assertThat(served.resolveSibling("next").resolve("vulndb.sqlite")).doesNotExist();
+    }
+    DatabaseHolder restarted = new DatabaseHolder();
+    try (DatabaseManager manager =
+        new DatabaseManager(config, restarted, new DatabaseUpdater(), Optional::empty, meters)) {
+      manager.start();
+      assertThat(restarted.database()).as("no database rather than the refused one").isEmpty();
+    }
+  }
+
+  @Test
   void aCompiledDatabaseInTheBundleDirectoryGetsAMessageSayingWhatToDo() throws Exception {
     Path bundle = Files.createDirectories(tmp.resolve("copied-db-dir"));
     Files.writeString(bundle.resolve("vulndb.sqlite"), "not imported");

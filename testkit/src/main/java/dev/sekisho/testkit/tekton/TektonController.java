@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -44,9 +45,10 @@ import org.slf4j.LoggerFactory;
  *       knative's default probe server and the profiling server (the binary is patched for the
  *       address, see {@code hack/tekton-binaries.sh}); metrics are off ({@code
  *       metrics.backend-destination: none}).
- *   <li>The images of Tekton's own helper containers (entrypoint, nop, shell…) are names under the
- *       reserved {@code .invalid} domain: nothing pulls them; the node agent that plays the kubelet
- *       recognises the containers by role, not by image.
+ *   <li>The images of Tekton's own helper containers (entrypoint, nop, shell…) are, by default,
+ *       names under the reserved {@code .invalid} domain: nothing pulls them; the node agent that
+ *       plays the kubelet recognises the containers by role, not by image. For a real node, {@link
+ *       Builder#images} names the images {@link TektonImages} built and pushed to a test registry.
  * </ul>
  *
  * <p>Tasks run by these tests must give their steps a {@code command} or a {@code script}: for a
@@ -61,23 +63,26 @@ public final class TektonController implements AutoCloseable {
   /** The namespace the controller reads its configuration from, as in a release install. */
   public static final String SYSTEM_NAMESPACE = "tekton-pipelines";
 
-  /** Image of the {@code prepare} init container that installs Tekton's entrypoint binary. */
-  public static final String ENTRYPOINT_IMAGE = "tekton.invalid/entrypoint:v1";
+  private static final TektonImages.References PLACEHOLDERS =
+      TektonImages.References.placeholders();
 
-  /** Image used to stop sidecars. */
-  public static final String NOP_IMAGE = "tekton.invalid/nop:v1";
+  /** Default image of the {@code prepare} init container that installs Tekton's entrypoint. */
+  public static final String ENTRYPOINT_IMAGE = PLACEHOLDERS.entrypoint();
 
-  /** Image of the sidecar that reads results when results-from is sidecar-logs. */
-  public static final String SIDECAR_LOG_RESULTS_IMAGE = "tekton.invalid/sidecarlogresults:v1";
+  /** Default image used to stop sidecars. */
+  public static final String NOP_IMAGE = PLACEHOLDERS.nop();
 
-  /** Image of the {@code working-dir-initializer} init container. */
-  public static final String WORKING_DIR_INIT_IMAGE = "tekton.invalid/workingdirinit:v1";
+  /** Default image of the sidecar that reads results when results-from is sidecar-logs. */
+  public static final String SIDECAR_LOG_RESULTS_IMAGE = PLACEHOLDERS.sidecarLogResults();
 
-  /** Image of the {@code place-scripts} init container (a POSIX shell). */
-  public static final String SHELL_IMAGE = "tekton.invalid/shell:v1";
+  /** Default image of the {@code working-dir-initializer} init container. */
+  public static final String WORKING_DIR_INIT_IMAGE = PLACEHOLDERS.workingDirInit();
+
+  /** Default image of the {@code place-scripts} init container (a POSIX shell). */
+  public static final String SHELL_IMAGE = PLACEHOLDERS.shell();
 
   /** Image Tekton uses for scripts on Windows nodes (never used here). */
-  public static final String SHELL_IMAGE_WIN = "tekton.invalid/powershell:v1";
+  public static final String SHELL_IMAGE_WIN = PLACEHOLDERS.shellWindows();
 
   /** The log line knative's main prints once informers are synced and reconcilers start. */
   static final String READY_LINE = "Starting controllers...";
@@ -110,6 +115,7 @@ public final class TektonController implements AutoCloseable {
     private final KubeApiServer kube;
     private TektonRelease release = TektonRelease.fromEnvironment();
     private Path logFile;
+    private TektonImages.References images = PLACEHOLDERS;
     private final Map<String, String> featureFlags = new LinkedHashMap<>();
 
     private Builder(KubeApiServer kube) {
@@ -125,6 +131,16 @@ public final class TektonController implements AutoCloseable {
     /** Where the controller's output goes (default: a temporary file). */
     public Builder logFile(Path logFile) {
       this.logFile = logFile;
+      return this;
+    }
+
+    /**
+     * The images the controller puts into pods (default: {@link
+     * TektonImages.References#placeholders()}, names nothing can pull); {@link TektonImages#push}
+     * gives the real ones.
+     */
+    public Builder images(TektonImages.References images) {
+      this.images = Objects.requireNonNull(images, "images");
       return this;
     }
 
@@ -160,7 +176,7 @@ public final class TektonController implements AutoCloseable {
       KubernetesClient admin = kube.adminClient();
       installCrds(admin, release);
       applyConfig(admin, release, featureFlags);
-      Process process = launch(kube, release, output);
+      Process process = launch(kube, release, images, output);
       // registered at once, so a JVM that exits while the controller starts still stops it
       Thread hook =
           new Thread(
@@ -268,18 +284,13 @@ public final class TektonController implements AutoCloseable {
 
   // ---------------------------------------------------------------- the process
 
-  private static Process launch(KubeApiServer kube, TektonRelease release, Path output) {
-    List<String> command =
-        List.of(
-            release.controller().toString(),
-            "-kubeconfig=" + kube.kubeconfig(),
-            "-disable-ha",
-            "-entrypoint-image=" + ENTRYPOINT_IMAGE,
-            "-nop-image=" + NOP_IMAGE,
-            "-sidecarlogresults-image=" + SIDECAR_LOG_RESULTS_IMAGE,
-            "-workingdirinit-image=" + WORKING_DIR_INIT_IMAGE,
-            "-shell-image=" + SHELL_IMAGE,
-            "-shell-image-win=" + SHELL_IMAGE_WIN);
+  private static Process launch(
+      KubeApiServer kube, TektonRelease release, TektonImages.References images, Path output) {
+    List<String> command = new ArrayList<>();
+    command.add(release.controller().toString());
+    command.add("-kubeconfig=" + kube.kubeconfig());
+    command.add("-disable-ha");
+    command.addAll(images.controllerFlags());
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

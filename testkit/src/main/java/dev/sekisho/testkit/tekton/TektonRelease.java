@@ -11,8 +11,8 @@ import java.util.Map;
  * Where the Tekton Pipelines release the end-to-end tests run lives: {@code
  * ${SEKISHO_TEST_CACHE:-$HOME/.cache/sekisho-test}/tekton/v<version>/}, with its CRDs ({@code
  * crds/}, copied by {@code hack/tool-binaries.sh}), its configuration ConfigMaps ({@code config/})
- * and its controller built from the Go module ({@code bin/controller}, both by {@code
- * hack/tekton-binaries.sh}).
+ * and its controller and the binaries of its own images built from the Go module ({@code
+ * bin/controller}, {@code bin/entrypoint}…, all by {@code hack/tekton-binaries.sh}).
  *
  * @param directory the release directory
  * @param version the Tekton Pipelines version, e.g. {@code 1.6.0}
@@ -56,6 +56,15 @@ public record TektonRelease(Path directory, String version) {
   /** The controller binary, {@code github.com/tektoncd/pipeline/cmd/controller}. */
   public Path controller() {
     return directory.resolve("bin").resolve("controller");
+  }
+
+  /**
+   * The binary of one of the images Tekton's pods use, {@code
+   * github.com/tektoncd/pipeline/cmd/<command>} (e.g. {@code entrypoint}), built by {@code
+   * hack/tekton-binaries.sh} next to the controller.
+   */
+  public Path binary(String command) {
+    return directory.resolve("bin").resolve(command);
   }
 
   /** What is absent; empty when the CRDs, the ConfigMaps and the controller are all there. */

@@ -162,6 +162,26 @@ class TektonControllerIT {
   }
 
   @Test
+  void withoutSetSecurityContextARestrictedNamespaceRejectsTektonsOwnContainers() {
+    // release defaults: set-security-context is "false"
+    String ns =
+        kube.createNamespace(
+            "tekton-restricted-default", TektonControllerImagesIT.ENFORCE_RESTRICTED);
+    create(ns, TektonControllerImagesIT.restrictedTaskRun("scan", true));
+
+    Awaiting.until(
+        "the TaskRun fails",
+        () -> "False".equals(succeeded(get(ns, "TaskRun", "scan")).get("status")));
+    Map<String, Object> succeeded = succeeded(get(ns, "TaskRun", "scan"));
+    assertThat(succeeded).containsEntry("reason", "PodAdmissionFailed");
+    // the step has the securityContext the shipped Task has; Tekton's init containers have none
+    assertThat(String.valueOf(succeeded.get("message")))
+        .contains("violates PodSecurity \"restricted:latest\"", "\"prepare\"", "\"place-scripts\"")
+        .doesNotContain("\"step-scan\"");
+    assertThat(admin.pods().inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
   void aPipelineRunStartsOnlyTheTasksWhoseDependenciesAreDone() {
     String ns = kube.createNamespace("tekton-pipelinerun");
     create(

@@ -121,7 +121,7 @@ public record OperatorConfig(
   private static Duration positive(Map<String, String> env, String name, Duration fallback) {
     Duration d = duration(env, name, fallback);
     if (d.isZero()) {
-      throw new IllegalArgumentException(name + "=0: must be positive");
+      throw new IllegalArgumentException(name + "=" + env.get(name) + ": must be positive");
     }
     return d;
   }

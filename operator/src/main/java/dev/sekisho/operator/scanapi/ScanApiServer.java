@@ -118,7 +118,7 @@ public final class ScanApiServer implements AutoCloseable {
             submitted.result().getMetadata().getName(),
             caller.username(),
             request.image(),
-            submitted.evaluated().status().getVerdict());
+            submitted.result().getStatus().getVerdict());
       } catch (ApiException e) {
         code = reply(exchange, e.status(), error(e.getMessage()));
         LOG.info(
@@ -169,7 +169,7 @@ public final class ScanApiServer implements AutoCloseable {
   }
 
   private ObjectNode answer(ScanService.Submitted s) {
-    ScanResultStatus status = s.evaluated().status();
+    ScanResultStatus status = s.result().getStatus();
     ObjectNode out = json.createObjectNode();
     out.put("verdict", status.getVerdict().name());
     out.put("namespace", s.result().getMetadata().getNamespace());

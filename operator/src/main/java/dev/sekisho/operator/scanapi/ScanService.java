@@ -4,8 +4,7 @@ import dev.sekisho.api.v1alpha1.Constants;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanResultSpec;
 import dev.sekisho.api.v1alpha1.ScanSource;
-import dev.sekisho.operator.evaluate.PolicyLookup;
-import dev.sekisho.operator.evaluate.ResultEvaluator;
+import dev.sekisho.operator.reconcile.ScanResultCache;
 import dev.sekisho.operator.report.ReportToSpec;
 import dev.sekisho.operator.store.ReportStore;
 import dev.sekisho.operator.vulndb.VulnMatcher;
@@ -24,37 +23,54 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Handles one authorised scan submission: match the inventory against the current database, store
- * the full report, create or update the ScanResult, and evaluate it synchronously.
+ * the full report, create or update the ScanResult (its spec), and wait, bounded, for the
+ * ScanResult reconciler to decide that generation: the step is answered with the status the
+ * reconciler wrote, so the verdict it acts on is the one recorded, and only the reconciler writes
+ * status.
  */
 public final class ScanService {
   private final KubernetesClient client;
   private final VulnMatcher matcher;
   private final ReportStore store;
-  private final ResultEvaluator evaluator;
+  private final ScanResultCache results;
+  private final Duration decisionWait;
   private final Clock clock;
   private final String scannerVersion;
 
+  /**
+   * @param results the ScanResult controller's cache, through which the reconciler's decision is
+   *     seen
+   * @param decisionWait how long to wait for it before answering 503 (the step retries)
+   */
   public ScanService(
       KubernetesClient client,
       VulnMatcher matcher,
       ReportStore store,
-      ResultEvaluator evaluator,
+      ScanResultCache results,
+      Duration decisionWait,
       Clock clock,
       String scannerVersion) {
     this.client = client;
     this.matcher = matcher;
     this.store = store;
-    this.evaluator = evaluator;
+    this.results = results;
+    this.decisionWait = decisionWait;
     this.clock = clock;
     this.scannerVersion = scannerVersion;
   }
@@ -62,10 +78,10 @@ public final class ScanService {
   /**
    * What the scan API answers.
    *
-   * @param result the ScanResult as written
-   * @param evaluated the evaluation
+   * @param result the ScanResult with the status the reconciler decided for the written spec (or
+   *     for a later one, when a concurrent submission superseded it)
    */
-  public record Submitted(ScanResult result, ResultEvaluator.Evaluated evaluated) {}
+  public record Submitted(ScanResult result) {}
 
   public Submitted submit(String namespace, ScanRequest request, Caller caller)
       throws ApiException, IOException {
@@ -128,8 +144,35 @@ public final class ScanService {
       labels.put(Constants.LABEL_PIPELINE, labelValue(request.tekton().pipeline()));
     }
     ScanResult written = createOrUpdate(namespace, name, labels, spec);
-    ResultEvaluator.Evaluated evaluated = evaluator.evaluate(written, PolicyLookup.direct(client));
-    return new Submitted(written, evaluated);
+    return new Submitted(awaitDecision(written));
+  }
+
+  /** The result once the reconciler has decided {@code written}'s generation. */
+  private ScanResult awaitDecision(ScanResult written) throws ApiException {
+    CompletableFuture<ScanResult> decided = results.decided(written);
+    try {
+      return decided.get(decisionWait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ApiException(
+          503,
+          "the operator has not decided ScanResult "
+              + written.getMetadata().getNamespace()
+              + "/"
+              + written.getMetadata().getName()
+              + " within "
+              + decisionWait.toSeconds()
+              + "s (SEKISHO_API_DECISION_WAIT; is an operator replica leading?); retry shortly");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof NoSuchElementException gone) {
+        throw new ApiException(503, gone.getMessage() + "; retry shortly");
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "interrupted while waiting for the decision; retry shortly");
+    } finally {
+      results.stopWaiting(written, decided);
+    }
   }
 
   private ScanResult createOrUpdate(

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -75,6 +76,7 @@ public final class KubeApiServer implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
 
   private final KubeTestBinaries binaries;
+  private final Options options;
   private final Path workDir;
   private final String adminToken;
   private final SecureRandom random = new SecureRandom();
@@ -89,8 +91,9 @@ public final class KubeApiServer implements AutoCloseable {
   private volatile boolean closed;
   private String lastProbe = "none yet";
 
-  private KubeApiServer(KubeTestBinaries binaries, Path workDir) {
+  private KubeApiServer(KubeTestBinaries binaries, Options options, Path workDir) {
     this.binaries = binaries;
+    this.options = options;
     this.workDir = workDir;
     byte[] token = new byte[32];
     random.nextBytes(token);
@@ -104,16 +107,53 @@ public final class KubeApiServer implements AutoCloseable {
    *     message carries the tail of its log)
    */
   public static KubeApiServer start(KubeTestBinaries binaries) {
+    return start(binaries, Options.DEFAULT);
+  }
+
+  /**
+   * Where the API server listens and which Service range it serves; {@link #DEFAULT} is what {@link
+   * #start(KubeTestBinaries)} uses. etcd always listens on 127.0.0.1.
+   *
+   * @param address the address the API server binds and advertises (the {@code kubernetes}
+   *     Service's endpoint, and an IP address in its serving certificate)
+   * @param serviceClusterIpRange {@code --service-cluster-ip-range}
+   * @param workDirParent where the temporary work directory is created; {@code null} for the
+   *     system's temporary directory
+   * @param extraArgs further kube-apiserver flags, e.g. {@code
+   *     --kubelet-preferred-address-types=InternalIP}
+   */
+  public record Options(
+      String address, String serviceClusterIpRange, Path workDirParent, List<String> extraArgs) {
+    /**
+     * 127.0.0.1, Services in 10.0.0.0/24, work directory in the system's temporary directory, no
+     * extra flags.
+     */
+    public static final Options DEFAULT = new Options(LOOPBACK, "10.0.0.0/24", null, List.of());
+
+    public Options {
+      extraArgs = List.copyOf(extraArgs);
+    }
+  }
+
+  /**
+   * As {@link #start(KubeTestBinaries)}, listening on {@code options.address()} (for a cluster
+   * whose pods must reach the API server, which they cannot on the host's 127.0.0.1).
+   */
+  public static KubeApiServer start(KubeTestBinaries binaries, Options options) {
     if (!binaries.missing().isEmpty()) {
       throw new IllegalStateException(binaries.missingMessage());
     }
     Path dir;
     try {
-      dir = Files.createTempDirectory("sekisho-kube-");
+      dir =
+          options.workDirParent() == null
+              ? Files.createTempDirectory("sekisho-kube-")
+              : Files.createTempDirectory(
+                  Files.createDirectories(options.workDirParent()), "kube-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory for etcd", e);
     }
-    KubeApiServer server = new KubeApiServer(binaries, dir);
+    KubeApiServer server = new KubeApiServer(binaries, options, dir);
     try {
       server.startProcesses();
       return server;
@@ -140,8 +180,8 @@ public final class KubeApiServer implements AutoCloseable {
   private int startEtcd() {
     Path logFile = workDir.resolve("etcd.log");
     for (int attempt = 1; ; attempt++) {
-      int clientPort = freePort();
-      int peerPort = freePort();
+      int clientPort = freePort(LOOPBACK);
+      int peerPort = freePort(LOOPBACK);
       String clientUrl = "http://" + LOOPBACK + ":" + clientPort;
       String peerUrl = "http://" + LOOPBACK + ":" + peerPort;
       etcd =
@@ -191,16 +231,15 @@ public final class KubeApiServer implements AutoCloseable {
       throw new UncheckedIOException("cannot write the API server's credentials in " + workDir, e);
     }
     for (int attempt = 1; ; attempt++) {
-      int port = freePort();
-      url = URI.create("https://" + LOOPBACK + ":" + port);
+      int port = freePort(options.address());
+      url = URI.create("https://" + options.address() + ":" + port);
       caFile = certDir.resolve("apiserver.crt");
-      apiServer =
-          launch(
-              logFile,
+      List<String> command =
+          new java.util.ArrayList<>(
               List.of(
                   binaries.kubeApiServer().toString(),
-                  "--bind-address=" + LOOPBACK,
-                  "--advertise-address=" + LOOPBACK,
+                  "--bind-address=" + options.address(),
+                  "--advertise-address=" + options.address(),
                   "--secure-port=" + port,
                   "--etcd-servers=http://" + LOOPBACK + ":" + etcdPort,
                   // no --tls-cert-file: the API server writes a self-signed serving
@@ -213,9 +252,11 @@ public final class KubeApiServer implements AutoCloseable {
                   "--service-account-issuer=https://kubernetes.default.svc",
                   "--service-account-key-file=" + saKey,
                   "--service-account-signing-key-file=" + saKey,
-                  "--service-cluster-ip-range=10.0.0.0/24",
+                  "--service-cluster-ip-range=" + options.serviceClusterIpRange(),
                   "--allow-privileged=true",
                   "--profiling=false"));
+      command.addAll(options.extraArgs());
+      apiServer = launch(logFile, command);
       boolean up = waitUntil(apiServer, "kube-apiserver", logFile, this::readyz);
       if (up) {
         kubeconfig = writeKubeconfig();
@@ -326,11 +367,11 @@ public final class KubeApiServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+  private static int freePort(String address) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port on " + LOOPBACK, e);
+      throw new UncheckedIOException("cannot find a free port on " + address, e);
     }
   }
 
@@ -418,7 +459,19 @@ public final class KubeApiServer implements AutoCloseable {
 
   // ---------------------------------------------------------------- what tests use
 
-  /** The API server's base URL, {@code https://127.0.0.1:<port>}. */
+  /**
+   * The key that signs service-account tokens (PKCS#8 PEM); a controller manager signs with it too.
+   */
+  public Path serviceAccountKey() {
+    return workDir.resolve("service-account.key");
+  }
+
+  /** The API server's work directory (its logs, etcd's data). */
+  public Path workDir() {
+    return workDir;
+  }
+
+  /** The API server's base URL, {@code https://ADDRESS:<port>} (ADDRESS 127.0.0.1 by default). */
   public URI url() {
     return url;
   }
@@ -523,17 +576,24 @@ public final class KubeApiServer implements AutoCloseable {
   /** Creates the ServiceAccount {@code namespace/name} unless it exists. */
   public void ensureServiceAccount(String namespace, String name) {
     if (adminClient.serviceAccounts().inNamespace(namespace).withName(name).get() == null) {
-      adminClient
-          .serviceAccounts()
-          .inNamespace(namespace)
-          .resource(
-              new ServiceAccountBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .withNamespace(namespace)
-                  .endMetadata()
-                  .build())
-          .create();
+      try {
+        adminClient
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .resource(
+                new ServiceAccountBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(namespace)
+                    .endMetadata()
+                    .build())
+            .create();
+      } catch (KubernetesClientException e) {
+        // a controller manager (in a real cluster) may have created it in between
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
     }
   }
 

@@ -42,11 +42,12 @@ import org.slf4j.LoggerFactory;
 public final class TestRegistry implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TestRegistry.class);
-  private static final String HOST = "127.0.0.1";
+  private static final String LOOPBACK = "127.0.0.1";
   private static final String SETUP_HINT = "run hack/setup.sh to install the test tools";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   private final RegistryAuth auth;
+  private final String host;
   private final TestCertificates tls;
   private final int port;
   private final Path workDir;
@@ -57,12 +58,14 @@ public final class TestRegistry implements AutoCloseable {
 
   private TestRegistry(
       RegistryAuth auth,
+      String host,
       TestCertificates tls,
       int port,
       Path workDir,
       Process process,
       Credentials credentials) {
     this.auth = auth;
+    this.host = host;
     this.tls = tls;
     this.port = port;
     this.workDir = workDir;
@@ -79,7 +82,16 @@ public final class TestRegistry implements AutoCloseable {
    *     {@code htpasswd}) is not installed, or the registry does not become ready
    */
   public static TestRegistry start(RegistryAuth auth) {
-    return start(auth, null);
+    return start(auth, null, LOOPBACK, null);
+  }
+
+  /**
+   * Starts a plain HTTP registry listening on {@code host} (an address of this machine, e.g. one a
+   * test cluster's pods can reach) with its storage in a new directory under {@code parentDir}. The
+   * caller closes it.
+   */
+  public static TestRegistry start(RegistryAuth auth, String host, Path parentDir) {
+    return start(auth, null, host, parentDir);
   }
 
   /**
@@ -87,14 +99,18 @@ public final class TestRegistry implements AutoCloseable {
    * (made by {@link TestCertificates#generate}); clients must trust its CA. The caller closes it.
    */
   public static TestRegistry startTls(RegistryAuth auth, TestCertificates certificates) {
-    return start(auth, certificates);
+    return start(auth, certificates, LOOPBACK, null);
   }
 
-  private static TestRegistry start(RegistryAuth auth, TestCertificates tls) {
+  private static TestRegistry start(
+      RegistryAuth auth, TestCertificates tls, String host, Path parentDir) {
     ExternalTool registry = ExternalTool.require("docker-registry", SETUP_HINT);
     Path workDir;
     try {
-      workDir = Files.createTempDirectory("sekisho-registry-");
+      workDir =
+          parentDir == null
+              ? Files.createTempDirectory("sekisho-registry-")
+              : Files.createTempDirectory(Files.createDirectories(parentDir), "registry-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a registry storage directory", e);
     }
@@ -118,10 +134,10 @@ public final class TestRegistry implements AutoCloseable {
     // between, so a start that fails is retried on a new port.
     IllegalStateException last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
-      int port = freePort();
+      int port = freePort(host);
       Path config = workDir.resolve("config-" + port + ".yml");
       Path log = workDir.resolve("registry-" + port + ".log");
-      write(config, config(auth, tls, port, workDir.resolve("storage"), htpasswd));
+      write(config, config(auth, tls, host, port, workDir.resolve("storage"), htpasswd));
       Process process;
       try {
         process =
@@ -132,10 +148,10 @@ public final class TestRegistry implements AutoCloseable {
       } catch (IOException e) {
         throw new IllegalStateException("cannot start " + registry.executable(), e);
       }
-      TestRegistry started = new TestRegistry(auth, tls, port, workDir, process, credentials);
+      TestRegistry started = new TestRegistry(auth, host, tls, port, workDir, process, credentials);
       try {
         started.awaitReady(log);
-        LOG.info("registry started auth={} tls={} address={}:{}", auth, tls != null, HOST, port);
+        LOG.info("registry started auth={} tls={} address={}:{}", auth, tls != null, host, port);
         return started;
       } catch (IllegalStateException e) {
         started.stopProcess();
@@ -147,7 +163,7 @@ public final class TestRegistry implements AutoCloseable {
   }
 
   private static String config(
-      RegistryAuth auth, TestCertificates tls, int port, Path storage, Path htpasswd) {
+      RegistryAuth auth, TestCertificates tls, String host, int port, Path storage, Path htpasswd) {
     StringBuilder yaml =
         new StringBuilder()
             .append("version: 0.1\n")
@@ -156,7 +172,7 @@ public final class TestRegistry implements AutoCloseable {
             .append(storage)
             .append("\n  delete:\n    enabled: true\n")
             .append("http:\n  addr: ")
-            .append(HOST)
+            .append(host)
             .append(':')
             .append(port)
             .append("\n  secret: sekisho-test-registry\n");
@@ -231,9 +247,9 @@ public final class TestRegistry implements AutoCloseable {
     return auth;
   }
 
-  /** Always {@code 127.0.0.1}. */
+  /** {@code 127.0.0.1} unless started with another address. */
   public String host() {
-    return HOST;
+    return host;
   }
 
   /** The random port the registry listens on. */
@@ -243,7 +259,7 @@ public final class TestRegistry implements AutoCloseable {
 
   /** {@code 127.0.0.1:PORT}, the registry part of image references. */
   public String hostPort() {
-    return HOST + ":" + port;
+    return host + ":" + port;
   }
 
   /**
@@ -322,11 +338,11 @@ public final class TestRegistry implements AutoCloseable {
     return "TestRegistry[" + auth + (tls != null ? " tls " : " ") + hostPort() + "]";
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+      throw new UncheckedIOException("cannot find a free port on " + host, e);
     }
   }
 

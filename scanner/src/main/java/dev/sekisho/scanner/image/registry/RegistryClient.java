@@ -1,5 +1,6 @@
 package dev.sekisho.scanner.image.registry;
 
+import dev.sekisho.scanner.image.oci.ConfigBlob;
 import dev.sekisho.scanner.image.oci.Descriptor;
 import dev.sekisho.scanner.image.oci.Digest;
 import dev.sekisho.scanner.image.oci.ImageAccessException;
@@ -61,9 +62,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RegistryClient implements Closeable {
   /** Largest manifest or index read (the CNCF distribution registry refuses more than 4 MiB). */
   static final int MAX_MANIFEST_BYTES = 8 << 20;
-
-  /** Largest image config read. */
-  static final int MAX_CONFIG_BYTES = 32 << 20;
 
   /** Waits between retries; replaceable in tests. */
   @FunctionalInterface
@@ -142,9 +140,14 @@ public final class RegistryClient implements Closeable {
     } else {
       manifest = (Manifest) doc;
     }
-    byte[] configBytes = fetchBlob(ref, manifest.config(), MAX_CONFIG_BYTES, "config");
+    Descriptor configBlob = manifest.config();
     ImageConfig config =
-        ImageConfig.parse(configBytes, "the config " + manifest.config().digest() + " of " + ref);
+        ConfigBlob.read(
+                () -> openBlob(ref, configBlob, true),
+                configBlob.size(),
+                null,
+                "the config " + configBlob.digest() + " of " + ref)
+            .config();
     Platform actual = config.platform() != null ? config.platform() : selected;
     return new ResolvedImage(
         ref.registry(),
@@ -250,52 +253,6 @@ public final class RegistryClient implements Closeable {
       }
       throw new ImageAccessException(
           Reason.IO, "cannot read " + what + ": " + RegistryTransport.describe(e), e);
-    }
-  }
-
-  private static ImageAccessException tooLarge(
-      ImageReference ref, Descriptor blob, int maxBytes, String kind) {
-    return new ImageAccessException(
-        Reason.INVALID,
-        "the "
-            + kind
-            + " blob "
-            + blob.digest()
-            + " of "
-            + ref.name()
-            + " is larger than "
-            + maxBytes
-            + " bytes (the limit for an image "
-            + kind
-            + ")");
-  }
-
-  /** Reads a small blob whole (configs), verified. */
-  public byte[] fetchBlob(ImageReference ref, Descriptor blob, int maxBytes, String kind)
-      throws ImageAccessException {
-    if (blob.size() > maxBytes) {
-      throw tooLarge(ref, blob, maxBytes, kind);
-    }
-    try (InputStream in = openBlob(ref, blob, true)) {
-      byte[] bytes = in.readNBytes(maxBytes + 1);
-      if (bytes.length > maxBytes) {
-        throw tooLarge(ref, blob, maxBytes, kind);
-      }
-      return bytes;
-    } catch (ImageAccessException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new ImageAccessException(
-          Reason.IO,
-          "cannot read the "
-              + kind
-              + " blob "
-              + blob.digest()
-              + " of "
-              + ref.name()
-              + ": "
-              + e.getMessage(),
-          e);
     }
   }
 

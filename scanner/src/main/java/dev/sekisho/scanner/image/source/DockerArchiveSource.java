@@ -3,6 +3,7 @@ package dev.sekisho.scanner.image.source;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sekisho.scanner.image.oci.ConfigBlob;
 import dev.sekisho.scanner.image.oci.Descriptor;
 import dev.sekisho.scanner.image.oci.Digest;
 import dev.sekisho.scanner.image.oci.ImageAccessException;
@@ -115,25 +116,16 @@ final class DockerArchiveSource implements ImageSource {
       throw new ImageAccessException(
           Reason.INVALID, "manifest.json of " + store.describe() + " lacks Config or Layers");
     }
-    byte[] configBytes;
-    try (InputStream in = store.open(chosen.config())) {
-      configBytes = in.readNBytes(32 << 20);
-    }
-    Digest configDigest = Digest.sha256(configBytes);
+    // a config named by its digest (ID.json, blobs/sha256/ID) is checked against its name
     Matcher m = HEX_NAME.matcher(chosen.config());
-    if (m.matches() && !m.group(1).equals(configDigest.hex())) {
-      throw new ImageAccessException(
-          Reason.DIGEST_MISMATCH,
-          "the config "
-              + chosen.config()
-              + " in "
-              + store.describe()
-              + " does not match its name (digest "
-              + configDigest
-              + "): rejected");
-    }
-    ImageConfig config =
-        ImageConfig.parse(configBytes, "the config " + chosen.config() + " in " + store.describe());
+    String configFile = chosen.config();
+    ConfigBlob configBlob =
+        ConfigBlob.read(
+            () -> store.open(configFile),
+            -1,
+            m.matches() ? new Digest("sha256", m.group(1)) : null,
+            "the config " + configFile + " in " + store.describe());
+    ImageConfig config = configBlob.config();
     List<String> diffIds = config.diffIds();
     if (diffIds.size() != chosen.layers().size()) {
       throw new ImageAccessException(
@@ -165,8 +157,8 @@ final class DockerArchiveSource implements ImageSource {
             MediaTypes.DOCKER_MANIFEST,
             new Descriptor(
                 MediaTypes.DOCKER_CONFIG,
-                configDigest.toString(),
-                configBytes.length,
+                configBlob.digest().toString(),
+                configBlob.size(),
                 null,
                 null,
                 null),

@@ -1,5 +1,6 @@
 package dev.sekisho.scanner.image.source;
 
+import dev.sekisho.scanner.image.oci.ConfigBlob;
 import dev.sekisho.scanner.image.oci.Descriptor;
 import dev.sekisho.scanner.image.oci.Digest;
 import dev.sekisho.scanner.image.oci.ImageAccessException;
@@ -118,9 +119,14 @@ final class OciLayoutSource implements ImageSource {
       }
     }
     Manifest manifest = (Manifest) doc;
-    byte[] configBytes = readBlob(manifest.config(), what);
+    Descriptor configBlob = manifest.config();
     ImageConfig config =
-        ImageConfig.parse(configBytes, "the config " + manifest.config().digest() + " in " + what);
+        ConfigBlob.read(
+                () -> openBlob(configBlob, what),
+                configBlob.size(),
+                null,
+                "the config " + configBlob.digest() + " in " + what)
+            .config();
     String name = chosen.annotations().get(REF_NAME);
     String registry = null;
     String repository = null;

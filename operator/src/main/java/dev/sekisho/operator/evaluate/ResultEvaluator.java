@@ -15,7 +15,7 @@ import dev.sekisho.operator.decide.SelectedPolicy;
 import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.GateOutcome;
 import dev.sekisho.operator.gate.PipelineRunGate;
-import dev.sekisho.operator.report.SpecToReport;
+import dev.sekisho.operator.resultspec.SpecToReport;
 import dev.sekisho.operator.store.ReportStore;
 import dev.sekisho.scanner.model.ScanReport;
 import io.fabric8.kubernetes.api.model.Condition;

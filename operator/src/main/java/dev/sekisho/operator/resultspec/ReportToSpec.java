@@ -1,4 +1,4 @@
-package dev.sekisho.operator.report;
+package dev.sekisho.operator.resultspec;
 
 import dev.sekisho.api.v1alpha1.Constants;
 import dev.sekisho.api.v1alpha1.Finding;

@@ -1,4 +1,4 @@
-package dev.sekisho.operator.report;
+package dev.sekisho.operator.resultspec;
 
 /**
  * The parts of an image reference ({@code [registry/]repository[:tag][@digest]}) with the Docker

@@ -1,4 +1,4 @@
-package dev.sekisho.operator.report;
+package dev.sekisho.operator.resultspec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,6 +4,7 @@ import dev.sekisho.api.v1alpha1.Finding;
 import dev.sekisho.api.v1alpha1.ImageConfigFacts;
 import dev.sekisho.api.v1alpha1.ScanResultSpec;
 import dev.sekisho.api.v1alpha1.Severity;
+import dev.sekisho.scanner.image.oci.ImageReference;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.Misconfiguration;
@@ -30,13 +31,18 @@ public final class SpecToReport {
 
   /** The image facts a ScanResult spec records (enough for selectors and image-config rules). */
   public static ImageFacts imageFacts(ScanResultSpec spec) {
-    ImageRef ref = ImageRef.parse(spec.getImage() == null ? "" : spec.getImage());
+    // split and normalised as the scanner names the image it scans (docker.io/library/nginx), so
+    // that selectors and registry rules see the same name with or without the stored report
+    ImageReference ref =
+        spec.getImage() == null || spec.getImage().isBlank()
+            ? null
+            : ImageReference.parseLenient(spec.getImage());
     ImageConfigFacts config = spec.getConfig() == null ? new ImageConfigFacts() : spec.getConfig();
     return new ImageFacts(
         spec.getImage(),
-        ref.registry(),
-        ref.repository(),
-        ref.tag(),
+        ref == null ? null : ref.registry(),
+        ref == null ? null : ref.repository(),
+        ref == null ? null : ref.tag(),
         spec.getDigest(),
         spec.getPlatform(),
         config.getUser(),

@@ -1,4 +1,4 @@
-package dev.sekisho.scanner.check;
+package dev.sekisho.scanner.version;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,5 @@
-package dev.sekisho.scanner.check;
+package dev.sekisho.scanner.version;
 
-import dev.sekisho.scanner.version.VersionSchemes;
 import java.util.Comparator;
 
 /**

@@ -1,4 +1,4 @@
-package dev.sekisho.scanner.check;
+package dev.sekisho.scanner.version;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

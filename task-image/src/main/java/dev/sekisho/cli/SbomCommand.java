@@ -1,6 +1,6 @@
 package dev.sekisho.cli;
 
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.ScannerMetadata;

@@ -4,7 +4,7 @@ import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanSource;
-import dev.sekisho.operator.report.SpecToReport;
+import dev.sekisho.operator.resultspec.SpecToReport;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.policy.NamedPolicy;
 import dev.sekisho.scanner.policy.PolicySelector;

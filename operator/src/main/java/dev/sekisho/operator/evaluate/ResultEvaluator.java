@@ -11,7 +11,7 @@ import dev.sekisho.api.v1alpha1.ScanResultStatus;
 import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.api.v1alpha1.Violation;
 import dev.sekisho.operator.gate.GateOutcome;
-import dev.sekisho.operator.report.SpecToReport;
+import dev.sekisho.operator.resultspec.SpecToReport;
 import dev.sekisho.operator.store.ReportStore;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.policy.Evaluation;

@@ -5,7 +5,7 @@ import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanResultSpec;
 import dev.sekisho.api.v1alpha1.ScanSource;
 import dev.sekisho.operator.reconcile.ScanResultCache;
-import dev.sekisho.operator.report.ReportToSpec;
+import dev.sekisho.operator.resultspec.ReportToSpec;
 import dev.sekisho.operator.store.ReportStore;
 import dev.sekisho.operator.vulndb.VulnMatcher;
 import dev.sekisho.scanner.model.ImageFacts;

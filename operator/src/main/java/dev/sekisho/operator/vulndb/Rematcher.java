@@ -2,7 +2,7 @@ package dev.sekisho.operator.vulndb;
 
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.operator.reconcile.ScanResultCache;
-import dev.sekisho.operator.report.ReportToSpec;
+import dev.sekisho.operator.resultspec.ReportToSpec;
 import dev.sekisho.operator.store.ReportStore;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.ScannerMetadata;

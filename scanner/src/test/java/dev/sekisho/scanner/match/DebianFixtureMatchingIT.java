@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.scanner.artifact.InspectOptions;
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.FixState;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;

@@ -4,18 +4,26 @@ import dev.sekisho.api.v1alpha1.Constants;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanResultSpec;
 import dev.sekisho.api.v1alpha1.ScanSource;
+import dev.sekisho.operator.decide.NamespaceSelector;
 import dev.sekisho.operator.evaluate.PolicyLookup;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.report.ReportToSpec;
 import dev.sekisho.operator.store.ReportStore;
 import dev.sekisho.operator.vulndb.VulnMatcher;
+import dev.sekisho.scanner.check.BaseImageResolver;
+import dev.sekisho.scanner.image.Platform;
+import dev.sekisho.scanner.image.RegistryClient;
+import dev.sekisho.scanner.image.RegistryOptions;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;
-import dev.sekisho.scanner.model.ScanWarning;
-import dev.sekisho.scanner.model.ScannerMetadata;
 import dev.sekisho.scanner.model.SecretFinding;
-import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.policy.NamedPolicy;
+import dev.sekisho.scanner.scan.ImageScan;
+import dev.sekisho.scanner.scan.MatchingDatabase;
+import dev.sekisho.scanner.scan.ScanInput;
+import dev.sekisho.scanner.scan.ScanPipeline;
+import dev.sekisho.scanner.scanapi.ScanSubmission;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -24,25 +32,40 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Handles one authorised scan submission: match the inventory against the current database, store
- * the full report, create or update the ScanResult, and evaluate it synchronously.
+ * Handles one authorised scan submission: scan the received inventory with the one scan function
+ * ({@link ScanPipeline}) against the current database, store the full report, create or update the
+ * ScanResult, and evaluate it. The base image is identified as the CLI identifies it: by the OCI
+ * annotation, else by shared leading layers with the {@code allowedBaseImages} of the policies that
+ * select the scan, resolved from their registries by the operator.
  */
 public final class ScanService {
+  private static final Logger LOG = LoggerFactory.getLogger(ScanService.class);
+
+  /** Resolves candidate base images for a platform (null: linux/amd64). */
+  public interface BaseImages {
+    BaseImageResolver forPlatform(String platform);
+  }
+
   private final KubernetesClient client;
   private final VulnMatcher matcher;
   private final ReportStore store;
   private final ResultEvaluator evaluator;
   private final Clock clock;
   private final String scannerVersion;
+  private final BaseImages baseImages;
 
   public ScanService(
       KubernetesClient client,
@@ -51,12 +74,27 @@ public final class ScanService {
       ResultEvaluator evaluator,
       Clock clock,
       String scannerVersion) {
+    this(client, matcher, store, evaluator, clock, scannerVersion, ScanService::fromRegistries);
+  }
+
+  /**
+   * @param baseImages resolves the candidate base images of {@code allowedBaseImages}
+   */
+  public ScanService(
+      KubernetesClient client,
+      VulnMatcher matcher,
+      ReportStore store,
+      ResultEvaluator evaluator,
+      Clock clock,
+      String scannerVersion,
+      BaseImages baseImages) {
     this.client = client;
     this.matcher = matcher;
     this.store = store;
     this.evaluator = evaluator;
     this.clock = clock;
     this.scannerVersion = scannerVersion;
+    this.baseImages = baseImages;
   }
 
   /**
@@ -67,36 +105,48 @@ public final class ScanService {
    */
   public record Submitted(ScanResult result, ResultEvaluator.Evaluated evaluated) {}
 
-  public Submitted submit(String namespace, ScanRequest request, Caller caller)
+  /**
+   * Scans, records and evaluates one submission.
+   *
+   * @param inventory the submission's inventory, decoded ({@link InventoryDecoder})
+   */
+  public Submitted submit(
+      String namespace, ScanSubmission request, Inventory inventory, Caller caller)
       throws ApiException, IOException {
-    VulnMatcher.DatabaseInfo db =
+    MatchingDatabase db =
         matcher
-            .database()
+            .forScan()
             .orElseThrow(
                 () ->
                     new ApiException(
                         503, "the vulnerability database is not loaded yet; retry shortly"));
-    Inventory inventory = request.inventory();
-    List<Vulnerability> vulns = matcher.match(inventory.os(), inventory.packages());
-    // packages no advisory can match (e.g. OS packages whose distribution is unknown) are named
-    List<ScanWarning> warnings = new ArrayList<>(inventory.warnings());
-    warnings.addAll(matcher.uncovered(inventory.os(), inventory.packages()));
     ImageFacts facts = request.imageFacts() != null ? request.imageFacts() : inventory.image();
     facts = withReference(facts, request);
     // The step may send its secrets both in the inventory and beside it: count each once.
     Set<SecretFinding> unique = new LinkedHashSet<>(inventory.secrets());
     unique.addAll(request.secrets());
-    List<SecretFinding> secrets = new ArrayList<>(unique);
-    ScanReport report =
-        new ScanReport(
+    Inventory received =
+        new Inventory(
             facts,
             inventory.os(),
             inventory.packages(),
-            vulns,
-            secrets,
-            List.of(),
-            warnings,
-            new ScannerMetadata(scannerVersion, db.version(), db.built(), clock.instant()));
+            new ArrayList<>(unique),
+            inventory.warnings());
+    ScanSubmission.Tekton tekton = request.tekton();
+    // The reconciler decides; the policies here only name candidate base images.
+    ScanReport report =
+        ScanPipeline.scan(
+                new ScanInput(
+                    new ScanInput.Received(received),
+                    db,
+                    new ScanInput.Policies(
+                        candidatePolicies(namespace),
+                        tekton == null ? null : tekton.pipeline(),
+                        false),
+                    baseImages.forPlatform(facts.platform()),
+                    clock,
+                    scannerVersion))
+            .report();
 
     String name = resultName(request);
     String key = ReportStore.key(namespace, name);
@@ -110,27 +160,86 @@ public final class ScanService {
     ScanSource source = new ScanSource();
     source.setNamespace(namespace);
     source.setServiceAccount(caller.serviceAccount());
-    if (request.tekton() != null) {
-      source.setPipeline(request.tekton().pipeline());
-      source.setPipelineRun(request.tekton().pipelineRun());
-      source.setPipelineRunUid(request.tekton().pipelineRunUid());
-      source.setTaskRun(request.tekton().taskRun());
+    if (tekton != null) {
+      source.setPipeline(tekton.pipeline());
+      source.setPipelineRun(tekton.pipelineRun());
+      source.setPipelineRunUid(tekton.pipelineRunUid());
+      source.setTaskRun(tekton.taskRun());
     }
     spec.setSource(source);
     ReportToSpec.fill(spec, report);
 
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Constants.LABEL_IMAGE_DIGEST, digestLabel(request.digest()));
-    if (request.tekton() != null && request.tekton().pipelineRun() != null) {
-      labels.put(Constants.LABEL_PIPELINE_RUN, labelValue(request.tekton().pipelineRun()));
+    if (tekton != null && tekton.pipelineRun() != null) {
+      labels.put(Constants.LABEL_PIPELINE_RUN, labelValue(tekton.pipelineRun()));
     }
-    if (request.tekton() != null && request.tekton().pipeline() != null) {
-      labels.put(Constants.LABEL_PIPELINE, labelValue(request.tekton().pipeline()));
+    if (tekton != null && tekton.pipeline() != null) {
+      labels.put(Constants.LABEL_PIPELINE, labelValue(tekton.pipeline()));
     }
     ScanResult written = createOrUpdate(namespace, name, labels, spec);
     ResultEvaluator.Evaluated evaluated = evaluator.evaluate(written, PolicyLookup.direct(client));
     return new Submitted(written, evaluated);
   }
+
+  /**
+   * The policies that may select a scan in {@code namespace}: the ClusterScanPolicies whose
+   * namespaceSelector matches the namespace's labels, then the namespace's ScanPolicies, each group
+   * by name, without those being deleted. The scan function selects among them by image and
+   * pipeline, as the evaluation does.
+   */
+  private List<NamedPolicy> candidatePolicies(String namespace) {
+    PolicyLookup lookup = PolicyLookup.direct(client);
+    Map<String, String> labels = lookup.namespaceLabels(namespace);
+    List<NamedPolicy> candidates = new ArrayList<>();
+    lookup.clusterScanPolicies().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getSpec() != null)
+        .filter(p -> NamespaceSelector.matches(p.getSpec().getNamespaceSelector(), labels))
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .map(
+            p ->
+                new NamedPolicy(
+                    NamedPolicy.CLUSTER_SCAN_POLICY, null, p.getMetadata().getName(), p.getSpec()))
+        .forEach(candidates::add);
+    lookup.scanPolicies(namespace).stream()
+        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getSpec() != null)
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .map(
+            p ->
+                new NamedPolicy(
+                    NamedPolicy.SCAN_POLICY, namespace, p.getMetadata().getName(), p.getSpec()))
+        .forEach(candidates::add);
+    return candidates;
+  }
+
+  /**
+   * Resolves candidate base images from their registries with the operator's own registry access
+   * (anonymous, or the Docker config at {@code $DOCKER_CONFIG/config.json}); manifests and configs
+   * only. Bounded so a registry the operator cannot reach delays a scan by seconds, not minutes:
+   * the candidate is then skipped with a warning in the report.
+   */
+  static BaseImageResolver fromRegistries(String platform) {
+    Platform p = platform == null ? Platform.DEFAULT : Platform.parse(platform);
+    return ref -> {
+      RegistryOptions options =
+          RegistryOptions.defaults()
+              .withMaxAttempts(BASE_IMAGE_ATTEMPTS)
+              .withConnectTimeout(BASE_IMAGE_CONNECT_TIMEOUT);
+      try (RegistryClient registry = new RegistryClient(options)) {
+        return ImageScan.registryResolver(registry, p).layerDiffIds(ref);
+      } catch (RuntimeException e) {
+        LOG.debug("cannot resolve candidate base image ref={}: {}", ref, e.toString());
+        throw new IOException("cannot resolve " + ref + ": " + e.getMessage(), e);
+      }
+    };
+  }
+
+  /** Attempts per registry request when resolving a candidate base image. */
+  static final int BASE_IMAGE_ATTEMPTS = 2;
+
+  /** Connect timeout when resolving a candidate base image. */
+  static final Duration BASE_IMAGE_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private ScanResult createOrUpdate(
       String namespace, String name, Map<String, String> labels, ScanResultSpec spec) {
@@ -167,7 +276,7 @@ public final class ScanService {
     }
   }
 
-  private static ImageFacts withReference(ImageFacts facts, ScanRequest request) {
+  private static ImageFacts withReference(ImageFacts facts, ScanSubmission request) {
     if (facts == null) {
       return new ImageFacts(
           request.image(),
@@ -207,7 +316,7 @@ public final class ScanService {
    * retried step updates the same result. {@code <pipelineRun>-<12 hex of the digest>}, or {@code
    * scan-<12 hex>} outside a pipeline; long PipelineRun names are cut and made unique with a hash.
    */
-  public static String resultName(ScanRequest request) {
+  public static String resultName(ScanSubmission request) {
     String hex = request.digest().substring("sha256:".length());
     String run = request.tekton() == null ? null : request.tekton().pipelineRun();
     if (run == null) {

@@ -1,5 +1,6 @@
 package dev.sekisho.scanner.scanapi;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +47,7 @@ public record ScanSubmission(
   public record Tekton(String pipelineRun, String pipelineRunUid, String taskRun, String pipeline) {
 
     /** True when no field is set. */
+    @JsonIgnore
     public boolean isEmpty() {
       return pipelineRun == null && pipelineRunUid == null && taskRun == null && pipeline == null;
     }
@@ -84,6 +86,7 @@ public record ScanSubmission(
   }
 
   /** True when {@link #inventory} is a CycloneDX SBOM rather than the scanner's Inventory JSON. */
+  @JsonIgnore
   public boolean isCycloneDx() {
     return inventory != null && inventory.has("bomFormat");
   }

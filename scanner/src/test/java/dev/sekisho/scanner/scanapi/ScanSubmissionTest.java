@@ -71,6 +71,15 @@ class ScanSubmissionTest {
         "build-7x2k", "0e9a1c4e-8a43-4f4e-9c63-6f9a4a2d0b11", "build-7x2k-scan", "build");
   }
 
+  /** The field names of a JSON object, in order. */
+  private static final class FieldNames {
+    static List<String> of(JsonNode node) {
+      List<String> names = new java.util.ArrayList<>();
+      node.fieldNames().forEachRemaining(names::add);
+      return List.copyOf(names);
+    }
+  }
+
   @Test
   void whatTheStepWritesTheOperatorReadsBackUnchanged() throws Exception {
     ScanSubmission sent =
@@ -81,6 +90,19 @@ class ScanSubmissionTest {
     ScanSubmission read = ScanSubmission.read(wire, JSON);
 
     assertThat(wire.path("apiVersion").asText()).isEqualTo(ScanApi.API_VERSION);
+    // the fields steps have always sent, plus the version: nothing else goes on the wire
+    assertThat(FieldNames.of(wire))
+        .containsExactly(
+            "apiVersion",
+            "image",
+            "digest",
+            "platform",
+            "inventory",
+            "imageFacts",
+            "secrets",
+            "tekton");
+    assertThat(FieldNames.of(wire.get("tekton")))
+        .containsExactly("pipelineRun", "pipelineRunUid", "taskRun", "pipeline");
     assertThat(read).isEqualTo(sent);
     assertThat(read.inventoryJson(JSON)).isEqualTo(inventory());
   }

@@ -74,7 +74,14 @@ public final class ScanService {
       ResultEvaluator evaluator,
       Clock clock,
       String scannerVersion) {
-    this(client, matcher, store, evaluator, clock, scannerVersion, ScanService::fromRegistries);
+    this(
+        client,
+        matcher,
+        store,
+        evaluator,
+        clock,
+        scannerVersion,
+        fromRegistries(RegistryOptions.defaults()));
   }
 
   /**
@@ -215,24 +222,35 @@ public final class ScanService {
 
   /**
    * Resolves candidate base images from their registries with the operator's own registry access
-   * (anonymous, or the Docker config at {@code $DOCKER_CONFIG/config.json}); manifests and configs
-   * only. Bounded so a registry the operator cannot reach delays a scan by seconds, not minutes:
-   * the candidate is then skipped with a warning in the report.
+   * ({@link RegistryOptions#defaults()} in the operator: anonymous, or the Docker config at {@code
+   * $DOCKER_CONFIG/config.json}); manifests and configs only. Bounded so a registry the operator
+   * cannot reach delays a scan by seconds, not minutes: the candidate is then skipped with a
+   * warning in the report.
    */
-  static BaseImageResolver fromRegistries(String platform) {
-    Platform p = platform == null ? Platform.DEFAULT : Platform.parse(platform);
-    return ref -> {
-      RegistryOptions options =
-          RegistryOptions.defaults()
-              .withMaxAttempts(BASE_IMAGE_ATTEMPTS)
-              .withConnectTimeout(BASE_IMAGE_CONNECT_TIMEOUT);
-      try (RegistryClient registry = new RegistryClient(options)) {
-        return ImageScan.registryResolver(registry, p).layerDiffIds(ref);
-      } catch (RuntimeException e) {
-        LOG.debug("cannot resolve candidate base image ref={}: {}", ref, e.toString());
-        throw new IOException("cannot resolve " + ref + ": " + e.getMessage(), e);
-      }
+  public static BaseImages fromRegistries(RegistryOptions registries) {
+    RegistryOptions options =
+        registries
+            .withMaxAttempts(BASE_IMAGE_ATTEMPTS)
+            .withConnectTimeout(BASE_IMAGE_CONNECT_TIMEOUT);
+    return platform -> {
+      Platform p = platformOrDefault(platform);
+      return ref -> {
+        try (RegistryClient registry = new RegistryClient(options)) {
+          return ImageScan.registryResolver(registry, p).layerDiffIds(ref);
+        } catch (RuntimeException e) {
+          LOG.debug("cannot resolve candidate base image ref={}: {}", ref, e.toString());
+          throw new IOException("cannot resolve " + ref + ": " + e.getMessage(), e);
+        }
+      };
     };
+  }
+
+  private static Platform platformOrDefault(String platform) {
+    try {
+      return platform == null ? Platform.DEFAULT : Platform.parse(platform);
+    } catch (IllegalArgumentException e) {
+      return Platform.DEFAULT;
+    }
   }
 
   /** Attempts per registry request when resolving a candidate base image. */

@@ -137,7 +137,7 @@ public record ScanSubmission(
       read = json.treeToValue(body, ScanSubmission.class);
     } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
       throw new InvalidSubmissionException(path(e), "is not valid: " + firstLine(e));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
       throw new InvalidSubmissionException("body", "is not valid: " + firstLine(e));
     }
     return read.normalised().validated();
@@ -207,7 +207,8 @@ public record ScanSubmission(
   public Inventory inventoryJson(ObjectMapper json) throws InvalidSubmissionException {
     try {
       return json.treeToValue(inventory, Inventory.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+      // a record's constructor refusing a value is as much the body's fault as a wrong type
       throw new InvalidSubmissionException("inventory", "is not valid: " + firstLine(e));
     }
   }

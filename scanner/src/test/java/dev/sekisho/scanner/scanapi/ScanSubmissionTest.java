@@ -202,4 +202,19 @@ class ScanSubmissionTest {
     assertThat(read.summary().high()).isEqualTo(2);
     assertThat(read.summary().medium()).isZero();
   }
+
+  @Test
+  void anInventoryTheModelRefusesIsNamedNotThrown() throws Exception {
+    ObjectNode wire =
+        JSON.valueToTree(
+            ScanSubmission.of(
+                "registry.example.com/shop/app:1", DIGEST, null, inventory(), null, JSON));
+    ((ObjectNode) wire.get("inventory")).putArray("packages").addNull();
+    ScanSubmission read = ScanSubmission.read(wire, JSON);
+
+    assertThatThrownBy(() -> read.inventoryJson(JSON))
+        .isInstanceOfSatisfying(
+            InvalidSubmissionException.class, e -> assertThat(e.field()).isEqualTo("inventory"))
+        .hasMessageStartingWith("field 'inventory' is not valid: ");
+  }
 }

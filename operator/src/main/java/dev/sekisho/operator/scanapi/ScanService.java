@@ -140,16 +140,19 @@ public final class ScanService {
             new ArrayList<>(unique),
             inventory.warnings());
     ScanSubmission.Tekton tekton = request.tekton();
-    // The reconciler decides; the policies here only name candidate base images.
+    // The reconciler decides; the policies here only name candidate base images, so they are
+    // looked up only when the image's layers are to be compared with candidates.
+    ScanInput.Policies policies =
+        ScanPipeline.usesBaseImageCandidates(facts)
+            ? new ScanInput.Policies(
+                candidatePolicies(namespace), tekton == null ? null : tekton.pipeline(), false)
+            : null;
     ScanReport report =
         ScanPipeline.scan(
                 new ScanInput(
                     new ScanInput.Received(received),
                     db,
-                    new ScanInput.Policies(
-                        candidatePolicies(namespace),
-                        tekton == null ? null : tekton.pipeline(),
-                        false),
+                    policies,
                     baseImages.forPlatform(facts.platform()),
                     clock,
                     scannerVersion))

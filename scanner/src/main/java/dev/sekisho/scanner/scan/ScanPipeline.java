@@ -3,6 +3,7 @@ package dev.sekisho.scanner.scan;
 import dev.sekisho.scanner.check.BaseImageIdentifier;
 import dev.sekisho.scanner.check.BaseImageResolver;
 import dev.sekisho.scanner.check.ImageChecks;
+import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.Misconfiguration;
 import dev.sekisho.scanner.model.ScanReport;
@@ -144,6 +145,16 @@ public final class ScanPipeline {
             metadata,
             old.baseImage());
     return new ScanOutcome(report, List.of(), List.of(), null);
+  }
+
+  /**
+   * True when identifying the base image of {@code image} would compare its layers with candidate
+   * base images: it has layers and no OCI base-image annotation. A front whose policy lookup costs
+   * requests may skip it otherwise (the verdict is decided elsewhere, as in the operator).
+   */
+  public static boolean usesBaseImageCandidates(ImageFacts image) {
+    String annotated = image == null ? null : image.baseImageName();
+    return image != null && (annotated == null || annotated.isBlank()) && !image.layers().isEmpty();
   }
 
   /**

@@ -139,4 +139,19 @@ class ImageScanBaseImageTest {
     assertThat(identified.baseImage()).isNull();
     assertThat(asked).isEmpty();
   }
+
+  @Test
+  void candidatesAreWantedOnlyForLayersWithoutAnAnnotation() {
+    assertThat(ScanPipeline.usesBaseImageCandidates(image(Map.of(), "sha256:ubi1").image()))
+        .isTrue();
+    assertThat(
+            ScanPipeline.usesBaseImageCandidates(
+                image(
+                        Map.of("org.opencontainers.image.base.name", "registry.example.com/b:1"),
+                        "sha256:ubi1")
+                    .image()))
+        .isFalse();
+    assertThat(ScanPipeline.usesBaseImageCandidates(image(Map.of()).image())).isFalse();
+    assertThat(ScanPipeline.usesBaseImageCandidates(null)).isFalse();
+  }
 }

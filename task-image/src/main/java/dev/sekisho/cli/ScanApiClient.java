@@ -2,6 +2,9 @@ package dev.sekisho.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.scanner.scanapi.ScanAnswer;
+import dev.sekisho.scanner.scanapi.ScanApi;
+import dev.sekisho.scanner.scanapi.ScanSubmission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -90,22 +93,8 @@ final class ScanApiClient {
     this.http = builder.build();
   }
 
-  /** The operator's answer. */
-  record Answer(JsonNode body) {
-    String verdict() {
-      return body.path("verdict").asText("Error");
-    }
-
-    String scanResult() {
-      return body.path("scanResult").asText("");
-    }
-
-    int count(String field) {
-      return body.path("summary").path(field).asInt(0);
-    }
-  }
-
-  Answer submit(String namespace, String token, JsonNode request) {
+  /** Posts {@code request} and reads the answer, retrying while the scan API is not ready. */
+  ScanAnswer submit(String namespace, String token, ScanSubmission request) {
     long deadline = System.nanoTime() + wait.toNanos();
     Duration backoff = firstBackoff;
     int attempt = 1;
@@ -175,8 +164,8 @@ final class ScanApiClient {
         .orElse(null);
   }
 
-  private Answer attempt(String namespace, String token, JsonNode request) {
-    URI uri = server.resolve("/api/v1/namespaces/" + namespace + "/scans");
+  private ScanAnswer attempt(String namespace, String token, ScanSubmission request) {
+    URI uri = server.resolve("/" + ScanApi.path(namespace));
     HttpRequest post;
     try {
       post =
@@ -240,7 +229,7 @@ final class ScanApiClient {
     }
     String error = errorMessage(response.body());
     return switch (response.statusCode()) {
-      case 200, 201 -> new Answer(parse(response.body(), uri));
+      case 200, 201 -> parse(response.body(), uri);
       case 400 -> throw new UserInputException("the scan API refused the scan: " + error);
       case 401 ->
           throw new InfrastructureException(
@@ -262,15 +251,22 @@ final class ScanApiClient {
     };
   }
 
-  private JsonNode parse(String body, URI uri) {
+  private ScanAnswer parse(String body, URI uri) {
+    JsonNode node;
     try {
-      JsonNode node = json.readTree(body);
-      if (node == null || !node.has("verdict")) {
-        throw new InfrastructureException("the scan API at " + uri + " answered without a verdict");
-      }
-      return node;
+      node = json.readTree(body);
     } catch (IOException e) {
       throw new InfrastructureException("the scan API at " + uri + " answered non-JSON: " + e, e);
+    }
+    if (node == null || !node.hasNonNull("verdict")) {
+      throw new InfrastructureException("the scan API at " + uri + " answered without a verdict");
+    }
+    try {
+      return json.treeToValue(node, ScanAnswer.class);
+    } catch (IOException e) {
+      throw new InfrastructureException(
+          "the scan API at " + uri + " answered outside the scan API contract: " + e.getMessage(),
+          e);
     }
   }
 

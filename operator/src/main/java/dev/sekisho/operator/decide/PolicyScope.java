@@ -32,10 +32,29 @@ public final class PolicyScope {
       Map<String, String> namespaceLabels,
       Collection<ScanPolicy> namespacePolicies,
       Collection<ClusterScanPolicy> clusterPolicies) {
-    String namespace = result.getMetadata().getNamespace();
     ImageFacts image = SpecToReport.imageFacts(result.getSpec());
     String pipeline = pipelineOf(result);
-    List<NamedPolicy> selected = new ArrayList<>();
+    return candidates(
+            result.getMetadata().getNamespace(),
+            namespaceLabels,
+            namespacePolicies,
+            clusterPolicies)
+        .stream()
+        .filter(p -> PolicySelector.selects(p, image, pipeline))
+        .toList();
+  }
+
+  /**
+   * The policies that may apply in {@code namespace} before their image/pipeline selectors are
+   * consulted: the ClusterScanPolicies whose namespaceSelector matches the namespace's labels, then
+   * the namespace's ScanPolicies, each group sorted by name, none being deleted.
+   */
+  public static List<NamedPolicy> candidates(
+      String namespace,
+      Map<String, String> namespaceLabels,
+      Collection<ScanPolicy> namespacePolicies,
+      Collection<ClusterScanPolicy> clusterPolicies) {
+    List<NamedPolicy> candidates = new ArrayList<>();
     clusterPolicies.stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getSpec() != null)
         .filter(p -> NamespaceSelector.matches(p.getSpec().getNamespaceSelector(), namespaceLabels))
@@ -44,8 +63,7 @@ public final class PolicyScope {
             p ->
                 new NamedPolicy(
                     NamedPolicy.CLUSTER_SCAN_POLICY, null, p.getMetadata().getName(), p.getSpec()))
-        .filter(p -> PolicySelector.selects(p, image, pipeline))
-        .forEach(selected::add);
+        .forEach(candidates::add);
     namespacePolicies.stream()
         .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getSpec() != null)
@@ -54,9 +72,8 @@ public final class PolicyScope {
             p ->
                 new NamedPolicy(
                     NamedPolicy.SCAN_POLICY, namespace, p.getMetadata().getName(), p.getSpec()))
-        .filter(p -> PolicySelector.selects(p, image, pipeline))
-        .forEach(selected::add);
-    return selected;
+        .forEach(candidates::add);
+    return candidates;
   }
 
   /** The Pipeline a result came from; null for a scan made outside a pipeline. */

@@ -48,8 +48,11 @@ public final class ReportToSpec {
               .toList());
       config.setCreated(odt(image.created()));
       spec.setConfig(config);
-      if (image.baseImageName() != null) {
-        spec.setBaseImage(image.baseImageName());
+      // the identified base image (annotation or shared layers), else the annotation as written
+      String base =
+          report.baseImage() != null ? report.baseImage().reference() : image.baseImageName();
+      if (base != null) {
+        spec.setBaseImage(base);
       }
     }
     if (report.os() != null) {

@@ -5,10 +5,13 @@ import dev.sekisho.operator.reconcile.ScanResultCache;
 import dev.sekisho.operator.resultspec.ReportToSpec;
 import dev.sekisho.operator.store.ReportStore;
 import dev.sekisho.scanner.model.ScanReport;
-import dev.sekisho.scanner.model.ScannerMetadata;
+import dev.sekisho.scanner.scan.MatchingDatabase;
+import dev.sekisho.scanner.scan.ScanInput;
+import dev.sekisho.scanner.scan.ScanPipeline;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,7 @@ public final class Rematcher {
   private final ReportStore store;
   private final VulnMatcher matcher;
   private final ScanResultCache results;
+  private final Clock clock = Clock.systemUTC();
 
   public Rematcher(
       KubernetesClient client, ReportStore store, VulnMatcher matcher, ScanResultCache results) {
@@ -48,8 +52,8 @@ public final class Rematcher {
   }
 
   public Pass run() throws IOException {
-    VulnMatcher.DatabaseInfo db =
-        matcher.database().orElseThrow(() -> new IllegalStateException("no database loaded"));
+    MatchingDatabase db =
+        matcher.forScan().orElseThrow(() -> new IllegalStateException("no database loaded"));
     int rematched = 0;
     int changed = 0;
     int removed = 0;
@@ -69,20 +73,10 @@ public final class Rematcher {
           continue;
         }
         ScanReport old = stored.get();
+        // the one scan function, fed the stored report's inventory
         ScanReport now =
-            new ScanReport(
-                old.image(),
-                old.os(),
-                old.packages(),
-                matcher.match(old.os(), old.packages()),
-                old.secrets(),
-                old.misconfigurations(),
-                old.warnings(),
-                new ScannerMetadata(
-                    old.metadata() == null ? null : old.metadata().scannerVersion(),
-                    db.version(),
-                    db.built(),
-                    old.metadata() == null ? null : old.metadata().scannedAt()));
+            ScanPipeline.scan(new ScanInput(new ScanInput.Stored(old), db, null, null, clock, null))
+                .report();
         rematched++;
         if (now.equals(old)) {
           continue;

@@ -4,6 +4,7 @@ import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.scan.MatchingDatabase;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -34,5 +35,36 @@ public interface VulnMatcher {
    */
   default List<ScanWarning> uncovered(OperatingSystem os, List<Package> packages) {
     return List.of();
+  }
+
+  /**
+   * The loaded database as the one scan function ({@code ScanPipeline}) matches against, described
+   * as it is now; empty while none is loaded.
+   */
+  default Optional<MatchingDatabase> forScan() {
+    return database()
+        .map(
+            info ->
+                new MatchingDatabase() {
+                  @Override
+                  public String version() {
+                    return info.version();
+                  }
+
+                  @Override
+                  public Instant built() {
+                    return info.built();
+                  }
+
+                  @Override
+                  public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
+                    return VulnMatcher.this.match(os, packages);
+                  }
+
+                  @Override
+                  public List<ScanWarning> uncovered(OperatingSystem os, List<Package> packages) {
+                    return VulnMatcher.this.uncovered(os, packages);
+                  }
+                });
   }
 }

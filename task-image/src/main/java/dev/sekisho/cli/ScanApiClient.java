@@ -104,7 +104,7 @@ final class ScanApiClient {
       } catch (NotReady e) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new InfrastructureException(
+          throw new Unavailable(
               e.getMessage()
                   + (attempt > 1
                       ? " (gave up after "
@@ -127,6 +127,21 @@ final class ScanApiClient {
         backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
         attempt++;
       }
+    }
+  }
+
+  /**
+   * The scan API could not be reached, did not answer in time, or answered 5xx: the only failures
+   * {@code --fail-open} may pass over. A refused token or ServiceAccount (401/403: a missing
+   * RoleBinding would otherwise switch the gate off for good without anyone noticing), a TLS
+   * failure (which may be an interception) and an answer that is not one (no verdict, not JSON)
+   * stay errors whatever the flag says.
+   */
+  static final class Unavailable extends InfrastructureException {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
@@ -191,7 +206,7 @@ final class ScanApiClient {
           e,
           null);
     } catch (HttpTimeoutException e) {
-      throw new InfrastructureException(
+      throw new Unavailable(
           "the Sekisho scan API at "
               + server
               + " did not answer within "
@@ -240,14 +255,13 @@ final class ScanApiClient {
       case 503 ->
           throw new NotReady(
               "the scan API at " + server + " is not ready: " + error, null, retryAfter(response));
-      default ->
-          throw new InfrastructureException(
-              "the scan API at "
-                  + server
-                  + " answered HTTP "
-                  + response.statusCode()
-                  + ": "
-                  + error);
+      default -> {
+        String message =
+            "the scan API at " + server + " answered HTTP " + response.statusCode() + ": " + error;
+        throw response.statusCode() >= 500
+            ? new Unavailable(message, null)
+            : new InfrastructureException(message);
+      }
     };
   }
 

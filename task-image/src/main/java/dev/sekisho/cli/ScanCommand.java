@@ -79,7 +79,9 @@ final class ScanCommand implements Callable<Integer> {
       names = "--fail-open",
       description =
           "With --server: exit 0 (VERDICT=Error) instead of 3 when the scan API cannot be reached,"
-              + " is not ready or refuses the step's token. The image is then NOT checked.")
+              + " does not answer in time or answers 5xx (after --server-wait). The image is then"
+              + " NOT checked. A refused token or ServiceAccount (401/403), a TLS failure or an"
+              + " answer without a verdict still exit 3.")
   boolean failOpen;
 
   @Option(

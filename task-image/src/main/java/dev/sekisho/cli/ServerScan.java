@@ -42,6 +42,8 @@ final class ServerScan {
    * @param platform the platform scanned, or null
    * @param inventory what the step found in the image
    * @param failOpen exit 0 (with VERDICT=Error) instead of 3 when the scan API is unavailable
+   *     (unreachable, no answer in time, 5xx); never for a refused token or ServiceAccount, a TLS
+   *     failure or an answer without a verdict
    */
   int run(String image, String digest, String platform, Inventory inventory, boolean failOpen) {
     String server = options.server(context);
@@ -90,7 +92,7 @@ final class ServerScan {
       results.put("VERDICT", "Error").put("SCAN_RESULT", "").put("CRITICAL", "").put("HIGH", "");
       results.put("FIXABLE", "");
       writeResults(results);
-      if (failOpen) {
+      if (failOpen && e instanceof ScanApiClient.Unavailable) {
         context.err().println("sekisho: WARNING: " + e.getMessage());
         context
             .err()

@@ -141,7 +141,7 @@ public final class ScanService {
       throws ApiException, IOException {
     MatchingDatabase db =
         matcher
-            .forScan()
+            .database()
             .orElseThrow(
                 () ->
                     new ApiException(

@@ -53,7 +53,7 @@ public final class Rematcher {
 
   public Pass run() throws IOException {
     MatchingDatabase db =
-        matcher.forScan().orElseThrow(() -> new IllegalStateException("no database loaded"));
+        matcher.database().orElseThrow(() -> new IllegalStateException("no database loaded"));
     int rematched = 0;
     int changed = 0;
     int removed = 0;

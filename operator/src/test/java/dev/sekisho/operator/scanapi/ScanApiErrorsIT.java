@@ -30,7 +30,9 @@ import dev.sekisho.operator.testing.ScanSubmitters;
 import dev.sekisho.operator.vulndb.VulnMatcher;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.scan.MatchingDatabase;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -55,6 +57,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -488,18 +491,7 @@ class ScanApiErrorsIT {
   @Test
   void withoutADatabaseTheApiAnswers503() throws Exception {
     String ns = namespace("api-503");
-    VulnMatcher none =
-        new VulnMatcher() {
-          @Override
-          public Optional<DatabaseInfo> database() {
-            return Optional.empty();
-          }
-
-          @Override
-          public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
-            throw new AssertionError("no database: match must not be called");
-          }
-        };
+    VulnMatcher none = Optional::empty;
     URI api = serve(admin, admin, none, List.of(), 1 << 20);
 
     Reply r = submit(api, ns, token(ns), body());
@@ -514,17 +506,34 @@ class ScanApiErrorsIT {
     String ns = namespace("api-500");
     FixtureMatcher fixture = FixtureMatcher.advisories();
     VulnMatcher broken =
-        new VulnMatcher() {
-          @Override
-          public Optional<DatabaseInfo> database() {
-            return fixture.database();
-          }
+        () ->
+            fixture
+                .database()
+                .map(
+                    db ->
+                        new MatchingDatabase() {
+                          @Override
+                          public String version() {
+                            return db.version();
+                          }
 
-          @Override
-          public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
-            throw new IllegalStateException("the database file is corrupt");
-          }
-        };
+                          @Override
+                          public Instant built() {
+                            return db.built();
+                          }
+
+                          @Override
+                          public List<Vulnerability> match(
+                              OperatingSystem os, List<Package> packages) {
+                            throw new IllegalStateException("the database file is corrupt");
+                          }
+
+                          @Override
+                          public List<ScanWarning> uncovered(
+                              OperatingSystem os, List<Package> packages) {
+                            return List.of();
+                          }
+                        });
     URI api = serve(admin, admin, broken, List.of(), 1 << 20);
 
     Reply r = submit(api, ns, token(ns), body());

@@ -11,12 +11,9 @@ import dev.sekisho.api.v1alpha1.PolicyAction;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
 import dev.sekisho.api.v1alpha1.ScanResult;
-import dev.sekisho.operator.evaluate.ResultEvaluator;
-import dev.sekisho.operator.events.EventRecorder;
-import dev.sekisho.operator.gate.PipelineRunGate;
 import dev.sekisho.operator.reconcile.ScanResultCache;
-import dev.sekisho.operator.reconcile.ScanResultReconciler;
 import dev.sekisho.operator.store.ReportStore;
+import dev.sekisho.operator.testing.DecidingReconciler;
 import dev.sekisho.operator.testing.FixtureMatcher;
 import dev.sekisho.operator.testing.ScanSubmitters;
 import dev.sekisho.scanner.image.oci.ImageReference;
@@ -133,17 +130,7 @@ class ScanApiBaseImageIT {
     ScanResultCache results = new ScanResultCache();
     // the ScanResult reconciler decides what the scan API writes
     Operator operator =
-        new Operator(o -> o.withKubernetesClient(admin).withCloseClientOnStop(false));
-    operator.register(
-        new ScanResultReconciler(
-            new ResultEvaluator(store),
-            new PipelineRunGate(admin),
-            new EventRecorder(admin, "scan-api-base-image-it", clock),
-            clock,
-            meters,
-            results),
-        o -> o.withItemStore(results));
-    operator.start();
+        DecidingReconciler.start(admin, store, results, clock, meters, "scan-api-base-image-it");
     closing.add(operator::stop);
     ScanApiServer server =
         new ScanApiServer(

@@ -17,13 +17,10 @@ import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
-import dev.sekisho.operator.evaluate.ResultEvaluator;
-import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.GateOutcome;
-import dev.sekisho.operator.gate.PipelineRunGate;
 import dev.sekisho.operator.reconcile.ScanResultCache;
-import dev.sekisho.operator.reconcile.ScanResultReconciler;
 import dev.sekisho.operator.store.ReportStore;
+import dev.sekisho.operator.testing.DecidingReconciler;
 import dev.sekisho.operator.testing.FixtureMatcher;
 import dev.sekisho.operator.testing.PipelineRuns;
 import dev.sekisho.operator.testing.ScanSubmitters;
@@ -140,17 +137,8 @@ class ScanApiErrorsIT {
     ScanResultCache results = new ScanResultCache();
     if (reconcilerClient != null) {
       Operator operator =
-          new Operator(o -> o.withKubernetesClient(reconcilerClient).withCloseClientOnStop(false));
-      operator.register(
-          new ScanResultReconciler(
-              new ResultEvaluator(store),
-              new PipelineRunGate(reconcilerClient),
-              new EventRecorder(reconcilerClient, "scan-api-errors-it", clock),
-              clock,
-              meters,
-              results),
-          o -> o.withItemStore(results));
-      operator.start();
+          DecidingReconciler.start(
+              reconcilerClient, store, results, clock, meters, "scan-api-errors-it");
       closing.add(operator::stop);
     }
     ScanApiServer server =

@@ -2,9 +2,9 @@
 # Installs what building and testing Sekisho needs on a fresh Debian/Ubuntu machine:
 # the OCI tooling used by the test harness (docker-registry, skopeo, umoci, runc, debootstrap, htpasswd,
 # rpm), the tools of bench/ (GNU time, jq, curl), a static busybox (the shell image of Tekton's
-# script steps, built by the test kit's TektonImages), what the real single-node test cluster runs on
-# (containerd, runc, the CNI plugins, iptables, conntrack), then builds the Kubernetes test binaries
-# (hack/test-binaries.sh), the node's binaries (hack/node-binaries.sh), the test tools
+# script steps, built by the test kit's TektonImages), what the real single-node test cluster runs
+# on (containerd, runc, the CNI plugins, iptables, conntrack), then builds the Kubernetes test
+# binaries (hack/test-binaries.sh), the node's binaries (hack/node-binaries.sh), the test tools
 # (hack/tool-binaries.sh) and Tekton's controller and image binaries for the end-to-end tests
 # (hack/tekton-binaries.sh) when they are missing.
 # Needs root (or sudo) for apt-get; a JDK 21+ and Go 1.24+ must already be installed.

@@ -14,7 +14,6 @@ import dev.sekisho.api.v1alpha1.Violation;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
 import dev.sekisho.operator.OperatorConfig;
 import dev.sekisho.operator.SekishoOperator;
-import dev.sekisho.operator.decide.EngineDecider;
 import dev.sekisho.operator.gate.PipelineRunGate;
 import dev.sekisho.operator.vulndb.DatabaseHolder;
 import dev.sekisho.operator.vulndb.DatabaseManager;
@@ -170,7 +169,6 @@ class PipelineGateE2E {
         new SekishoOperator(
             config,
             admin,
-            new EngineDecider(),
             holder,
             null,
             new SimpleMeterRegistry(),
@@ -183,7 +181,7 @@ class PipelineGateE2E {
             config,
             holder,
             new DatabaseUpdater(),
-            () -> Optional.of(new Rematcher(admin, operator.store(), holder, operator.evaluator())),
+            () -> Optional.of(new Rematcher(admin, operator.store(), holder, operator.results())),
             new SimpleMeterRegistry());
     databases.refresh();
     assertThat(holder.database()).as("the operator's vulnerability database").isPresent();

@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
  * @param caPolicy when and how the operator's own CA is renewed
  * @param resultRetention how long a ScanResult whose image no pod runs is kept after its last scan
  *     (zero: kept for ever)
+ * @param decisionWait how long the scan API waits for the ScanResult reconciler's decision before
+ *     answering 503 (the step retries)
  */
 public record OperatorConfig(
     String namespace,
@@ -74,7 +76,8 @@ public record OperatorConfig(
     String caNamespaceSelector,
     String bindAddress,
     CaPolicy caPolicy,
-    Duration resultRetention) {
+    Duration resultRetention,
+    Duration decisionWait) {
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
   private static final Pattern SIZE = Pattern.compile("^(\\d+)(Ki|Mi|Gi)?$");
@@ -111,7 +114,16 @@ public record OperatorConfig(
         caPolicy(env),
         "0".equals(env.getOrDefault("SEKISHO_RESULT_RETENTION", "").trim())
             ? Duration.ZERO
-            : duration(env, "SEKISHO_RESULT_RETENTION", DEFAULT_RESULT_RETENTION));
+            : duration(env, "SEKISHO_RESULT_RETENTION", DEFAULT_RESULT_RETENTION),
+        positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)));
+  }
+
+  private static Duration positive(Map<String, String> env, String name, Duration fallback) {
+    Duration d = duration(env, name, fallback);
+    if (d.isZero()) {
+      throw new IllegalArgumentException(name + "=" + env.get(name) + ": must be positive");
+    }
+    return d;
   }
 
   /** ScanResults of images no pod runs are kept this long after their last scan by default. */

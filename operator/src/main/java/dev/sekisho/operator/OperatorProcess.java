@@ -1,6 +1,5 @@
 package dev.sekisho.operator;
 
-import dev.sekisho.operator.decide.EngineDecider;
 import dev.sekisho.operator.ops.OpsServer;
 import dev.sekisho.operator.ops.OpsServer.Reply;
 import dev.sekisho.operator.vulndb.DatabaseHolder;
@@ -80,8 +79,7 @@ public final class OperatorProcess implements AutoCloseable {
         .description("Age of the loaded vulnerability database (NaN: none loaded)")
         .register(meters);
     this.operator =
-        new SekishoOperator(
-            config, client, new EngineDecider(), matcher, null, meters, clock, bind, version);
+        new SekishoOperator(config, client, matcher, null, meters, clock, bind, version);
     this.databases =
         holder == null
             ? null
@@ -91,7 +89,7 @@ public final class OperatorProcess implements AutoCloseable {
                 new DatabaseUpdater(),
                 () ->
                     Optional.of(
-                        new Rematcher(client, operator.store(), holder, operator.evaluator())),
+                        new Rematcher(client, operator.store(), holder, operator.results())),
                 meters);
     this.health =
         new OpsServer(

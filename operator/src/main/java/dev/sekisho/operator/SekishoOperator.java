@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.sekisho.operator.decide.Decider;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.PipelineRunGate;
@@ -59,7 +58,7 @@ public final class SekishoOperator implements AutoCloseable {
   private final Operator operator;
   private final ScanApiServer api;
   private final ReportStore store;
-  private final ResultEvaluator evaluator;
+  private final ScanResultCache results;
   private final ScanApiTls tls;
   private final Duration tlsRefresh;
   private final LeaderMetrics leaderMetrics;
@@ -78,7 +77,6 @@ public final class SekishoOperator implements AutoCloseable {
   public SekishoOperator(
       OperatorConfig config,
       KubernetesClient client,
-      Decider decider,
       VulnMatcher matcher,
       InventoryDecoder.SbomDecoder sbom,
       MeterRegistry meters,
@@ -91,10 +89,7 @@ public final class SekishoOperator implements AutoCloseable {
     String instance = System.getenv().getOrDefault("HOSTNAME", "sekisho-operator");
     identity = leaseIdentity(instance);
     EventRecorder events = new EventRecorder(client, instance, clock);
-    evaluator =
-        new ResultEvaluator(
-            client, decider, store, new PipelineRunGate(client), events, clock, meters);
-    ScanResultCache results = new ScanResultCache();
+    results = new ScanResultCache();
     leaderMetrics = new LeaderMetrics(meters, results);
     leaderElection = config.leaderElection();
     retention =
@@ -130,9 +125,16 @@ public final class SekishoOperator implements AutoCloseable {
             });
     // one ScanResult informer: its store is the cache the policy controllers and gauges read
     operator.register(
-        new ScanResultReconciler(evaluator, clock, meters, results), o -> o.withItemStore(results));
-    operator.register(new ScanPolicyReconciler(decider, client, clock, results));
-    operator.register(new ClusterScanPolicyReconciler(decider, client, clock, results));
+        new ScanResultReconciler(
+            new ResultEvaluator(store),
+            new PipelineRunGate(client),
+            events,
+            clock,
+            meters,
+            results),
+        o -> o.withItemStore(results));
+    operator.register(new ScanPolicyReconciler(clock, results));
+    operator.register(new ClusterScanPolicyReconciler(clock, results));
 
     ObjectMapper json =
         JsonMapper.builder()
@@ -159,7 +161,8 @@ public final class SekishoOperator implements AutoCloseable {
             new InetSocketAddress(bind, config.apiPort()),
             tls == null ? null : tls.context(),
             new Authorizer(client, config.tokenAudiences()),
-            new ScanService(client, matcher, store, evaluator, clock, scannerVersion),
+            new ScanService(
+                client, matcher, store, results, config.decisionWait(), clock, scannerVersion),
             json,
             new InventoryDecoder(
                 json,
@@ -274,8 +277,12 @@ public final class SekishoOperator implements AutoCloseable {
     return store;
   }
 
-  public ResultEvaluator evaluator() {
-    return evaluator;
+  /**
+   * The ScanResult controller's cache (warm on every replica): the scan API and the re-matcher read
+   * results from it.
+   */
+  public ScanResultCache results() {
+    return results;
   }
 
   @Override

@@ -251,6 +251,9 @@ class ManifestsIT {
     assertThat(allowed(admin, user, ns, "coordination.k8s.io", "leases", "", "update")).isTrue();
     // fabric8's LeaderElector renews its lease with PATCH
     assertThat(allowed(admin, user, ns, "coordination.k8s.io", "leases", "", "patch")).isTrue();
+    // the retention rule: delete expired results, read (never change) what pods run
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scanresults", "", "delete")).isTrue();
+    assertThat(allowed(admin, user, "", "", "pods", "", "list")).isTrue();
     // the scan API's own CA: its one Secret in the operator's namespace, its ConfigMap anywhere
     assertThat(allowed(admin, user, ns, "", "secrets", "", "create", "")).isTrue();
     assertThat(allowed(admin, user, ns, "", "secrets", "", "get", "sekisho-scan-api-certs"))
@@ -278,7 +281,9 @@ class ManifestsIT {
     assertThat(allowed(admin, user, "", "", "configmaps", "", "watch", "")).isFalse();
     assertThat(allowed(admin, user, "", "", "configmaps", "", "watch", "other-config")).isFalse();
     assertThat(allowed(admin, user, other, "", "pods", "", "create")).isFalse();
-    assertThat(allowed(admin, user, other, "sekisho.dev", "scanresults", "", "delete")).isFalse();
+    assertThat(allowed(admin, user, other, "", "pods", "", "delete")).isFalse();
+    assertThat(allowed(admin, user, other, "", "pods", "", "get")).isFalse();
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scanpolicies", "", "delete")).isFalse();
     assertThat(allowed(admin, user, other, "sekisho.dev", "scanpolicies", "", "update")).isFalse();
     assertThat(allowed(admin, user, other, "tekton.dev", "pipelineruns", "", "delete")).isFalse();
     assertThat(allowed(admin, user, other, "tekton.dev", "taskruns", "", "patch")).isFalse();

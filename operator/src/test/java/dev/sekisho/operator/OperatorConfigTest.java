@@ -50,6 +50,16 @@ class OperatorConfigTest {
   }
 
   @Test
+  void theScanApiWaitsForTheDecisionBoundedAndNeverZero() {
+    assertThat(OperatorConfig.fromEnv(Map.of()).decisionWait()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(OperatorConfig.fromEnv(Map.of("SEKISHO_API_DECISION_WAIT", "90s")).decisionWait())
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_API_DECISION_WAIT", "0s")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("SEKISHO_API_DECISION_WAIT=0s: must be positive");
+  }
+
+  @Test
   void caRenewalSettings() {
     assertThat(OperatorConfig.fromEnv(Map.of()).caPolicy()).isEqualTo(CaPolicy.DEFAULT);
     OperatorConfig c =

@@ -1,8 +1,8 @@
 package dev.sekisho.cli;
 
 import dev.sekisho.api.v1alpha1.Verdict;
-import dev.sekisho.scanner.image.ImageAccessException;
-import dev.sekisho.scanner.image.InvalidReferenceException;
+import dev.sekisho.scanner.image.oci.ImageAccessException;
+import dev.sekisho.scanner.image.oci.InvalidReferenceException;
 import dev.sekisho.scanner.input.DocumentException;
 import dev.sekisho.scanner.policy.PolicyFileException;
 import dev.sekisho.scanner.sbom.SbomFormatException;

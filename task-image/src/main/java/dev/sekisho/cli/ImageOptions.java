@@ -1,14 +1,14 @@
 package dev.sekisho.cli;
 
-import dev.sekisho.scanner.analyzer.Analyzers;
+import dev.sekisho.scanner.analyzer.list.Analyzers;
 import dev.sekisho.scanner.artifact.InspectOptions;
-import dev.sekisho.scanner.image.CredentialStore;
-import dev.sekisho.scanner.image.ImageAccessException;
-import dev.sekisho.scanner.image.InvalidReferenceException;
-import dev.sekisho.scanner.image.Platform;
-import dev.sekisho.scanner.image.RegistryLimits;
-import dev.sekisho.scanner.image.RegistryOptions;
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.oci.ImageAccessException;
+import dev.sekisho.scanner.image.oci.InvalidReferenceException;
+import dev.sekisho.scanner.image.oci.Platform;
+import dev.sekisho.scanner.image.registry.CredentialStore;
+import dev.sekisho.scanner.image.registry.RegistryLimits;
+import dev.sekisho.scanner.image.registry.RegistryOptions;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.layer.SpillLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.sekisho.cli;
 
 import dev.sekisho.scanner.artifact.InspectOptions;
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.scan.ImageScan;
 import java.io.IOException;

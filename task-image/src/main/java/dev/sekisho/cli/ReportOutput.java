@@ -3,7 +3,7 @@ package dev.sekisho.cli;
 import dev.sekisho.scanner.report.ReportFormat;
 import dev.sekisho.scanner.report.ReportInput;
 import dev.sekisho.scanner.report.ReportOptions;
-import dev.sekisho.scanner.report.ReportWriters;
+import dev.sekisho.scanner.report.list.ReportWriters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,13 +1,12 @@
 package dev.sekisho.cli;
 
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;
-import dev.sekisho.scanner.model.ScannerMetadata;
 import dev.sekisho.scanner.report.ReportFormat;
 import dev.sekisho.scanner.report.ReportInput;
-import dev.sekisho.scanner.scan.ImageScan;
-import dev.sekisho.scanner.scan.ScannerVersion;
+import dev.sekisho.scanner.scan.ScanInput;
+import dev.sekisho.scanner.scan.ScanPipeline;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,11 +67,12 @@ final class SbomCommand implements Callable<Integer> {
     try {
       Inventory inventory =
           Inventories.read(parsed, image.inspectOptions(context, progress), image.timeout());
+      // the one scan function without a database or policies: packages and facts only
       ScanReport report =
-          ImageScan.report(
-              inventory,
-              List.of(),
-              new ScannerMetadata(ScannerVersion.current(), null, null, context.clock().instant()));
+          ScanPipeline.scan(
+                  new ScanInput(
+                      new ScanInput.Received(inventory), null, null, null, context.clock(), null))
+              .report();
       progress.done();
       new ReportOutput(context)
           .write(new ReportInput(report), List.of(new OutputOptions.Destination(f, output)));

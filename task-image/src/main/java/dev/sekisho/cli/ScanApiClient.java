@@ -2,6 +2,9 @@ package dev.sekisho.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.scanner.scanapi.ScanAnswer;
+import dev.sekisho.scanner.scanapi.ScanApi;
+import dev.sekisho.scanner.scanapi.ScanSubmission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -90,22 +93,8 @@ final class ScanApiClient {
     this.http = builder.build();
   }
 
-  /** The operator's answer. */
-  record Answer(JsonNode body) {
-    String verdict() {
-      return body.path("verdict").asText("Error");
-    }
-
-    String scanResult() {
-      return body.path("scanResult").asText("");
-    }
-
-    int count(String field) {
-      return body.path("summary").path(field).asInt(0);
-    }
-  }
-
-  Answer submit(String namespace, String token, JsonNode request) {
+  /** Posts {@code request} and reads the answer, retrying while the scan API is not ready. */
+  ScanAnswer submit(String namespace, String token, ScanSubmission request) {
     long deadline = System.nanoTime() + wait.toNanos();
     Duration backoff = firstBackoff;
     int attempt = 1;
@@ -115,7 +104,7 @@ final class ScanApiClient {
       } catch (NotReady e) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new InfrastructureException(
+          throw new Unavailable(
               e.getMessage()
                   + (attempt > 1
                       ? " (gave up after "
@@ -138,6 +127,21 @@ final class ScanApiClient {
         backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
         attempt++;
       }
+    }
+  }
+
+  /**
+   * The scan API could not be reached, did not answer in time, or answered 5xx: the only failures
+   * {@code --fail-open} may pass over. A refused token or ServiceAccount (401/403: a missing
+   * RoleBinding would otherwise switch the gate off for good without anyone noticing), a TLS
+   * failure (which may be an interception) and an answer that is not one (no verdict, not JSON)
+   * stay errors whatever the flag says.
+   */
+  static final class Unavailable extends InfrastructureException {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
@@ -175,8 +179,8 @@ final class ScanApiClient {
         .orElse(null);
   }
 
-  private Answer attempt(String namespace, String token, JsonNode request) {
-    URI uri = server.resolve("/api/v1/namespaces/" + namespace + "/scans");
+  private ScanAnswer attempt(String namespace, String token, ScanSubmission request) {
+    URI uri = server.resolve("/" + ScanApi.path(namespace));
     HttpRequest post;
     try {
       post =
@@ -202,7 +206,7 @@ final class ScanApiClient {
           e,
           null);
     } catch (HttpTimeoutException e) {
-      throw new InfrastructureException(
+      throw new Unavailable(
           "the Sekisho scan API at "
               + server
               + " did not answer within "
@@ -240,7 +244,7 @@ final class ScanApiClient {
     }
     String error = errorMessage(response.body());
     return switch (response.statusCode()) {
-      case 200, 201 -> new Answer(parse(response.body(), uri));
+      case 200, 201 -> parse(response.body(), uri);
       case 400 -> throw new UserInputException("the scan API refused the scan: " + error);
       case 401 ->
           throw new InfrastructureException(
@@ -251,26 +255,32 @@ final class ScanApiClient {
       case 503 ->
           throw new NotReady(
               "the scan API at " + server + " is not ready: " + error, null, retryAfter(response));
-      default ->
-          throw new InfrastructureException(
-              "the scan API at "
-                  + server
-                  + " answered HTTP "
-                  + response.statusCode()
-                  + ": "
-                  + error);
+      default -> {
+        String message =
+            "the scan API at " + server + " answered HTTP " + response.statusCode() + ": " + error;
+        throw response.statusCode() >= 500
+            ? new Unavailable(message, null)
+            : new InfrastructureException(message);
+      }
     };
   }
 
-  private JsonNode parse(String body, URI uri) {
+  private ScanAnswer parse(String body, URI uri) {
+    JsonNode node;
     try {
-      JsonNode node = json.readTree(body);
-      if (node == null || !node.has("verdict")) {
-        throw new InfrastructureException("the scan API at " + uri + " answered without a verdict");
-      }
-      return node;
+      node = json.readTree(body);
     } catch (IOException e) {
       throw new InfrastructureException("the scan API at " + uri + " answered non-JSON: " + e, e);
+    }
+    if (node == null || !node.hasNonNull("verdict")) {
+      throw new InfrastructureException("the scan API at " + uri + " answered without a verdict");
+    }
+    try {
+      return json.treeToValue(node, ScanAnswer.class);
+    } catch (IOException e) {
+      throw new InfrastructureException(
+          "the scan API at " + uri + " answered outside the scan API contract: " + e.getMessage(),
+          e);
     }
   }
 

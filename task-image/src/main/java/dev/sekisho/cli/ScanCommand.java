@@ -6,23 +6,24 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sekisho.scanner.artifact.InspectOptions;
 import dev.sekisho.scanner.check.BaseImageResolver;
-import dev.sekisho.scanner.image.ImageReference;
-import dev.sekisho.scanner.image.RegistryClient;
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.oci.ImageReference;
+import dev.sekisho.scanner.image.registry.RegistryClient;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.policy.Evaluation;
 import dev.sekisho.scanner.policy.NamedPolicy;
-import dev.sekisho.scanner.policy.PolicySelector;
 import dev.sekisho.scanner.report.ReportInput;
 import dev.sekisho.scanner.report.SummaryLine;
 import dev.sekisho.scanner.scan.ImageScan;
+import dev.sekisho.scanner.scan.MatchingDatabase;
+import dev.sekisho.scanner.scan.ScanInput;
+import dev.sekisho.scanner.scan.ScanOutcome;
+import dev.sekisho.scanner.scan.ScanPipeline;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -78,7 +79,9 @@ final class ScanCommand implements Callable<Integer> {
       names = "--fail-open",
       description =
           "With --server: exit 0 (VERDICT=Error) instead of 3 when the scan API cannot be reached,"
-              + " is not ready or refuses the step's token. The image is then NOT checked.")
+              + " does not answer in time or answers 5xx (after --server-wait). The image is then"
+              + " NOT checked. A refused token or ServiceAccount (401/403), a TLS failure or an"
+              + " answer without a verdict still exit 3.")
   boolean failOpen;
 
   @Option(
@@ -106,7 +109,6 @@ final class ScanCommand implements Callable<Integer> {
     List<NamedPolicy> policies = policy.load();
     List<OutputOptions.Destination> destinations = output.destinations();
     Progress progress = new Progress(context);
-    Instant now = context.clock().instant();
     Databases databases = new Databases(context, db, progress);
     try {
       CompletableFuture<VulnDatabase> opening =
@@ -123,14 +125,29 @@ final class ScanCommand implements Callable<Integer> {
       try (VulnDatabase vdb = Databases.await(opening)) {
         databases.warnIfStale(vdb);
         progress.step("matching " + inventory.packages().size() + " packages");
-        ScanReport report = ImageScan.report(inventory, vdb, now);
-        List<NamedPolicy> applying = applying(policies, inventory);
-        if (!applying.isEmpty()) {
-          // no OCI base-image annotation: compare leading layers with the allowed base images
-          report = ImageScan.identifyBaseImage(report, applying, baseImages(inspect));
+        ScanOutcome outcome =
+            ScanPipeline.scan(
+                new ScanInput(
+                    new ScanInput.Received(inventory),
+                    MatchingDatabase.of(vdb),
+                    new ScanInput.Policies(policies, TektonContext.from(context).pipeline(), true),
+                    // no OCI base-image annotation: compare leading layers with the allowed bases
+                    baseImages(inspect),
+                    context.clock(),
+                    null));
+        if (!output.quiet) {
+          for (ScanOutcome.Skipped skipped : outcome.skipped()) {
+            context
+                .err()
+                .println(
+                    "policy "
+                        + skipped.policy().displayName()
+                        + " does not apply: "
+                        + skipped.reason());
+          }
         }
-        Evaluation evaluation =
-            policies.isEmpty() ? null : ImageScan.evaluate(report, applying, now);
+        ScanReport report = outcome.report();
+        Evaluation evaluation = outcome.evaluation();
         progress.done();
         ReportInput input = new ReportInput(report, evaluation);
         new ReportOutput(context).write(input, destinations);
@@ -142,26 +159,6 @@ final class ScanCommand implements Callable<Integer> {
     } finally {
       progress.done();
     }
-  }
-
-  /**
-   * The policies whose selector selects this scan, as the operator selects them: {@code
-   * selector.images} against the scanned image's name, {@code selector.pipelines} against the
-   * Tekton Pipeline the step runs in (none outside Tekton). Each policy left out is named on stderr
-   * with the reason, unless --quiet.
-   */
-  private List<NamedPolicy> applying(List<NamedPolicy> policies, Inventory inventory) {
-    String pipeline = TektonContext.from(context).pipeline();
-    List<NamedPolicy> applying = new ArrayList<>();
-    for (NamedPolicy p : policies) {
-      Optional<String> why = PolicySelector.whyNot(p, inventory.image(), pipeline);
-      if (why.isEmpty()) {
-        applying.add(p);
-      } else if (!output.quiet) {
-        context.err().println("policy " + p.displayName() + " does not apply: " + why.get());
-      }
-    }
-    return applying;
   }
 
   /**

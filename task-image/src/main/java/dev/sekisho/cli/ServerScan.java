@@ -1,12 +1,12 @@
 package dev.sekisho.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.sbom.CycloneDxWriter;
 import dev.sekisho.scanner.sbom.SpdxWriter;
 import dev.sekisho.scanner.scan.ScannerVersion;
+import dev.sekisho.scanner.scanapi.ScanAnswer;
+import dev.sekisho.scanner.scanapi.ScanSubmission;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +42,8 @@ final class ServerScan {
    * @param platform the platform scanned, or null
    * @param inventory what the step found in the image
    * @param failOpen exit 0 (with VERDICT=Error) instead of 3 when the scan API is unavailable
+   *     (unreachable, no answer in time, 5xx); never for a refused token or ServiceAccount, a TLS
+   *     failure or an answer without a verdict
    */
   int run(String image, String digest, String platform, Inventory inventory, boolean failOpen) {
     String server = options.server(context);
@@ -73,7 +75,7 @@ final class ServerScan {
     TektonResults results = new TektonResults().put("IMAGE_DIGEST", resolvedDigest);
     writeSboms(inventory);
 
-    ScanApiClient.Answer answer;
+    ScanAnswer answer;
     try {
       String token = readToken();
       ScanApiClient client =
@@ -90,7 +92,7 @@ final class ServerScan {
       results.put("VERDICT", "Error").put("SCAN_RESULT", "").put("CRITICAL", "").put("HIGH", "");
       results.put("FIXABLE", "");
       writeResults(results);
-      if (failOpen) {
+      if (failOpen && e instanceof ScanApiClient.Unavailable) {
         context.err().println("sekisho: WARNING: " + e.getMessage());
         context
             .err()
@@ -102,10 +104,10 @@ final class ServerScan {
     }
     results
         .put("VERDICT", answer.verdict())
-        .put("SCAN_RESULT", answer.scanResult())
-        .put("CRITICAL", answer.count("critical"))
-        .put("HIGH", answer.count("high"))
-        .put("FIXABLE", answer.count("fixable"));
+        .put("SCAN_RESULT", answer.scanResult() == null ? "" : answer.scanResult())
+        .put("CRITICAL", answer.summary().critical())
+        .put("HIGH", answer.summary().high())
+        .put("FIXABLE", answer.summary().fixable());
     writeResults(results);
     print(image, resolvedDigest, namespace, answer);
     return switch (answer.verdict()) {
@@ -115,33 +117,19 @@ final class ServerScan {
     };
   }
 
-  JsonNode request(String image, String digest, String platform, Inventory inventory) {
-    ObjectNode body = json.createObjectNode();
-    body.put("image", image);
-    body.put("digest", digest);
-    if (platform != null && !platform.isBlank()) {
-      body.put("platform", platform);
-    }
-    body.set("inventory", json.valueToTree(inventory));
-    if (inventory.image() != null) {
-      body.set("imageFacts", json.valueToTree(inventory.image()));
-    }
-    body.set("secrets", json.valueToTree(inventory.secrets()));
+  /** The scan API request: the contract's {@link ScanSubmission}, with the Tekton run if any. */
+  ScanSubmission request(String image, String digest, String platform, Inventory inventory) {
     TektonContext tekton = TektonContext.from(context);
-    if (!tekton.isEmpty()) {
-      ObjectNode t = body.putObject("tekton");
-      putIfSet(t, "pipelineRun", tekton.pipelineRun());
-      putIfSet(t, "pipelineRunUid", tekton.pipelineRunUid());
-      putIfSet(t, "taskRun", tekton.taskRun());
-      putIfSet(t, "pipeline", tekton.pipeline());
-    }
-    return body;
-  }
-
-  private static void putIfSet(ObjectNode node, String field, String value) {
-    if (value != null) {
-      node.put(field, value);
-    }
+    return ScanSubmission.of(
+        image,
+        digest,
+        platform,
+        inventory,
+        tekton.isEmpty()
+            ? null
+            : new ScanSubmission.Tekton(
+                tekton.pipelineRun(), tekton.pipelineRunUid(), tekton.taskRun(), tekton.pipeline()),
+        json);
   }
 
   private String readToken() {
@@ -186,38 +174,37 @@ final class ServerScan {
     }
   }
 
-  private void print(String image, String digest, String namespace, ScanApiClient.Answer answer) {
-    JsonNode body = answer.body();
+  private void print(String image, String digest, String namespace, ScanAnswer answer) {
     var out = context.out();
+    ScanAnswer.Summary counts = answer.summary();
     out.printf(
         "%s@%s: %s (policy %s)%n",
-        image, digest, answer.verdict(), body.path("decidingPolicy").asText("none"));
+        image,
+        digest,
+        answer.verdict(),
+        answer.decidingPolicy() == null ? "none" : answer.decidingPolicy());
     out.printf(
         "  critical=%d high=%d medium=%d low=%d fixable=%d secrets=%d%n",
-        answer.count("critical"),
-        answer.count("high"),
-        answer.count("medium"),
-        answer.count("low"),
-        answer.count("fixable"),
-        answer.count("secrets"));
+        counts.critical(),
+        counts.high(),
+        counts.medium(),
+        counts.low(),
+        counts.fixable(),
+        counts.secrets());
     int shown = 0;
-    for (JsonNode v : body.path("violations")) {
+    for (ScanAnswer.Violation v : answer.violations()) {
       if (shown++ == 20) {
-        out.printf("  … %d more%n", body.path("violationCount").asInt() - 20);
+        out.printf("  … %d more%n", answer.violationCount() - 20);
         break;
       }
       out.printf(
           "  %s %s %s: %s%n",
-          v.path("action").asText(""),
-          v.path("policy").asText(""),
-          v.path("rule").asText(""),
-          v.path("message").asText(""));
+          text(v.action()), text(v.policy()), text(v.rule()), text(v.message()));
     }
     out.printf(
         "  details: kubectl -n %s get scanresult %s -o yaml%n", namespace, answer.scanResult());
-    if (body.hasNonNull("stoppedPipelineRun")) {
-      out.printf(
-          "  the operator stopped PipelineRun %s%n", body.get("stoppedPipelineRun").asText());
+    if (answer.stoppedPipelineRun() != null) {
+      out.printf("  the operator stopped PipelineRun %s%n", answer.stoppedPipelineRun());
     }
     out.flush();
     context
@@ -227,12 +214,16 @@ final class ServerScan {
             image,
             digest,
             answer.verdict().toUpperCase(java.util.Locale.ROOT),
-            answer.count("critical"),
-            answer.count("high"),
-            answer.count("fixable"),
-            body.path("violationCount").asInt(0),
+            counts.critical(),
+            counts.high(),
+            counts.fixable(),
+            answer.violationCount(),
             namespace,
             answer.scanResult());
     context.err().flush();
+  }
+
+  private static String text(String s) {
+    return s == null ? "" : s;
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sekisho.scanner.artifact.InspectOptions;
-import dev.sekisho.scanner.image.CredentialStore;
-import dev.sekisho.scanner.image.RegistryCredential;
+import dev.sekisho.scanner.image.registry.CredentialStore;
+import dev.sekisho.scanner.image.registry.RegistryCredential;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

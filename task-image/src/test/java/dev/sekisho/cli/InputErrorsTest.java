@@ -128,8 +128,8 @@ class InputErrorsTest {
   @Test
   void aMalformedFileFromTheUserExitsTwoWhateverReadItAndSaysNoMore() {
     var dockerConfig =
-        new dev.sekisho.scanner.image.ImageAccessException(
-            dev.sekisho.scanner.image.ImageAccessException.Reason.INVALID,
+        new dev.sekisho.scanner.image.oci.ImageAccessException(
+            dev.sekisho.scanner.image.oci.ImageAccessException.Reason.INVALID,
             "cannot read registry credentials: docker config c.json is not valid JSON",
             new dev.sekisho.scanner.input.DocumentException("c.json: not valid JSON"));
     assertThat(ExitCode.of(dockerConfig)).isEqualTo(ExitCode.USAGE);

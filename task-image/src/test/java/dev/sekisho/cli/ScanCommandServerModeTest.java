@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.testkit.net.RefusedPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

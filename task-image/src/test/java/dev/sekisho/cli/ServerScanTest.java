@@ -354,8 +354,6 @@ class ServerScanTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "401 | did not accept the ServiceAccount token: the bearer token is not valid",
-        "403 | refused this ServiceAccount: the bearer token is not valid",
         "503 | is not ready: the bearer token is not valid",
         "500 | answered HTTP 500: the bearer token is not valid",
         "502 | answered HTTP 502: the bearer token is not valid",
@@ -372,12 +370,34 @@ class ServerScanTest {
     assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
     assertThat(tmp.resolve("results/SCAN_RESULT")).hasContent("");
 
-    // --fail-open: every infrastructure error becomes exit 0, the image unchecked
+    // --fail-open: an unavailable scan API becomes exit 0, the image unchecked
     assertThat(run(true)).isZero();
     assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
     assertThat(err.toString())
         .contains("sekisho: WARNING: the scan API at " + url() + "/ ")
         .contains("the image was NOT checked");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "401 | did not accept the ServiceAccount token: no such token",
+        "403 | refused this ServiceAccount: no such token",
+        "404 | answered HTTP 404: no such token",
+      })
+  void aRefusedTokenOrServiceAccountFailsClosedEvenWithFailOpen(int code, String message) {
+    // a missing RoleBinding must not switch the gate off for good: --fail-open is for outages
+    status = code;
+    answer = "{\"error\":\"no such token\"}";
+
+    for (boolean failOpen : List.of(false, true)) {
+      assertThatThrownBy(() -> run(failOpen))
+          .isInstanceOf(InfrastructureException.class)
+          .hasMessageContaining(message);
+      assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
+    }
+    assertThat(err.toString()).doesNotContain("NOT checked");
   }
 
   @Test
@@ -420,7 +440,11 @@ class ServerScanTest {
     assertThatThrownBy(() -> run(false))
         .isInstanceOf(InfrastructureException.class)
         .hasMessageContaining("answered without a verdict");
-    assertThat(run(true)).isZero();
+    // an answer that is not a verdict is not an outage: --fail-open does not pass it over
+    assertThatThrownBy(() -> run(true))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("answered without a verdict");
+    assertThat(err.toString()).doesNotContain("NOT checked");
   }
 
   @Test
@@ -447,7 +471,10 @@ class ServerScanTest {
         .hasMessage("the ServiceAccount token file " + tmp.resolve("token") + " is empty");
     assertThat(received.get()).as("nothing reached the operator").isNull();
     assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
-    assertThat(run(true)).isZero();
+    // a missing token is a broken installation, not an outage: --fail-open does not pass it over
+    assertThatThrownBy(() -> run(true))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("is empty");
     assertThat(received.get()).isNull();
   }
 

@@ -4,8 +4,10 @@ import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanSource;
-import dev.sekisho.operator.report.SpecToReport;
+import dev.sekisho.operator.resultspec.SpecToReport;
 import dev.sekisho.scanner.model.ImageFacts;
+import dev.sekisho.scanner.policy.NamedPolicy;
+import dev.sekisho.scanner.policy.PolicySelector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -15,52 +17,63 @@ import java.util.Map;
 /**
  * Which policies apply to a ScanResult: the ScanPolicies of its namespace and the
  * ClusterScanPolicies whose namespaceSelector matches the namespace's labels, in both cases only
- * those whose image/pipeline selector selects the result. Policies being deleted do not apply.
+ * those whose image/pipeline selector selects the result (the scanner's {@link PolicySelector}).
+ * Policies being deleted do not apply.
  */
 public final class PolicyScope {
-  private final Decider decider;
-
-  public PolicyScope(Decider decider) {
-    this.decider = decider;
-  }
+  private PolicyScope() {}
 
   /**
    * The selected policies, cluster policies first, each group sorted by name so the evaluation
    * order (and so the status) is stable.
    */
-  public List<SelectedPolicy> select(
+  public static List<NamedPolicy> select(
       ScanResult result,
       Map<String, String> namespaceLabels,
       Collection<ScanPolicy> namespacePolicies,
       Collection<ClusterScanPolicy> clusterPolicies) {
-    String namespace = result.getMetadata().getNamespace();
     ImageFacts image = SpecToReport.imageFacts(result.getSpec());
     String pipeline = pipelineOf(result);
-    List<SelectedPolicy> selected = new ArrayList<>();
+    return candidates(
+            result.getMetadata().getNamespace(),
+            namespaceLabels,
+            namespacePolicies,
+            clusterPolicies)
+        .stream()
+        .filter(p -> PolicySelector.selects(p, image, pipeline))
+        .toList();
+  }
+
+  /**
+   * The policies that may apply in {@code namespace} before their image/pipeline selectors are
+   * consulted: the ClusterScanPolicies whose namespaceSelector matches the namespace's labels, then
+   * the namespace's ScanPolicies, each group sorted by name, none being deleted.
+   */
+  public static List<NamedPolicy> candidates(
+      String namespace,
+      Map<String, String> namespaceLabels,
+      Collection<ScanPolicy> namespacePolicies,
+      Collection<ClusterScanPolicy> clusterPolicies) {
+    List<NamedPolicy> candidates = new ArrayList<>();
     clusterPolicies.stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getSpec() != null)
         .filter(p -> NamespaceSelector.matches(p.getSpec().getNamespaceSelector(), namespaceLabels))
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .map(
             p ->
-                new SelectedPolicy(
-                    SelectedPolicy.CLUSTER_SCAN_POLICY,
-                    null,
-                    p.getMetadata().getName(),
-                    p.getSpec()))
-        .filter(p -> decider.selects(p, image, pipeline))
-        .forEach(selected::add);
+                new NamedPolicy(
+                    NamedPolicy.CLUSTER_SCAN_POLICY, null, p.getMetadata().getName(), p.getSpec()))
+        .forEach(candidates::add);
     namespacePolicies.stream()
         .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getSpec() != null)
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .map(
             p ->
-                new SelectedPolicy(
-                    SelectedPolicy.SCAN_POLICY, namespace, p.getMetadata().getName(), p.getSpec()))
-        .filter(p -> decider.selects(p, image, pipeline))
-        .forEach(selected::add);
-    return selected;
+                new NamedPolicy(
+                    NamedPolicy.SCAN_POLICY, namespace, p.getMetadata().getName(), p.getSpec()))
+        .forEach(candidates::add);
+    return candidates;
   }
 
   /** The Pipeline a result came from; null for a scan made outside a pipeline. */

@@ -4,33 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sekisho.api.v1alpha1.Constants;
+import dev.sekisho.api.v1alpha1.PolicyAction;
+import dev.sekisho.api.v1alpha1.PolicyOutcome;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanResultStatus;
 import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.api.v1alpha1.Violation;
-import dev.sekisho.operator.decide.Decider;
-import dev.sekisho.operator.decide.Decision;
-import dev.sekisho.operator.decide.PolicyScope;
-import dev.sekisho.operator.decide.SelectedPolicy;
-import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.GateOutcome;
-import dev.sekisho.operator.gate.PipelineRunGate;
-import dev.sekisho.operator.report.SpecToReport;
+import dev.sekisho.operator.resultspec.SpecToReport;
 import dev.sekisho.operator.store.ReportStore;
 import dev.sekisho.scanner.model.ScanReport;
+import dev.sekisho.scanner.policy.Evaluation;
+import dev.sekisho.scanner.policy.NamedPolicy;
+import dev.sekisho.scanner.policy.PolicyEngine;
+import dev.sekisho.scanner.policy.PolicyResult;
+import dev.sekisho.scanner.policy.PolicyViolation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,122 +34,64 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates one ScanResult and brings its status up to date. Idempotent: evaluating an unchanged
- * result against unchanged policies writes nothing and emits nothing.
+ * The decision for one ScanResult, as a pure function of the result, the policies that select it
+ * and the time: load the report, run the scanner's {@link PolicyEngine}, and turn its {@link
+ * Evaluation} into the {@link ScanResultStatus} the reconciler writes. No API calls, no Events, no
+ * status writes: the ScanResult reconciler does those, one reconciliation per result at a time.
  */
 public final class ResultEvaluator {
   private static final Logger LOG = LoggerFactory.getLogger(ResultEvaluator.class);
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-  private final KubernetesClient client;
-  private final Decider decider;
-  private final PolicyScope scope;
   private final ReportStore store;
-  private final PipelineRunGate gate;
-  private final EventRecorder events;
-  private final Clock clock;
-  private final MeterRegistry meters;
-  private final Object[] stripes = new Object[64];
 
-  public ResultEvaluator(
-      KubernetesClient client,
-      Decider decider,
-      ReportStore store,
-      PipelineRunGate gate,
-      EventRecorder events,
-      Clock clock,
-      MeterRegistry meters) {
-    this.client = client;
-    this.decider = decider;
-    this.scope = new PolicyScope(decider);
+  public ResultEvaluator(ReportStore store) {
     this.store = store;
-    this.gate = gate;
-    this.events = events;
-    this.clock = clock;
-    this.meters = meters;
-    for (int i = 0; i < stripes.length; i++) {
-      stripes[i] = new Object();
-    }
   }
 
   /**
-   * What an evaluation produced.
+   * What the engine decided.
    *
-   * @param status the status the result has now
-   * @param decision the engine's decision
-   * @param written true when the status was written
+   * @param evaluation the engine's evaluation (verdict Error when it could not run)
+   * @param policyCount how many policies selected the result
+   * @param error why the evaluation could not run, or null
    */
-  public record Evaluated(ScanResultStatus status, Decision decision, boolean written) {}
+  public record Outcome(Evaluation evaluation, int policyCount, String error) {
+    /** True when an Enforce policy fails the image: the case in which a PipelineRun is stopped. */
+    public boolean failsEnforce() {
+      return evaluation.verdict() == Verdict.Fail
+          && evaluation.policies().stream()
+              .anyMatch(
+                  p ->
+                      p.policy().spec().getAction() == PolicyAction.Enforce
+                          && p.verdict() == Verdict.Fail);
+    }
+  }
+
+  /** Evaluates {@code policies} against the result's report at {@code now}. */
+  public Outcome evaluate(ScanResult result, List<NamedPolicy> policies, Instant now) {
+    try {
+      return new Outcome(
+          PolicyEngine.evaluate(report(result), policies, now), policies.size(), null);
+    } catch (IOException | RuntimeException e) {
+      String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      LOG.warn(
+          "evaluation failed namespace={} name={}: {}",
+          result.getMetadata().getNamespace(),
+          result.getMetadata().getName(),
+          error,
+          e);
+      return new Outcome(
+          new Evaluation(Verdict.Error, null, List.of(), List.of(), List.of(), null),
+          policies.size(),
+          error);
+    }
+  }
 
   /**
-   * Evaluates {@code result} (possibly from a cache) and writes its status if it changed. Before
-   * writing, the result is re-read from the API server so a stale cache never causes a duplicate
-   * write or Event.
+   * The full report from the store; rebuilt from the spec's bounded excerpt when there is none (a
+   * result created by hand, or a lost store).
    */
-  public Evaluated evaluate(ScanResult result, PolicyLookup lookup) {
-    String key = result.getMetadata().getNamespace() + "/" + name(result);
-    // The reconciler and the scan API may evaluate one result at once: serialise them, so the
-    // second sees the first's write when it re-reads and neither writes or emits twice.
-    synchronized (stripes[Math.floorMod(key.hashCode(), stripes.length)]) {
-      return evaluateLocked(result, lookup);
-    }
-  }
-
-  private Evaluated evaluateLocked(ScanResult result, PolicyLookup lookup) {
-    String namespace = result.getMetadata().getNamespace();
-    Instant now = clock.instant();
-    List<SelectedPolicy> policies =
-        scope.select(
-            result,
-            lookup.namespaceLabels(namespace),
-            lookup.scanPolicies(namespace),
-            lookup.clusterScanPolicies());
-    Decision decision;
-    String error = null;
-    try {
-      decision = decider.decide(report(result), policies, now);
-    } catch (IOException | RuntimeException e) {
-      error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      LOG.warn("evaluation failed namespace={} name={}: {}", namespace, name(result), error, e);
-      decision = new Decision(Verdict.Error, null, List.of(), List.of(), null);
-    }
-    ScanResultStatus next = statusFor(result, decision, policies.size(), error, now);
-    if (sameStatus(result.getStatus(), next) && !needsGate(result, decision)) {
-      return new Evaluated(result.getStatus(), decision, false);
-    }
-    ScanResult fresh =
-        client.resources(ScanResult.class).inNamespace(namespace).withName(name(result)).get();
-    if (fresh == null
-        || !Objects.equals(
-            fresh.getMetadata().getGeneration(), result.getMetadata().getGeneration())) {
-      // Deleted, or the spec changed: the event for the new generation evaluates it again.
-      return new Evaluated(result.getStatus(), decision, false);
-    }
-    next = statusFor(fresh, decision, policies.size(), error, now);
-    if (needsGate(fresh, decision)) {
-      applyGate(fresh, next);
-    }
-    if (sameStatus(fresh.getStatus(), next)) {
-      return new Evaluated(fresh.getStatus(), decision, false);
-    }
-    writeStatus(fresh, next);
-    Verdict before = fresh.getStatus() == null ? null : fresh.getStatus().getVerdict();
-    if (before != next.getVerdict()) {
-      meters
-          .counter("sekisho_verdict_changes_total", "verdict", next.getVerdict().name())
-          .increment();
-      events.record(
-          fresh,
-          next.getVerdict() == Verdict.Pass
-              ? EventRecorder.Type.Normal
-              : EventRecorder.Type.Warning,
-          "Verdict" + next.getVerdict(),
-          "Evaluate",
-          verdictNote(before, next));
-    }
-    return new Evaluated(next, decision, true);
-  }
-
   private ScanReport report(ScanResult result) throws IOException {
     String key = result.getSpec().getStoreKey();
     Optional<ScanReport> stored = key == null ? Optional.empty() : store.get(key);
@@ -161,9 +99,9 @@ public final class ResultEvaluator {
   }
 
   /** True when the gate has yet to act on this result at its current generation. */
-  private static boolean needsGate(ScanResult result, Decision decision) {
+  public static boolean needsGate(ScanResult result, Outcome outcome) {
     var source = result.getSpec().getSource();
-    if (!decision.failsEnforce() || source == null || source.getPipelineRun() == null) {
+    if (!outcome.failsEnforce() || source == null || source.getPipelineRun() == null) {
       return false;
     }
     ScanResultStatus status = result.getStatus();
@@ -178,77 +116,28 @@ public final class ResultEvaluator {
         .orElse(true);
   }
 
-  private void applyGate(ScanResult result, ScanResultStatus next) {
-    GateOutcome outcome;
-    try {
-      outcome = gate.stop(result);
-    } catch (KubernetesClientException e) {
-      // The verdict stands whatever the gate could do: it is written (and answered to the step)
-      // with the reason the run was not stopped. No observedGeneration: the next evaluation of
-      // this result tries the gate again.
-      String run = result.getSpec().getSource().getPipelineRun();
-      LOG.warn(
-          "cannot stop pipelinerun namespace={} name={} result={}: {}",
-          result.getMetadata().getNamespace(),
-          run,
-          name(result),
-          e.getMessage());
-      setCondition(
-          next,
-          result.getStatus(),
-          Constants.CONDITION_PIPELINE_RUN_STOPPED,
-          "False",
-          GateOutcome.FAILED,
-          "cannot stop PipelineRun " + run + ": " + e.getMessage(),
-          null);
-      return;
-    }
-    Long generation = result.getMetadata().getGeneration();
-    setCondition(
-        next,
-        result.getStatus(),
-        Constants.CONDITION_PIPELINE_RUN_STOPPED,
-        outcome.stopped() ? "True" : "False",
-        outcome.reason(),
-        outcome.message(),
-        generation);
-    if (outcome.stopped()) {
-      next.setStoppedPipelineRun(result.getSpec().getSource().getPipelineRun());
-      if (result.getStatus() == null || result.getStatus().getStoppedPipelineRun() == null) {
-        meters.counter("sekisho_pipelineruns_stopped_total").increment();
-        events.record(
-            result,
-            EventRecorder.Type.Warning,
-            "PipelineRunStopped",
-            "Stop",
-            outcome.message()
-                + ": image "
-                + result.getSpec().getImage()
-                + " fails policy "
-                + next.getDecidingPolicy());
-      }
-    }
-  }
-
-  /** The status for {@code decision}, carrying over what the evaluation does not decide. */
-  ScanResultStatus statusFor(
-      ScanResult result, Decision decision, int policyCount, String error, Instant now) {
+  /**
+   * The status for {@code outcome}, carrying over what the evaluation does not decide (the gate's
+   * condition and stopped run).
+   */
+  public static ScanResultStatus statusFor(ScanResult result, Outcome outcome, Instant now) {
+    Evaluation e = outcome.evaluation();
     ScanResultStatus old = result.getStatus();
     Long generation = result.getMetadata().getGeneration();
     ScanResultStatus s = new ScanResultStatus();
     s.setObservedGeneration(generation);
-    s.setVerdict(decision.verdict());
-    s.setDecidingPolicy(decision.decidingPolicy());
-    s.setPolicies(new ArrayList<>(decision.policies()));
-    List<Violation> violations = decision.violations();
+    s.setVerdict(e.verdict());
+    s.setDecidingPolicy(e.decidingPolicy());
+    s.setPolicies(new ArrayList<>(e.policies().stream().map(ResultEvaluator::outcome).toList()));
+    List<PolicyViolation> violations = e.violations();
     s.setViolations(
         new ArrayList<>(
-            violations.subList(0, Math.min(violations.size(), Constants.MAX_VIOLATIONS))));
+            violations.subList(0, Math.min(violations.size(), Constants.MAX_VIOLATIONS)).stream()
+                .map(ResultEvaluator::violation)
+                .toList()));
     s.setViolationCount(violations.size());
     s.setNextEvaluation(
-        decision.nextEvaluation() == null
-            ? null
-            : decision.nextEvaluation().atOffset(ZoneOffset.UTC));
+        e.nextEvaluation() == null ? null : e.nextEvaluation().atOffset(ZoneOffset.UTC));
     s.setLastEvaluated(now.atOffset(ZoneOffset.UTC));
     if (old != null) {
       s.setStoppedPipelineRun(old.getStoppedPipelineRun());
@@ -258,40 +147,101 @@ public final class ResultEvaluator {
     String reason;
     String message;
     String conditionStatus = "True";
-    if (error != null) {
+    int policyCount = outcome.policyCount();
+    if (outcome.error() != null) {
       conditionStatus = "False";
       reason = "EvaluationFailed";
-      message = error;
+      message = outcome.error();
     } else if (policyCount == 0) {
       reason = "NoPolicy";
       message = "no ScanPolicy or ClusterScanPolicy selects this result";
     } else {
-      reason = decision.verdict().name();
+      reason = e.verdict().name();
       message =
-          decision.verdict()
+          e.verdict()
               + " under "
               + policyCount
               + (policyCount == 1 ? " policy" : " policies")
               + " with "
               + violations.size()
               + (violations.size() == 1 ? " violation" : " violations")
-              + (decision.decidingPolicy() == null
-                  ? ""
-                  : "; decided by " + decision.decidingPolicy());
+              + (e.decidingPolicy() == null ? "" : "; decided by " + e.decidingPolicy());
     }
     setCondition(
-        s, old, Constants.CONDITION_EVALUATED, conditionStatus, reason, message, generation);
+        s, old, Constants.CONDITION_EVALUATED, conditionStatus, reason, message, generation, now);
     return s;
   }
 
-  private void setCondition(
+  /**
+   * Records in {@code next} what the gate did for {@code result}: condition {@code
+   * PipelineRunStopped} (with the generation it acted on, so it acts once per generation) and the
+   * stopped run.
+   */
+  public static void recordGate(
+      ScanResult result, ScanResultStatus next, GateOutcome outcome, Instant now) {
+    setCondition(
+        next,
+        result.getStatus(),
+        Constants.CONDITION_PIPELINE_RUN_STOPPED,
+        outcome.stopped() ? "True" : "False",
+        outcome.reason(),
+        outcome.message(),
+        result.getMetadata().getGeneration(),
+        now);
+    if (outcome.stopped()) {
+      next.setStoppedPipelineRun(result.getSpec().getSource().getPipelineRun());
+    }
+  }
+
+  /**
+   * Records that the gate could not act (the Kubernetes API refused it): without an
+   * observedGeneration, so the next evaluation tries the gate again.
+   */
+  public static void recordGateFailure(
+      ScanResult result, ScanResultStatus next, String message, Instant now) {
+    setCondition(
+        next,
+        result.getStatus(),
+        Constants.CONDITION_PIPELINE_RUN_STOPPED,
+        "False",
+        GateOutcome.FAILED,
+        message,
+        null,
+        now);
+  }
+
+  private static PolicyOutcome outcome(PolicyResult r) {
+    PolicyOutcome o = new PolicyOutcome();
+    o.setKind(r.policy().kind());
+    o.setNamespace(r.policy().namespace());
+    o.setName(r.policy().name());
+    o.setAction(r.policy().spec().getAction());
+    o.setVerdict(r.verdict());
+    o.setViolations(r.violations());
+    o.setExcepted(r.excepted());
+    return o;
+  }
+
+  private static Violation violation(PolicyViolation v) {
+    Violation out = new Violation();
+    out.setPolicy(v.policy() == null ? "(report)" : v.policy());
+    out.setAction(v.action());
+    out.setRule(v.rule());
+    out.setFindingId(v.findingId());
+    out.setPackageName(v.packageName());
+    out.setMessage(v.message());
+    return out;
+  }
+
+  private static void setCondition(
       ScanResultStatus target,
       ScanResultStatus old,
       String type,
       String status,
       String reason,
       String message,
-      Long generation) {
+      Long generation,
+      Instant now) {
     String since =
         old == null
             ? null
@@ -306,19 +256,19 @@ public final class ResultEvaluator {
             .withReason(reason)
             .withMessage(message)
             .withObservedGeneration(generation)
-            .withLastTransitionTime(since != null ? since : clock.instant().toString())
+            .withLastTransitionTime(since != null ? since : now.toString())
             .build();
     target.getConditions().removeIf(x -> type.equals(x.getType()));
     target.getConditions().add(c);
-    target.getConditions().sort(java.util.Comparator.comparing(Condition::getType));
+    target.getConditions().sort(Comparator.comparing(Condition::getType));
   }
 
-  static Optional<Condition> condition(ScanResultStatus status, String type) {
+  public static Optional<Condition> condition(ScanResultStatus status, String type) {
     return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
   /** Equal when they differ at most in lastEvaluated and the conditions' transition times. */
-  static boolean sameStatus(ScanResultStatus a, ScanResultStatus b) {
+  public static boolean sameStatus(ScanResultStatus a, ScanResultStatus b) {
     if (a == null || b == null) {
       return a == b;
     }
@@ -332,37 +282,5 @@ public final class ResultEvaluator {
       conditions.forEach(c -> ((ObjectNode) c).remove("lastTransitionTime"));
     }
     return node;
-  }
-
-  private void writeStatus(ScanResult result, ScanResultStatus status) {
-    String patch =
-        "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + SERIALIZATION.asJson(status) + "}]";
-    client
-        .resources(ScanResult.class)
-        .inNamespace(result.getMetadata().getNamespace())
-        .withName(name(result))
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON), patch);
-    LOG.info(
-        "status written namespace={} name={} verdict={} violations={} policy={}",
-        result.getMetadata().getNamespace(),
-        name(result),
-        status.getVerdict(),
-        status.getViolationCount(),
-        status.getDecidingPolicy());
-  }
-
-  private static String verdictNote(Verdict before, ScanResultStatus next) {
-    return "verdict "
-        + next.getVerdict()
-        + (before == null ? "" : " (was " + before + ")")
-        + (next.getDecidingPolicy() == null ? "" : ", decided by " + next.getDecidingPolicy())
-        + ", "
-        + next.getViolationCount()
-        + " violation(s)";
-  }
-
-  private static String name(ScanResult r) {
-    return r.getMetadata().getName();
   }
 }

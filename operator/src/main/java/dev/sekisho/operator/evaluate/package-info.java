@@ -1,6 +1,5 @@
 /**
- * Evaluation of one ScanResult, shared by the reconciler and the scan API: select the policies,
- * load the report, decide, stop the PipelineRun if needed, write the status when it changed, and
- * emit an Event when the verdict changed.
+ * The decision for one ScanResult as a pure function: the policies that select it, its report and
+ * the time in, the status out. Only the ScanResult reconciler calls it and writes what it returns.
  */
 package dev.sekisho.operator.evaluate;

@@ -10,14 +10,11 @@ import dev.sekisho.api.v1alpha1.ScanPolicySpec;
 import dev.sekisho.api.v1alpha1.ScanPolicyStatus;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.Verdict;
-import dev.sekisho.operator.decide.Decider;
+import dev.sekisho.scanner.policy.PolicyValidator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.client.CustomResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -49,23 +46,13 @@ abstract class PolicyStatusReconciler<
   private static final Duration RESYNC = Duration.ofMinutes(5);
   private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
 
-  private final Class<P> type;
   private final String kind;
-  private final Decider decider;
-  private final KubernetesClient client;
   private final Clock clock;
   private final ScanResultCache results;
   private final SimpleInboundEventSource<P> resultChanges =
       new SimpleInboundEventSource<>("scanresults");
 
-  PolicyStatusReconciler(
-      Class<P> type,
-      String kind,
-      Decider decider,
-      KubernetesClient client,
-      Clock clock,
-      ScanResultCache results) {
-    this.type = type;
+  PolicyStatusReconciler(String kind, Clock clock, ScanResultCache results) {
     this.results = results;
     results.onPolicyOutcomeChange(
         p -> {
@@ -76,8 +63,6 @@ abstract class PolicyStatusReconciler<
           }
         });
     this.kind = kind;
-    this.decider = decider;
-    this.client = client;
     this.clock = clock;
   }
 
@@ -88,7 +73,7 @@ abstract class PolicyStatusReconciler<
 
   @Override
   public UpdateControl<P> reconcile(P policy, Context<P> context) {
-    List<String> problems = new ArrayList<>(decider.validate(policy.getSpec()));
+    List<String> problems = new ArrayList<>(PolicyValidator.validate(policy.getSpec()));
     if (policy.getSpec() instanceof ClusterScanPolicySpec cluster
         && cluster.getNamespaceSelector() != null
         && cluster.getNamespaceSelector().getMatchExpressions() != null) {
@@ -150,24 +135,21 @@ abstract class PolicyStatusReconciler<
                 .withObservedGeneration(policy.getMetadata().getGeneration())
                 .withLastTransitionTime(since != null ? since : clock.instant().toString())
                 .build());
-    if (!normalised(policy.getStatus()).equals(normalised(next))) {
-      String patch =
-          "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + SERIALIZATION.asJson(next) + "}]";
-      var resource =
-          namespace == null
-              ? client.resources(type).withName(name)
-              : client.resources(type).inNamespace(namespace).withName(name);
-      resource.subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
-      LOG.info(
-          "policy status kind={} namespace={} name={} ready={} matched={} failing={}",
-          kind,
-          namespace,
-          name,
-          ready,
-          matched,
-          failing);
+    if (normalised(policy.getStatus()).equals(normalised(next))) {
+      return UpdateControl.<P>noUpdate().rescheduleAfter(RESYNC);
     }
-    return UpdateControl.<P>noUpdate().rescheduleAfter(RESYNC);
+    LOG.info(
+        "policy status kind={} namespace={} name={} ready={} matched={} failing={}",
+        kind,
+        namespace,
+        name,
+        ready,
+        matched,
+        failing);
+    policy.setStatus(next);
+    // JOSDK patches the status subresource (server-side apply as this controller's field manager,
+    // carrying the resourceVersion it read: a stale read is retried, never written over)
+    return UpdateControl.patchStatus(policy).rescheduleAfter(RESYNC);
   }
 
   private static JsonNode normalised(ScanPolicyStatus s) {

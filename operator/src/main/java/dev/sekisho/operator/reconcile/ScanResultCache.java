@@ -11,13 +11,17 @@ import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
 import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -30,7 +34,9 @@ import java.util.stream.Stream;
  * <p>As the store the informer writes to, it sees every add, update and delete, so it (1) tells the
  * ScanPolicy and ClusterScanPolicy controllers when a result's per-policy outcomes change or the
  * result goes away (their counts), and (2) keeps the number of results per verdict and the sum of
- * violations for the gauges (exported by the leader only, see {@code LeaderMetrics}).
+ * violations for the gauges (exported by the leader only, see {@code LeaderMetrics}), and (3) tells
+ * the scan API when the status of a result it wrote has been decided ({@link #decided}). JOSDK runs
+ * this informer on every replica, so a follower's scan API sees the leader's decision.
  */
 public final class ScanResultCache implements ItemStore<ScanResult> {
   /** A policy a result's status names. */
@@ -56,6 +62,7 @@ public final class ScanResultCache implements ItemStore<ScanResult> {
     account(old, -1);
     account(obj, +1);
     notifyChanged(old == null ? null : old.getStatus(), obj.getStatus());
+    settle(key, obj);
     return old;
   }
 
@@ -65,6 +72,7 @@ public final class ScanResultCache implements ItemStore<ScanResult> {
     if (old != null) {
       account(old, -1);
       notifyChanged(old.getStatus(), null);
+      settle(key, null);
     }
     return old;
   }
@@ -145,6 +153,71 @@ public final class ScanResultCache implements ItemStore<ScanResult> {
       }
     }
     return out;
+  }
+
+  // --- waiting for a decision ----------------------------------------------------------------
+
+  /** Someone waiting for the status of one ScanResult (by UID) at a generation or later. */
+  private record Waiter(String uid, long generation, CompletableFuture<ScanResult> decided) {}
+
+  private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
+
+  /**
+   * Completes with the ScanResult as this cache sees it once its status describes {@code written}'s
+   * generation or a later one (the ScanResult reconciler, on whichever replica leads, decided it);
+   * completes exceptionally with {@link NoSuchElementException} when it is deleted first. The
+   * caller bounds the wait ({@link CompletableFuture#get(long, java.util.concurrent.TimeUnit)}) and
+   * then calls {@link #stopWaiting}. A later generation counts: a concurrent submission for the
+   * same result superseded this one, and its status is the result's.
+   */
+  public CompletableFuture<ScanResult> decided(ScanResult written) {
+    String key = items.getKey(written);
+    Waiter w =
+        new Waiter(
+            written.getMetadata().getUid(),
+            written.getMetadata().getGeneration(),
+            new CompletableFuture<>());
+    waiters.compute(
+        key,
+        (k, list) -> {
+          List<Waiter> out = list == null ? new ArrayList<>() : list;
+          out.add(w);
+          return out;
+        });
+    ScanResult now = items.get(key); // it may have been decided before the waiter was added
+    if (now != null) {
+      settle(key, now);
+    }
+    return w.decided();
+  }
+
+  /** Forgets the waits on {@code future} (after a timeout). */
+  public void stopWaiting(ScanResult written, CompletableFuture<ScanResult> future) {
+    waiters.computeIfPresent(
+        items.getKey(written),
+        (k, list) -> {
+          list.removeIf(w -> w.decided() == future);
+          return list.isEmpty() ? null : list;
+        });
+  }
+
+  private void settle(String key, ScanResult now) {
+    waiters.computeIfPresent(
+        key,
+        (k, list) -> {
+          list.removeIf(w -> settled(w, now));
+          return list.isEmpty() ? null : list;
+        });
+  }
+
+  private static boolean settled(Waiter w, ScanResult now) {
+    if (now == null || !w.uid().equals(now.getMetadata().getUid())) {
+      return w.decided()
+          .completeExceptionally(
+              new NoSuchElementException("the ScanResult was deleted before it was decided"));
+    }
+    Long observed = now.getStatus() == null ? null : now.getStatus().getObservedGeneration();
+    return observed != null && observed >= w.generation() && w.decided().complete(now);
   }
 
   // --- reading --------------------------------------------------------------------------------

@@ -4,15 +4,25 @@ import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
 import dev.sekisho.api.v1alpha1.Constants;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanResult;
-import dev.sekisho.operator.evaluate.PolicyLookup;
+import dev.sekisho.api.v1alpha1.ScanResultStatus;
+import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.operator.decide.PolicyScope;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
+import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.GateOutcome;
+import dev.sekisho.operator.gate.PipelineRunGate;
+import dev.sekisho.scanner.policy.NamedPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -24,22 +34,29 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates each ScanResult against the policies that select it and keeps its status current.
+ * Decides each ScanResult: selects the policies that apply to it (from this controller's policy and
+ * namespace informers), evaluates them with the pure {@link ResultEvaluator}, lets the {@link
+ * PipelineRunGate} act on a Fail under an Enforce policy, writes the status when it changed and
+ * emits an Event when the verdict changed. It is the only writer of ScanResult status: the scan API
+ * and the re-matcher write the spec and wait for (or leave) the decision to this reconciler, and
+ * JOSDK runs one reconciliation per result at a time, so no lock is needed.
  *
  * <p>Secondary event sources: ScanPolicy changes map to every ScanResult of the policy's namespace,
  * ClusterScanPolicy changes to every ScanResult, and Namespace label changes to the ScanResults of
  * that namespace. Mapping to the whole scope (not only to the results the new spec selects) is what
  * makes an edit that narrows a selector re-evaluate the results it no longer selects. The policy
  * and namespace informers double as the policy lookup, so a reconciliation makes no API calls
- * unless the status must change.
+ * unless the status must change or a PipelineRun must be stopped.
  */
 @ControllerConfiguration(name = ScanResultReconciler.NAME)
 public final class ScanResultReconciler implements Reconciler<ScanResult> {
@@ -51,7 +68,13 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
   /** How soon a result whose PipelineRun could not be stopped is evaluated again. */
   static final Duration GATE_RETRY = Duration.ofSeconds(30);
 
+  private static final Logger LOG = LoggerFactory.getLogger(ScanResultReconciler.class);
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
   private final ResultEvaluator evaluator;
+  private final PipelineRunGate gate;
+  private final EventRecorder events;
+  private final MeterRegistry meters;
   private final Clock clock;
   private final Timer timer;
   private InformerEventSource<ScanPolicy, ScanResult> scanPolicies;
@@ -65,8 +88,16 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
    *     o.withItemStore(cache)}), shared with the policy controllers and the metrics
    */
   public ScanResultReconciler(
-      ResultEvaluator evaluator, Clock clock, MeterRegistry meters, ScanResultCache cache) {
+      ResultEvaluator evaluator,
+      PipelineRunGate gate,
+      EventRecorder events,
+      Clock clock,
+      MeterRegistry meters,
+      ScanResultCache cache) {
     this.evaluator = evaluator;
+    this.gate = gate;
+    this.events = events;
+    this.meters = meters;
     this.cache = cache;
     this.clock = clock;
     this.timer =
@@ -119,14 +150,32 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
   public UpdateControl<ScanResult> reconcile(ScanResult result, Context<ScanResult> context) {
     Timer.Sample sample = Timer.start();
     try {
-      ResultEvaluator.Evaluated evaluated = evaluator.evaluate(result, cachedLookup());
+      Instant now = clock.instant();
+      String namespace = result.getMetadata().getNamespace();
+      List<NamedPolicy> policies =
+          PolicyScope.select(
+              result,
+              namespaces
+                  .get(new ResourceID(namespace))
+                  .map(n -> n.getMetadata().getLabels())
+                  .orElse(Map.of()),
+              scanPolicies.list(namespace, p -> true).toList(),
+              clusterPolicies.list(p -> true).toList());
+      ResultEvaluator.Outcome outcome = evaluator.evaluate(result, policies, now);
+      ScanResultStatus next = ResultEvaluator.statusFor(result, outcome, now);
+      if (ResultEvaluator.needsGate(result, outcome)) {
+        applyGate(result, next, now);
+      }
+      if (!ResultEvaluator.sameStatus(result.getStatus(), next)) {
+        writeStatus(result, next, context);
+      }
       UpdateControl<ScanResult> control = UpdateControl.noUpdate();
-      Instant next = evaluated.decision().nextEvaluation();
-      if (next != null) {
-        Duration wait = Duration.between(clock.instant(), next).plus(MARGIN);
+      Instant again = outcome.evaluation().nextEvaluation();
+      if (again != null) {
+        Duration wait = Duration.between(clock.instant(), again).plus(MARGIN);
         control.rescheduleAfter(wait.isNegative() ? MARGIN : wait);
       }
-      if (gateFailed(evaluated) && evaluated.decision().failsEnforce()) {
+      if (gateFailed(next) && outcome.failsEnforce()) {
         // the run could not be stopped: try again (a fixed RBAC rule, a transient error), while
         // the verdict still fails an Enforce policy
         long wait =
@@ -142,34 +191,109 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
     }
   }
 
-  private static boolean gateFailed(ResultEvaluator.Evaluated evaluated) {
-    return evaluated.status() != null
-        && evaluated.status().getConditions().stream()
-            .anyMatch(
-                c ->
-                    Constants.CONDITION_PIPELINE_RUN_STOPPED.equals(c.getType())
-                        && GateOutcome.FAILED.equals(c.getReason()));
+  /**
+   * Writes the status with JOSDK's {@link PrimaryUpdateAndCacheUtils}, then emits the Event and
+   * counts the verdict change. The write is a JSON patch of the status subresource that tests the
+   * resourceVersion the status was computed on (a conflict makes JOSDK re-apply it to the newer
+   * object) and replaces the whole status, so no field of the old one survives; JOSDK keeps the
+   * response as the result the next reconciliation sees, so one that starts before the informer has
+   * seen this write neither writes nor emits twice. (fabric8's diff-based {@code editStatus} cannot
+   * write a first status: a ScanResult always deserialises with an empty status object.)
+   */
+  private void writeStatus(ScanResult result, ScanResultStatus next, Context<ScanResult> context) {
+    Verdict before = result.getStatus() == null ? null : result.getStatus().getVerdict();
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(
+        result,
+        context,
+        UnaryOperator.identity(),
+        r ->
+            context
+                .getClient()
+                .resource(r)
+                .subresource("status")
+                .patch(
+                    PatchContext.of(PatchType.JSON),
+                    SERIALIZATION.asJson(
+                        List.of(
+                            Map.of(
+                                "op",
+                                "test",
+                                "path",
+                                "/metadata/resourceVersion",
+                                "value",
+                                r.getMetadata().getResourceVersion()),
+                            Map.of("op", "add", "path", "/status", "value", next)))));
+    String namespace = result.getMetadata().getNamespace();
+    String name = result.getMetadata().getName();
+    LOG.info(
+        "status written namespace={} name={} verdict={} violations={} policy={}",
+        namespace,
+        name,
+        next.getVerdict(),
+        next.getViolationCount(),
+        next.getDecidingPolicy());
+    if (before != next.getVerdict()) {
+      meters
+          .counter("sekisho_verdict_changes_total", "verdict", next.getVerdict().name())
+          .increment();
+      events.record(
+          result,
+          next.getVerdict() == Verdict.Pass
+              ? EventRecorder.Type.Normal
+              : EventRecorder.Type.Warning,
+          "Verdict" + next.getVerdict(),
+          "Evaluate",
+          "verdict "
+              + next.getVerdict()
+              + (before == null ? "" : " (was " + before + ")")
+              + (next.getDecidingPolicy() == null ? "" : ", decided by " + next.getDecidingPolicy())
+              + ", "
+              + next.getViolationCount()
+              + " violation(s)");
+    }
   }
 
-  private PolicyLookup cachedLookup() {
-    return new PolicyLookup() {
-      @Override
-      public Map<String, String> namespaceLabels(String namespace) {
-        return namespaces
-            .get(new ResourceID(namespace))
-            .map(n -> n.getMetadata().getLabels())
-            .orElse(Map.of());
-      }
+  /** The gate acts on the decided status: stops the run and records what it did in {@code next}. */
+  private void applyGate(ScanResult result, ScanResultStatus next, Instant now) {
+    String run = result.getSpec().getSource().getPipelineRun();
+    GateOutcome outcome;
+    try {
+      outcome = gate.stop(result);
+    } catch (KubernetesClientException e) {
+      // The verdict stands whatever the gate could do: it is written (and answered to the step)
+      // with the reason the run was not stopped, and the gate is tried again.
+      LOG.warn(
+          "cannot stop pipelinerun namespace={} name={} result={}: {}",
+          result.getMetadata().getNamespace(),
+          run,
+          result.getMetadata().getName(),
+          e.getMessage());
+      ResultEvaluator.recordGateFailure(
+          result, next, "cannot stop PipelineRun " + run + ": " + e.getMessage(), now);
+      return;
+    }
+    ResultEvaluator.recordGate(result, next, outcome, now);
+    if (outcome.stopped()
+        && (result.getStatus() == null || result.getStatus().getStoppedPipelineRun() == null)) {
+      meters.counter("sekisho_pipelineruns_stopped_total").increment();
+      events.record(
+          result,
+          EventRecorder.Type.Warning,
+          "PipelineRunStopped",
+          "Stop",
+          outcome.message()
+              + ": image "
+              + result.getSpec().getImage()
+              + " fails policy "
+              + next.getDecidingPolicy());
+    }
+  }
 
-      @Override
-      public Collection<ScanPolicy> scanPolicies(String namespace) {
-        return scanPolicies.list(namespace, p -> true).toList();
-      }
-
-      @Override
-      public Collection<ClusterScanPolicy> clusterScanPolicies() {
-        return clusterPolicies.list(p -> true).toList();
-      }
-    };
+  private static boolean gateFailed(ScanResultStatus status) {
+    return status.getConditions().stream()
+        .anyMatch(
+            c ->
+                Constants.CONDITION_PIPELINE_RUN_STOPPED.equals(c.getType())
+                    && GateOutcome.FAILED.equals(c.getReason()));
   }
 }

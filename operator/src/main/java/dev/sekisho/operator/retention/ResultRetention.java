@@ -47,6 +47,7 @@ public final class ResultRetention {
   private static final long PAGE = 500;
 
   private final KubernetesClient client;
+  private final String namespace;
   private final ReportStore store;
   private final Duration retention;
   private final Clock clock;
@@ -55,8 +56,23 @@ public final class ResultRetention {
   /** One pass: what was looked at, deleted, and kept only because a pod runs the image. */
   public record Pass(int results, int expired, int keptInUse) {}
 
+  /** Expires results in every namespace. */
   public ResultRetention(
       KubernetesClient client,
+      ReportStore store,
+      Duration retention,
+      Clock clock,
+      MeterRegistry meters) {
+    this(client, null, store, retention, clock, meters);
+  }
+
+  /**
+   * Expires results in {@code namespace} only (null: every namespace); the pods that keep a result
+   * are looked for in every namespace either way.
+   */
+  public ResultRetention(
+      KubernetesClient client,
+      String namespace,
       ReportStore store,
       Duration retention,
       Clock clock,
@@ -65,6 +81,7 @@ public final class ResultRetention {
       throw new IllegalArgumentException("retention must be positive, got " + retention);
     }
     this.client = client;
+    this.namespace = namespace;
     this.store = store;
     this.retention = retention;
     this.clock = clock;
@@ -96,7 +113,10 @@ public final class ResultRetention {
     List<ScanResult> old = new ArrayList<>();
     int[] total = {0};
     pages(
-        opts -> client.resources(ScanResult.class).inAnyNamespace().list(opts),
+        opts ->
+            namespace == null
+                ? client.resources(ScanResult.class).inAnyNamespace().list(opts)
+                : client.resources(ScanResult.class).inNamespace(namespace).list(opts),
         list -> {
           total[0] += list.getItems().size();
           for (ScanResult r : list.getItems()) {

@@ -3,13 +3,16 @@ package dev.sekisho.operator.scanapi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sekisho.scanner.model.Inventory;
+import dev.sekisho.scanner.scanapi.InvalidSubmissionException;
+import dev.sekisho.scanner.scanapi.ScanSubmission;
 
 /**
- * Turns the request's {@code inventory} into an {@link Inventory}: the scanner's own Inventory JSON
- * is read directly; a CycloneDX SBOM (recognised by {@code bomFormat}) goes to the SBOM reader.
+ * Turns a submission's {@code inventory} into an {@link Inventory}: the scanner's own Inventory
+ * JSON is bound by the contract ({@link ScanSubmission#inventoryJson}); a CycloneDX SBOM
+ * (recognised by {@code bomFormat}) goes to the SBOM reader.
  */
 public final class InventoryDecoder {
-  /** Reads a CycloneDX JSON SBOM; absent until the scanner's SBOM reader is wired in. */
+  /** Reads a CycloneDX JSON SBOM. */
   public interface SbomDecoder {
     Inventory read(JsonNode cycloneDx) throws ApiException;
   }
@@ -22,17 +25,19 @@ public final class InventoryDecoder {
     this.sbom = sbom;
   }
 
-  public Inventory decode(JsonNode inventory) throws ApiException {
-    if (inventory.has("bomFormat")) {
-      if (!"CycloneDX".equals(inventory.get("bomFormat").asText())) {
-        throw ScanRequest.bad("inventory.bomFormat", "must be CycloneDX");
-      }
+  /** The submission's inventory; 400 naming the field when it cannot be read. */
+  public Inventory decode(ScanSubmission submission) throws ApiException {
+    if (submission.isCycloneDx()) {
       if (sbom == null) {
-        throw ScanRequest.bad(
+        throw ScanApiServer.bad(
             "inventory", "CycloneDX SBOMs are not accepted by this operator build");
       }
-      return sbom.read(inventory);
+      return sbom.read(submission.inventory());
     }
-    return ScanRequest.convert(json, inventory, Inventory.class, "inventory");
+    try {
+      return submission.inventoryJson(json);
+    } catch (InvalidSubmissionException e) {
+      throw new ApiException(400, e.getMessage());
+    }
   }
 }

@@ -33,7 +33,7 @@ public final class SbomFileDecoder implements InventoryDecoder.SbomDecoder {
     } catch (SbomFormatException e) {
       String message = e.getMessage() == null ? "" : e.getMessage();
       int colon = message.indexOf(": ");
-      throw ScanRequest.bad(
+      throw ScanApiServer.bad(
           "inventory",
           "is not a valid SBOM: " + (colon > 0 ? message.substring(colon + 2) : message));
     } catch (IOException e) {

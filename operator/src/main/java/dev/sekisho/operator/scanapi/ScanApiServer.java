@@ -1,5 +1,6 @@
 package dev.sekisho.operator.scanapi;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +9,11 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.sekisho.api.v1alpha1.ScanResultStatus;
+import dev.sekisho.scanner.model.Inventory;
+import dev.sekisho.scanner.scanapi.InvalidSubmissionException;
+import dev.sekisho.scanner.scanapi.ScanAnswer;
+import dev.sekisho.scanner.scanapi.ScanApi;
+import dev.sekisho.scanner.scanapi.ScanSubmission;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,6 +22,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -32,8 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScanApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScanApiServer.class);
-  private static final Pattern ROUTE =
-      Pattern.compile("^/api/v1/namespaces/([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)/scans/?$");
+  private static final Pattern ROUTE = ScanApi.ROUTE;
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -109,16 +115,17 @@ public final class ScanApiServer implements AutoCloseable {
             authorizer.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
         authorizer.authorize(caller, namespace);
         JsonNode body = readBody(exchange);
-        ScanRequest request = ScanRequest.parse(body, json, decoder);
-        ScanService.Submitted submitted = service.submit(namespace, request, caller);
-        code = reply(exchange, 200, answer(submitted));
+        ScanSubmission request = read(body, json);
+        Inventory inventory = decoder.decode(request);
+        ScanService.Submitted submitted = service.submit(namespace, request, inventory, caller);
+        code = reply(exchange, 200, json.valueToTree(answer(submitted, json)));
         LOG.info(
             "scan submitted namespace={} name={} caller={} image={} verdict={}",
             namespace,
             submitted.result().getMetadata().getName(),
             caller.username(),
             request.image(),
-            submitted.evaluated().status().getVerdict());
+            submitted.result().getStatus().getVerdict());
       } catch (ApiException e) {
         code = reply(exchange, e.status(), error(e.getMessage()));
         LOG.info(
@@ -168,20 +175,40 @@ public final class ScanApiServer implements AutoCloseable {
     }
   }
 
-  private ObjectNode answer(ScanService.Submitted s) {
-    ScanResultStatus status = s.evaluated().status();
-    ObjectNode out = json.createObjectNode();
-    out.put("verdict", status.getVerdict().name());
-    out.put("namespace", s.result().getMetadata().getNamespace());
-    out.put("scanResult", s.result().getMetadata().getName());
-    out.put("decidingPolicy", status.getDecidingPolicy());
-    out.set("summary", json.valueToTree(s.result().getSpec().getSummary()));
-    out.set("policies", json.valueToTree(status.getPolicies()));
-    out.set("violations", json.valueToTree(status.getViolations()));
-    out.put("violationCount", status.getViolationCount());
-    out.set("findings", json.valueToTree(s.result().getSpec().getFindings()));
-    out.put("stoppedPipelineRun", status.getStoppedPipelineRun());
-    return out;
+  /**
+   * Reads a request body as the contract's {@link ScanSubmission}; 400 naming the field when it
+   * breaks the contract (an unknown {@code apiVersion} among it).
+   */
+  public static ScanSubmission read(JsonNode body, ObjectMapper json) throws ApiException {
+    try {
+      return ScanSubmission.read(body, json);
+    } catch (InvalidSubmissionException e) {
+      throw new ApiException(400, e.getMessage());
+    }
+  }
+
+  /** The contract's answer for a submitted scan. */
+  static ScanAnswer answer(ScanService.Submitted s, ObjectMapper json) {
+    ScanResultStatus status = s.result().getStatus();
+    return new ScanAnswer(
+        ScanApi.API_VERSION,
+        status.getVerdict().name(),
+        s.result().getMetadata().getNamespace(),
+        s.result().getMetadata().getName(),
+        status.getDecidingPolicy(),
+        json.convertValue(s.result().getSpec().getSummary(), ScanAnswer.Summary.class),
+        json.convertValue(
+            status.getPolicies(), new TypeReference<List<ScanAnswer.PolicyOutcome>>() {}),
+        json.convertValue(
+            status.getViolations(), new TypeReference<List<ScanAnswer.Violation>>() {}),
+        status.getViolationCount() == null ? 0 : status.getViolationCount(),
+        json.convertValue(
+            s.result().getSpec().getFindings(), new TypeReference<List<ScanAnswer.Finding>>() {}),
+        status.getStoppedPipelineRun());
+  }
+
+  static ApiException bad(String field, String problem) {
+    return new ApiException(400, new InvalidSubmissionException(field, problem).getMessage());
   }
 
   private ObjectNode error(String message) {

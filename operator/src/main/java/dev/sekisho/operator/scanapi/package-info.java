@@ -1,6 +1,6 @@
 /**
  * The scan API: the Tekton step posts an image's inventory; the operator authenticates the caller
  * (TokenReview), authorises it (SubjectAccessReview on {@code scanresults/submit}), matches,
- * stores, writes the ScanResult, evaluates, and answers with the verdict.
+ * stores, writes the ScanResult spec, waits for the reconciler's decision, and answers with it.
  */
 package dev.sekisho.operator.scanapi;

@@ -201,7 +201,7 @@ public final class ScanApiTls implements AutoCloseable {
 
   private void publishOwn() {
     if (configMap != null && current.caBundle() != null) {
-      CaBundlePublisher.publish(client, namespace, configMap, current.caBundle());
+      CaBundlePublisher.keep(client, namespace, configMap, current.caBundle());
     }
   }
 

@@ -1,10 +1,6 @@
 package dev.sekisho.operator.vulndb;
 
-import dev.sekisho.scanner.model.OperatingSystem;
-import dev.sekisho.scanner.model.Package;
-import dev.sekisho.scanner.model.ScanWarning;
-import dev.sekisho.scanner.model.Vulnerability;
-import java.util.List;
+import dev.sekisho.scanner.scan.MatchingDatabase;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -24,26 +20,8 @@ public final class DatabaseHolder implements VulnMatcher {
   }
 
   @Override
-  public Optional<DatabaseInfo> database() {
+  public Optional<MatchingDatabase> database() {
     VulnMatcher m = current.get();
     return m == null ? Optional.empty() : m.database();
-  }
-
-  @Override
-  public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
-    VulnMatcher m = current.get();
-    if (m == null) {
-      throw new IllegalStateException("no vulnerability database is loaded");
-    }
-    return m.match(os, packages);
-  }
-
-  @Override
-  public List<ScanWarning> uncovered(OperatingSystem os, List<Package> packages) {
-    VulnMatcher m = current.get();
-    if (m == null) {
-      throw new IllegalStateException("no vulnerability database is loaded");
-    }
-    return m.uncovered(os, packages);
   }
 }

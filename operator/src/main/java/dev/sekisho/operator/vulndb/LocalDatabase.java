@@ -1,30 +1,21 @@
 package dev.sekisho.operator.vulndb;
 
-import dev.sekisho.scanner.match.VulnerabilityMatcher;
-import dev.sekisho.scanner.model.OperatingSystem;
-import dev.sekisho.scanner.model.Package;
-import dev.sekisho.scanner.model.ScanWarning;
-import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.scan.MatchingDatabase;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /** A compiled vulnerability database opened read-only, as the operator's {@link VulnMatcher}. */
 public final class LocalDatabase implements VulnMatcher, AutoCloseable {
   private final VulnDatabase db;
-  private final VulnerabilityMatcher matcher;
-  private final DatabaseInfo info;
+  private final MatchingDatabase matching;
   private final long advisories;
 
   private LocalDatabase(VulnDatabase db) throws IOException {
     this.db = db;
-    this.matcher = new VulnerabilityMatcher(db);
-    var described = db.info();
-    this.info = new DatabaseInfo(described.describe(), described.builtAt());
-    this.advisories = described.advisories();
+    this.matching = MatchingDatabase.of(db);
+    this.advisories = db.info().advisories();
   }
 
   /** The number of advisories the database holds. */
@@ -34,30 +25,18 @@ public final class LocalDatabase implements VulnMatcher, AutoCloseable {
 
   /** Opens the database in {@code dir}; fails with the scanner's message when there is none. */
   public static LocalDatabase open(Path dir) throws IOException {
-    return new LocalDatabase(VulnDatabase.open(dir));
-  }
-
-  @Override
-  public Optional<DatabaseInfo> database() {
-    return Optional.of(info);
-  }
-
-  @Override
-  public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
+    VulnDatabase db = VulnDatabase.open(dir);
     try {
-      return matcher.match(os, packages);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the vulnerability database", e);
+      return new LocalDatabase(db);
+    } catch (IOException | RuntimeException e) {
+      db.close();
+      throw e;
     }
   }
 
   @Override
-  public List<ScanWarning> uncovered(OperatingSystem os, List<Package> packages) {
-    try {
-      return matcher.uncovered(os, packages);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the vulnerability database", e);
-    }
+  public Optional<MatchingDatabase> database() {
+    return Optional.of(matching);
   }
 
   @Override

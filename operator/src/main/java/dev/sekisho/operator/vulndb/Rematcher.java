@@ -1,24 +1,28 @@
 package dev.sekisho.operator.vulndb;
 
 import dev.sekisho.api.v1alpha1.ScanResult;
-import dev.sekisho.operator.evaluate.PolicyLookup;
-import dev.sekisho.operator.evaluate.ResultEvaluator;
-import dev.sekisho.operator.report.ReportToSpec;
+import dev.sekisho.operator.reconcile.ScanResultCache;
+import dev.sekisho.operator.resultspec.ReportToSpec;
 import dev.sekisho.operator.store.ReportStore;
 import dev.sekisho.scanner.model.ScanReport;
-import dev.sekisho.scanner.model.ScannerMetadata;
+import dev.sekisho.scanner.scan.MatchingDatabase;
+import dev.sekisho.scanner.scan.ScanInput;
+import dev.sekisho.scanner.scan.ScanPipeline;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After a database update: matches every stored inventory again, stores the new findings, updates
- * the ScanResult's summary and findings excerpt, and re-evaluates it, so a new advisory for an
- * image already deployed shows up without rescanning it. One result at a time, streamed from the
- * store, so memory stays bounded. Stored reports whose ScanResult no longer exists are deleted.
+ * After a database update: matches every stored inventory again, stores the new findings and
+ * updates the ScanResult's summary and findings excerpt (its spec, so a new generation), so a new
+ * advisory for an image already deployed shows up without rescanning it; the ScanResult reconciler
+ * then decides the new generation. One result at a time, streamed from the store, so memory stays
+ * bounded. Which results exist comes from the ScanResult controller's cache. Stored reports whose
+ * ScanResult no longer exists are deleted.
  */
 public final class Rematcher {
   private static final Logger LOG = LoggerFactory.getLogger(Rematcher.class);
@@ -36,30 +40,30 @@ public final class Rematcher {
   private final KubernetesClient client;
   private final ReportStore store;
   private final VulnMatcher matcher;
-  private final ResultEvaluator evaluator;
+  private final ScanResultCache results;
+  private final Clock clock = Clock.systemUTC();
 
   public Rematcher(
-      KubernetesClient client, ReportStore store, VulnMatcher matcher, ResultEvaluator evaluator) {
+      KubernetesClient client, ReportStore store, VulnMatcher matcher, ScanResultCache results) {
     this.client = client;
     this.store = store;
     this.matcher = matcher;
-    this.evaluator = evaluator;
+    this.results = results;
   }
 
   public Pass run() throws IOException {
-    VulnMatcher.DatabaseInfo db =
+    MatchingDatabase db =
         matcher.database().orElseThrow(() -> new IllegalStateException("no database loaded"));
     int rematched = 0;
     int changed = 0;
     int removed = 0;
     int failed = 0;
-    PolicyLookup lookup = PolicyLookup.direct(client);
+    // a cache that has not listed every result yet cannot tell a deleted result from an unseen one
+    boolean synced = results.synced();
     for (String key : store.keys()) {
       String[] parts = key.split("/", 2);
       try {
-        var resource = client.resources(ScanResult.class).inNamespace(parts[0]).withName(parts[1]);
-        ScanResult result = resource.get();
-        if (result == null) {
+        if (synced && results.get(key) == null) {
           store.delete(key);
           removed++;
           continue;
@@ -69,34 +73,26 @@ public final class Rematcher {
           continue;
         }
         ScanReport old = stored.get();
+        // the one scan function, fed the stored report's inventory
         ScanReport now =
-            new ScanReport(
-                old.image(),
-                old.os(),
-                old.packages(),
-                matcher.match(old.os(), old.packages()),
-                old.secrets(),
-                old.misconfigurations(),
-                old.warnings(),
-                new ScannerMetadata(
-                    old.metadata() == null ? null : old.metadata().scannerVersion(),
-                    db.version(),
-                    db.built(),
-                    old.metadata() == null ? null : old.metadata().scannedAt()));
+            ScanPipeline.scan(new ScanInput(new ScanInput.Stored(old), db, null, null, clock, null))
+                .report();
         rematched++;
         if (now.equals(old)) {
           continue;
         }
         boolean findingsChanged = !now.vulnerabilities().equals(old.vulnerabilities());
         store.put(key, now);
-        ScanResult updated =
-            resource.edit(
+        client
+            .resources(ScanResult.class)
+            .inNamespace(parts[0])
+            .withName(parts[1])
+            .edit(
                 r -> {
                   ReportToSpec.fill(r.getSpec(), now);
                   return r;
                 });
         changed += findingsChanged ? 1 : 0;
-        evaluator.evaluate(updated, lookup);
       } catch (IOException | KubernetesClientException | IllegalStateException e) {
         failed++;
         LOG.warn("cannot re-match stored report key={}: {}", key, e.getMessage());

@@ -1,38 +1,20 @@
 package dev.sekisho.operator.vulndb;
 
-import dev.sekisho.scanner.model.OperatingSystem;
-import dev.sekisho.scanner.model.Package;
-import dev.sekisho.scanner.model.ScanWarning;
-import dev.sekisho.scanner.model.Vulnerability;
-import java.time.Instant;
-import java.util.List;
+import dev.sekisho.scanner.scan.MatchingDatabase;
 import java.util.Optional;
 
 /**
- * Matching against the database the operator currently holds. The seam between the operator and
- * {@code dev.sekisho.scanner.vulndb}/{@code match}, so a database swap after an update is one
- * reference change.
+ * The vulnerability database the operator holds at this moment, as the one scan function ({@code
+ * ScanPipeline}) matches against it. The seam between the operator and the scanner's database: an
+ * update swaps what this returns, and a scan keeps the {@link MatchingDatabase} it was given, so it
+ * finishes on the database it started with.
  */
+@FunctionalInterface
 public interface VulnMatcher {
   /**
-   * The loaded database.
-   *
-   * @param version schema version and build id
-   * @param built when it was built
+   * The database held now (its {@link MatchingDatabase#version()} and {@link
+   * MatchingDatabase#built()} describe it), or empty while none is loaded (the scan API answers 503
+   * then).
    */
-  record DatabaseInfo(String version, Instant built) {}
-
-  /** The loaded database, or empty while none is loaded (the scan API answers 503 then). */
-  Optional<DatabaseInfo> database();
-
-  /** Vulnerabilities of {@code packages} on {@code os} (null when unknown). */
-  List<Vulnerability> match(OperatingSystem os, List<Package> packages);
-
-  /**
-   * Warnings for packages no advisory can match (an OS package whose distribution is unknown, an
-   * ecosystem the database does not hold), as the CLI reports them; none by default.
-   */
-  default List<ScanWarning> uncovered(OperatingSystem os, List<Package> packages) {
-    return List.of();
-  }
+  Optional<MatchingDatabase> database();
 }

@@ -18,9 +18,6 @@ import dev.sekisho.operator.testing.ScanSubmitters;
 import dev.sekisho.operator.tls.CertificateIssuer;
 import dev.sekisho.operator.tls.PemKeyPair;
 import dev.sekisho.operator.vulndb.VulnMatcher;
-import dev.sekisho.scanner.model.OperatingSystem;
-import dev.sekisho.scanner.model.Package;
-import dev.sekisho.scanner.model.Vulnerability;
 import dev.sekisho.testkit.kube.Awaiting;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
@@ -214,18 +211,7 @@ class OperationsIT {
 
   @Test
   void readyzFailsUntilADatabaseIsLoaded(KubeApiServer kube, @TempDir Path work) throws Exception {
-    VulnMatcher none =
-        new VulnMatcher() {
-          @Override
-          public Optional<DatabaseInfo> database() {
-            return Optional.empty();
-          }
-
-          @Override
-          public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
-            throw new IllegalStateException("no database");
-          }
-        };
+    VulnMatcher none = Optional::empty;
     try (RunningOperator operator =
         RunningOperator.builder(kube, work)
             .matcher(none)

@@ -28,7 +28,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,12 +64,6 @@ class ResultRetentionIT {
   void setUp() {
     ns = kube.createNamespace("retention");
     store = new ReportStore(storeDir);
-  }
-
-  /** Sweeps are cluster-wide: leave no old result behind for the next test's counts. */
-  @AfterEach
-  void removeResults() {
-    admin.resources(ScanResult.class).inNamespace(ns).delete();
   }
 
   private ScanResult result(String name, String image, String digest, Duration age)
@@ -121,8 +114,9 @@ class ResultRetentionIT {
   }
 
   private ResultRetention retention(KubernetesClient client) {
+    // this namespace only: the API server is shared with other tests' results
     return new ResultRetention(
-        client, store, RETENTION, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+        client, ns, store, RETENTION, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
   }
 
   private List<String> remaining() {

@@ -59,10 +59,10 @@ class SbomWithoutOsMatchingTest {
     Inventory inventory = new SbomFileDecoder(json, staging).read(sbom);
 
     try (LocalDatabase db = LocalDatabase.open(dbDir)) {
-      assertThat(db.match(inventory.os(), inventory.packages()))
+      assertThat(db.database().orElseThrow().match(inventory.os(), inventory.packages()))
           .extracting(v -> v.pkg().name() + " " + v.id())
           .containsExactly("openssl CVE-2099-0001");
-      assertThat(db.uncovered(inventory.os(), inventory.packages()))
+      assertThat(db.database().orElseThrow().uncovered(inventory.os(), inventory.packages()))
           .extracting(ScanWarning::message)
           .containsExactly(
               "the operating system is unknown (no os-release file or operating-system component"

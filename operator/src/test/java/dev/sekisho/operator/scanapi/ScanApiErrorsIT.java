@@ -17,24 +17,19 @@ import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
-import dev.sekisho.operator.decide.Decider;
-import dev.sekisho.operator.decide.Decision;
-import dev.sekisho.operator.decide.EngineDecider;
-import dev.sekisho.operator.decide.SelectedPolicy;
-import dev.sekisho.operator.evaluate.ResultEvaluator;
-import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.GateOutcome;
-import dev.sekisho.operator.gate.PipelineRunGate;
+import dev.sekisho.operator.reconcile.ScanResultCache;
 import dev.sekisho.operator.store.ReportStore;
+import dev.sekisho.operator.testing.DecidingReconciler;
 import dev.sekisho.operator.testing.FixtureMatcher;
 import dev.sekisho.operator.testing.PipelineRuns;
 import dev.sekisho.operator.testing.ScanSubmitters;
 import dev.sekisho.operator.vulndb.VulnMatcher;
-import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
-import dev.sekisho.scanner.model.ScanReport;
+import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.scan.MatchingDatabase;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -49,12 +44,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -74,10 +71,11 @@ import org.junit.jupiter.api.io.TempDir;
  * real API server: routing (404, 405), the body (415, 413, 400), authentication (401, token
  * audiences), the Kubernetes API refusing the operator's own requests (502), the database (503), a
  * failure inside (500), the 409 retry when a ScanResult is written concurrently, and an evaluation
- * that fails (verdict Error). The operator's client is a real client whose RBAC is chosen per test;
- * a concurrent writer is a fabric8 request interceptor that changes the object through the admin
- * client just before the operator's request goes out, so the API server's own conflict is what the
- * operator meets.
+ * that fails (verdict Error). Beside the scan API runs the real ScanResult reconciler (a JOSDK
+ * operator), which decides every result; the API answers with its decision. The operator's client
+ * is a real client whose RBAC is chosen per test; a concurrent writer is a fabric8 request
+ * interceptor that changes the object through the admin client just before the operator's request
+ * goes out, so the API server's own conflict is what the operator meets.
  */
 @WithKubeApiServer(crds = true)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -118,32 +116,37 @@ class ScanApiErrorsIT {
 
   // --- the harness ---------------------------------------------------------------------------
 
-  /** The scan API as the operator assembles it, on 127.0.0.1:0, over plain HTTP. */
+  /** How long the scan API waits for the reconciler's decision. */
+  private java.time.Duration decisionWait = java.time.Duration.ofMinutes(1);
+
+  /**
+   * The scan API as the operator assembles it, on 127.0.0.1:0, over plain HTTP, with {@code
+   * client}; and the ScanResult reconciler, which decides, with {@code reconcilerClient} (none when
+   * null).
+   */
   private URI serve(
       KubernetesClient client,
+      KubernetesClient reconcilerClient,
       VulnMatcher matcher,
-      Decider decider,
       List<String> audiences,
       long maxBody)
       throws Exception {
     Clock clock = Clock.systemUTC();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     ReportStore store = new ReportStore(work.resolve("store"));
-    ResultEvaluator evaluator =
-        new ResultEvaluator(
-            client,
-            decider,
-            store,
-            new PipelineRunGate(client),
-            new EventRecorder(client, "scan-api-errors-it", clock),
-            clock,
-            meters);
+    ScanResultCache results = new ScanResultCache();
+    if (reconcilerClient != null) {
+      Operator operator =
+          DecidingReconciler.start(
+              reconcilerClient, store, results, clock, meters, "scan-api-errors-it");
+      closing.add(operator::stop);
+    }
     ScanApiServer server =
         new ScanApiServer(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
             null,
             new Authorizer(client, audiences),
-            new ScanService(client, matcher, store, evaluator, clock, "test"),
+            new ScanService(client, matcher, store, results, decisionWait, clock, "test"),
             JSON,
             new InventoryDecoder(JSON, new SbomFileDecoder(JSON, work)),
             maxBody,
@@ -155,7 +158,7 @@ class ScanApiErrorsIT {
   }
 
   private URI serve(KubernetesClient client) throws Exception {
-    return serve(client, FixtureMatcher.advisories(), new EngineDecider(), List.of(), 1 << 20);
+    return serve(client, admin, FixtureMatcher.advisories(), List.of(), 1 << 20);
   }
 
   /** A namespace whose pipeline ServiceAccount may submit scans, with an Enforce policy. */
@@ -339,7 +342,7 @@ class ScanApiErrorsIT {
   @Test
   void aBodyOfTheWrongTypeSizeOrSyntaxIsRefusedWithoutAResult() throws Exception {
     String ns = namespace("api-body");
-    URI api = serve(admin, FixtureMatcher.advisories(), new EngineDecider(), List.of(), 4096);
+    URI api = serve(admin, admin, FixtureMatcher.advisories(), List.of(), 4096);
     String bearer = "Bearer " + token(ns);
     String path = "/api/v1/namespaces/" + ns + "/scans";
 
@@ -396,12 +399,7 @@ class ScanApiErrorsIT {
   void withAudiencesOnlyATokenForThemIsAccepted() throws Exception {
     String ns = namespace("api-audience");
     URI api =
-        serve(
-            admin,
-            FixtureMatcher.advisories(),
-            new EngineDecider(),
-            List.of("sekisho-scan-api"),
-            1 << 20);
+        serve(admin, admin, FixtureMatcher.advisories(), List.of("sekisho-scan-api"), 1 << 20);
 
     // the default token is for the API server, not for the scan API
     Reply apiServerToken = submit(api, ns, token(ns), body());
@@ -481,19 +479,8 @@ class ScanApiErrorsIT {
   @Test
   void withoutADatabaseTheApiAnswers503() throws Exception {
     String ns = namespace("api-503");
-    VulnMatcher none =
-        new VulnMatcher() {
-          @Override
-          public Optional<DatabaseInfo> database() {
-            return Optional.empty();
-          }
-
-          @Override
-          public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
-            throw new AssertionError("no database: match must not be called");
-          }
-        };
-    URI api = serve(admin, none, new EngineDecider(), List.of(), 1 << 20);
+    VulnMatcher none = Optional::empty;
+    URI api = serve(admin, admin, none, List.of(), 1 << 20);
 
     Reply r = submit(api, ns, token(ns), body());
 
@@ -507,18 +494,35 @@ class ScanApiErrorsIT {
     String ns = namespace("api-500");
     FixtureMatcher fixture = FixtureMatcher.advisories();
     VulnMatcher broken =
-        new VulnMatcher() {
-          @Override
-          public Optional<DatabaseInfo> database() {
-            return fixture.database();
-          }
+        () ->
+            fixture
+                .database()
+                .map(
+                    db ->
+                        new MatchingDatabase() {
+                          @Override
+                          public String version() {
+                            return db.version();
+                          }
 
-          @Override
-          public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
-            throw new IllegalStateException("the database file is corrupt");
-          }
-        };
-    URI api = serve(admin, broken, new EngineDecider(), List.of(), 1 << 20);
+                          @Override
+                          public Instant built() {
+                            return db.built();
+                          }
+
+                          @Override
+                          public List<Vulnerability> match(
+                              OperatingSystem os, List<Package> packages) {
+                            throw new IllegalStateException("the database file is corrupt");
+                          }
+
+                          @Override
+                          public List<ScanWarning> uncovered(
+                              OperatingSystem os, List<Package> packages) {
+                            return List.of();
+                          }
+                        });
+    URI api = serve(admin, admin, broken, List.of(), 1 << 20);
 
     Reply r = submit(api, ns, token(ns), body());
 
@@ -597,40 +601,106 @@ class ScanApiErrorsIT {
   @Test
   void anEvaluationThatFailsRecordsVerdictError() throws Exception {
     String ns = namespace("api-eval");
-    EngineDecider engine = new EngineDecider();
-    Decider failing =
-        new Decider() {
-          @Override
-          public boolean selects(SelectedPolicy policy, ImageFacts image, String pipeline) {
-            return engine.selects(policy, image, pipeline);
-          }
-
-          @Override
-          public List<String> validate(ScanPolicySpec spec) {
-            return engine.validate(spec);
-          }
-
-          @Override
-          public Decision decide(ScanReport report, List<SelectedPolicy> policies, Instant now) {
-            throw new IllegalStateException("policy engine failed on purpose");
-          }
-        };
-    URI api = serve(admin, FixtureMatcher.advisories(), failing, List.of(), 1 << 20);
+    // the stored report turns unreadable between the scan API's store and its ScanResult write:
+    // the reconciler cannot load it
+    Path stored = work.resolve("store").resolve(ns + "_" + RESULT + ".json.gz");
+    Racing racing =
+        racingAdmin(
+            r -> writes(r, "POST", "/namespaces/" + ns + "/scanresults"),
+            () -> {
+              try {
+                Files.write(stored, "not gzip".getBytes());
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    URI api = serve(racing.client());
 
     Reply r = submit(api, ns, token(ns), body());
 
-    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+    assertThat(racing.raced()).hasValue(1);
     assertThat(r.body().path("verdict").asText()).isEqualTo("Error");
-    ScanResult stored = results(ns).getFirst();
-    assertThat(stored.getStatus().getVerdict()).isEqualTo(Verdict.Error);
-    assertThat(stored.getStatus().getConditions())
+    ScanResult result = results(ns).getFirst();
+    assertThat(result.getStatus().getVerdict()).isEqualTo(Verdict.Error);
+    assertThat(result.getStatus().getConditions())
         .anySatisfy(
             c -> {
               assertThat(c.getType()).isEqualTo(Constants.CONDITION_EVALUATED);
               assertThat(c.getStatus()).isEqualTo("False");
               assertThat(c.getReason()).isEqualTo("EvaluationFailed");
-              assertThat(c.getMessage()).isEqualTo("policy engine failed on purpose");
+              assertThat(c.getMessage()).isNotBlank();
             });
+  }
+
+  // --- only the reconciler decides ----------------------------------------------------------
+
+  @Test
+  void withoutTheReconcilerTheApiWritesTheSpecButNoStatusAndAnswers503() throws Exception {
+    String ns = namespace("api-undecided");
+    decisionWait = java.time.Duration.ofSeconds(2);
+    URI api = serve(admin, null, FixtureMatcher.advisories(), List.of(), 1 << 20);
+
+    Reply r = submit(api, ns, token(ns), body());
+
+    assertThat(r.status()).as(r.body().toString()).isEqualTo(503);
+    assertThat(r.error())
+        .isEqualTo(
+            "the operator has not decided ScanResult "
+                + ns
+                + "/"
+                + RESULT
+                + " within 2s (SEKISHO_API_DECISION_WAIT; is an operator replica leading?);"
+                + " retry shortly");
+    ScanResult written = results(ns).getFirst();
+    assertThat(written.getSpec().getImage()).isEqualTo("registry.example.com/shop/app:1.4.2");
+    assertThat(written.getStatus().getObservedGeneration())
+        .as("the scan API never writes status")
+        .isNull();
+    assertThat(written.getStatus().getVerdict()).isNull();
+  }
+
+  @Test
+  void concurrentSubmissionsForOneImageEndInOneConsistentStatus() throws Exception {
+    String ns = namespace("api-concurrent");
+    URI api = serve(admin);
+    String token = token(ns);
+    int n = 4;
+
+    List<java.util.concurrent.Future<Reply>> replies = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+      var start = new java.util.concurrent.CountDownLatch(1);
+      for (int i = 0; i < n; i++) {
+        replies.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return submit(api, ns, token, body());
+                }));
+      }
+      start.countDown();
+    }
+
+    for (var f : replies) {
+      Reply r = f.get();
+      assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+      assertThat(r.body().path("verdict").asText()).isEqualTo("Fail");
+      assertThat(r.body().path("scanResult").asText()).isEqualTo(RESULT);
+    }
+    // each answer waited for a status at least as new as its own write: the last write's is there
+    ScanResult result = results(ns).getFirst();
+    assertThat(result.getStatus().getVerdict()).isEqualTo(Verdict.Fail);
+    assertThat(result.getStatus().getObservedGeneration())
+        .isEqualTo(result.getMetadata().getGeneration());
+    // one verdict change, so one Event, however many submissions raced
+    java.util.function.Supplier<Long> verdictEvents =
+        () ->
+            admin.events().v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> RESULT.equals(e.getRegarding().getName()))
+                .filter(e -> e.getReason().startsWith("Verdict"))
+                .count();
+    dev.sekisho.testkit.kube.Awaiting.until("the verdict Event", () -> verdictEvents.get() > 0);
+    assertThat(verdictEvents.get()).isEqualTo(1);
   }
 
   // --- a gate that may not stop the run -------------------------------------------------------
@@ -641,20 +711,20 @@ class ScanApiErrorsIT {
     String ns = namespace("api-gate-403");
     GenericKubernetesResource run =
         PipelineRuns.running(admin, ns, "build-1", "build-and-deploy", ScanSubmitters.PIPELINE_SA);
-    // everything the scan API needs, but only "get" on PipelineRuns
+    // everything the scan API and the reconciler need, but only "get" on PipelineRuns
     KubernetesClient client =
         operatorClientWith(
             ns,
             TOKEN_REVIEWS,
             ACCESS_REVIEWS,
-            rule(Constants.GROUP, "scanresults", "get", "create", "update"),
+            rule(Constants.GROUP, "scanresults", "get", "list", "watch", "create", "update"),
             rule(Constants.GROUP, "scanresults/status", "patch"),
-            rule(Constants.GROUP, "scanpolicies", "list"),
-            rule(Constants.GROUP, "clusterscanpolicies", "list"),
-            rule("", "namespaces", "get"),
+            rule(Constants.GROUP, "scanpolicies", "get", "list", "watch"),
+            rule(Constants.GROUP, "clusterscanpolicies", "get", "list", "watch"),
+            rule("", "namespaces", "get", "list", "watch"),
             rule("events.k8s.io", "events", "create"),
             rule("tekton.dev", "pipelineruns", "get"));
-    URI api = serve(client);
+    URI api = serve(client, client, FixtureMatcher.advisories(), List.of(), 1 << 20);
     ObjectNode body = body();
     ObjectNode tekton = body.putObject("tekton");
     tekton.put("pipelineRun", "build-1");

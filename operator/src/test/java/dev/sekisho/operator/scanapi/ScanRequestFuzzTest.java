@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sekisho.scanner.scanapi.ScanSubmission;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +43,8 @@ class ScanRequestFuzzTest {
       return; // the server answers 400 "the body is not JSON"
     }
     try {
-      ScanRequest request = ScanRequest.parse(body, JSON, DECODER);
+      ScanSubmission request = ScanApiServer.read(body, JSON);
+      DECODER.decode(request);
       ScanService.resultName(request);
     } catch (ApiException expected) {
       // documented: 400 naming the field

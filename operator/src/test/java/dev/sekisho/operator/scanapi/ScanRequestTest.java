@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sekisho.scanner.model.Inventory;
+import dev.sekisho.scanner.scanapi.ScanApi;
+import dev.sekisho.scanner.scanapi.ScanSubmission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,18 +43,24 @@ class ScanRequestTest {
     return body;
   }
 
-  private static ScanRequest parse(ObjectNode body) throws ApiException {
-    return ScanRequest.parse(body, JSON, new InventoryDecoder(JSON, null));
+  private static final InventoryDecoder DECODER = new InventoryDecoder(JSON, null);
+
+  /** Reads a body as the scan API does: the contract, then the inventory. */
+  private static ScanSubmission parse(ObjectNode body) throws ApiException {
+    ScanSubmission submission = ScanApiServer.read(body, JSON);
+    DECODER.decode(submission);
+    return submission;
   }
 
   @Test
   void parsesAValidBody() throws ApiException {
-    ScanRequest r = parse(valid());
+    ScanSubmission r = parse(valid());
     assertThat(r.image()).isEqualTo("registry.example.com/shop/app:1");
-    assertThat(r.inventory().packages())
+    Inventory inventory = DECODER.decode(r);
+    assertThat(inventory.packages())
         .singleElement()
         .satisfies(p -> assertThat(p.name()).isEqualTo("libssl3"));
-    assertThat(r.inventory().os().family()).isEqualTo("debian");
+    assertThat(inventory.os().family()).isEqualTo("debian");
     assertThat(r.tekton().pipelineRun()).isEqualTo("build-7x2k");
   }
 
@@ -90,7 +99,7 @@ class ScanRequestTest {
 
   @Test
   void resultNamesAreStableAndValid() throws ApiException {
-    ScanRequest r = parse(valid());
+    ScanSubmission r = parse(valid());
     assertThat(ScanService.resultName(r)).isEqualTo("build-7x2k-0123456789ab");
     assertThat(ScanService.resultName(r)).isEqualTo(ScanService.resultName(parse(valid())));
     ObjectNode noTekton = valid();
@@ -102,5 +111,44 @@ class ScanRequestTest {
     String name = ScanService.resultName(parse(longRun));
     assertThat(name).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     assertThat(ScanService.digestLabel(DIGEST)).hasSize(63);
+  }
+
+  /** The body a step before the versioned contract sent (captured from one, names replaced). */
+  private static ObjectNode fromAStepBeforeApiVersion() throws Exception {
+    try (var in =
+        ScanRequestTest.class.getResourceAsStream("request-from-a-step-before-apiversion.json")) {
+      return (ObjectNode) JSON.readTree(in);
+    }
+  }
+
+  @Test
+  void aStepOlderThanTheVersionedContractIsStillUnderstood() throws Exception {
+    ObjectNode old = fromAStepBeforeApiVersion();
+    assertThat(old.has("apiVersion")).isFalse();
+
+    ScanSubmission read = parse(old);
+    Inventory inventory = DECODER.decode(read);
+
+    assertThat(read.apiVersion()).isEqualTo(ScanApi.API_VERSION);
+    assertThat(read.tekton().pipelineRun()).isEqualTo("build-7x2k");
+    assertThat(inventory.os().family()).isEqualTo("alpine");
+    assertThat(inventory.packages()).extracting(p -> p.name()).contains("musl", "zlib");
+    // what today's step sends for the same inventory reads to the same submission
+    ScanSubmission today =
+        ScanSubmission.of(
+            read.image(), read.digest(), read.platform(), inventory, read.tekton(), JSON);
+    ScanSubmission again = parse(JSON.valueToTree(today));
+    assertThat(again).usingRecursiveComparison().ignoringFields("inventory").isEqualTo(read);
+    assertThat(DECODER.decode(again)).isEqualTo(inventory);
+  }
+
+  @Test
+  void anUnknownApiVersionIsA400NamingTheField() {
+    ObjectNode body = valid();
+    body.put("apiVersion", "scan.sekisho.dev/v9");
+    assertThatThrownBy(() -> parse(body))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("field 'apiVersion' is scan.sekisho.dev/v9")
+        .hasMessageContaining(ScanApi.API_VERSION);
   }
 }

@@ -7,7 +7,9 @@ import dev.sekisho.operator.vulndb.VulnMatcher;
 import dev.sekisho.scanner.model.FixState;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.scan.MatchingDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -43,7 +45,8 @@ public final class FixtureMatcher implements VulnMatcher {
       Instant published) {}
 
   private final List<Advisory> advisories = new ArrayList<>();
-  private final DatabaseInfo info;
+  private final String version;
+  private final Instant built;
 
   /**
    * @param resource a classpath resource, relative to this class's package unless it starts with a
@@ -56,8 +59,8 @@ public final class FixtureMatcher implements VulnMatcher {
         throw new IOException("missing test resource " + resource);
       }
       JsonNode root = json.readTree(in);
-      info =
-          new DatabaseInfo(root.get("version").asText(), Instant.parse(root.get("built").asText()));
+      version = root.get("version").asText();
+      built = Instant.parse(root.get("built").asText());
       for (JsonNode a : root.get("advisories")) {
         List<String> aliases = new ArrayList<>();
         a.path("aliases").forEach(x -> aliases.add(x.asText()));
@@ -79,11 +82,32 @@ public final class FixtureMatcher implements VulnMatcher {
   }
 
   @Override
-  public Optional<DatabaseInfo> database() {
-    return Optional.of(info);
+  public Optional<MatchingDatabase> database() {
+    return Optional.of(
+        new MatchingDatabase() {
+          @Override
+          public String version() {
+            return version;
+          }
+
+          @Override
+          public Instant built() {
+            return built;
+          }
+
+          @Override
+          public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
+            return FixtureMatcher.this.match(os, packages);
+          }
+
+          @Override
+          public List<ScanWarning> uncovered(OperatingSystem os, List<Package> packages) {
+            return List.of();
+          }
+        });
   }
 
-  @Override
+  /** The fixture's advisories that name one of {@code packages} at its exact version. */
   public List<Vulnerability> match(OperatingSystem os, List<Package> packages) {
     List<Vulnerability> out = new ArrayList<>();
     for (Package p : packages) {

@@ -1,5 +1,7 @@
 package dev.sekisho.scanner.analyzer;
 
+import dev.sekisho.scanner.model.Location;
+import dev.sekisho.scanner.model.ScanWarning;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
@@ -40,17 +42,16 @@ public interface AnalysisInput {
   java.nio.file.Path file() throws IOException;
 
   /** The location of this file, for packages and warnings. */
-  default dev.sekisho.scanner.model.Location location() {
-    return new dev.sekisho.scanner.model.Location(layerDigest(), "/" + path());
+  default Location location() {
+    return new Location(layerDigest(), "/" + path());
   }
 
   /**
    * A warning that this file could not be (fully) parsed, worded "cannot parse PATH in layer
    * DIGEST: DETAIL".
    */
-  default dev.sekisho.scanner.model.ScanWarning cannotParse(String detail) {
+  default ScanWarning cannotParse(String detail) {
     String where = layerDigest() == null ? path() : path() + " in layer " + layerDigest();
-    return new dev.sekisho.scanner.model.ScanWarning(
-        location(), "cannot parse " + where + ": " + detail);
+    return new ScanWarning(location(), "cannot parse " + where + ": " + detail);
   }
 }

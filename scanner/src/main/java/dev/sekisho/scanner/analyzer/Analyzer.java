@@ -7,9 +7,10 @@ import java.io.IOException;
  * file ({@link #required}, cheap and pure: no I/O), and hands the wanted files' contents to {@link
  * #analyze}. The core owns the I/O and closes the streams; an analyzer only parses.
  *
- * <p>Analyzers are registered in one explicit list ({@link Analyzers}). Results are cached per
- * layer, keyed by layer digest plus every analyzer's {@link #name()} and {@link #version()}: bump
- * the version whenever the output for the same input changes.
+ * <p>Analyzers are registered in one explicit list ({@link
+ * dev.sekisho.scanner.analyzer.list.Analyzers}). Results are cached per layer, keyed by layer
+ * digest plus every analyzer's {@link #name()} and {@link #version()}: bump the version whenever
+ * the output for the same input changes.
  */
 public interface Analyzer {
 

@@ -1,10 +1,10 @@
 package dev.sekisho.scanner.artifact;
 
 import dev.sekisho.scanner.analyzer.Analyzer;
-import dev.sekisho.scanner.analyzer.Analyzers;
+import dev.sekisho.scanner.analyzer.list.Analyzers;
 import dev.sekisho.scanner.cache.FileLayerCache;
-import dev.sekisho.scanner.image.Platform;
-import dev.sekisho.scanner.image.RegistryOptions;
+import dev.sekisho.scanner.image.oci.Platform;
+import dev.sekisho.scanner.image.registry.RegistryOptions;
 import java.nio.file.Path;
 import java.util.List;
 

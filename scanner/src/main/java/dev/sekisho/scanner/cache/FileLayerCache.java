@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sekisho.scanner.analyzer.Analyzer;
-import dev.sekisho.scanner.image.Digest;
+import dev.sekisho.scanner.image.oci.Digest;
 import dev.sekisho.scanner.layer.LayerResult;
 import java.io.IOException;
 import java.io.InputStream;

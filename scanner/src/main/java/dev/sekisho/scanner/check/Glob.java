@@ -1,6 +1,7 @@
 package dev.sekisho.scanner.check;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -123,6 +124,18 @@ public final class Glob {
   /** True when the glob has no wildcard, i.e. names exactly one thing. */
   public static boolean isLiteral(String glob) {
     return glob.indexOf('*') < 0 && glob.indexOf('?') < 0;
+  }
+
+  /** Whether any of {@code globs} matches any of {@code values} (an image name's forms, say). */
+  public static boolean anyMatches(List<Glob> globs, List<String> values) {
+    for (String value : values) {
+      for (Glob glob : globs) {
+        if (glob.matches(value)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether the whole of {@code value} matches. A null value never matches. */

@@ -1,6 +1,7 @@
 package dev.sekisho.scanner.check;
 
 import dev.sekisho.api.v1alpha1.Severity;
+import dev.sekisho.scanner.image.oci.ImageReference;
 import dev.sekisho.scanner.model.BaseImage;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Misconfiguration;
@@ -238,12 +239,10 @@ public final class ImageChecks {
                   + " allowed base image shares the image's leading layers); allowed: "
                   + allowed));
     }
-    ImageName name = ImageName.parse(base.reference());
-    ImageName withDigest =
-        base.digest() == null || name.digest() != null
-            ? name
-            : new ImageName(name.registry(), name.repository(), name.tag(), base.digest());
-    if (withDigest.matchesAny(allowed)) {
+    ImageReference name = ImageReference.parseLenient(base.reference());
+    ImageReference withDigest =
+        base.digest() == null || name.digest() != null ? name : name.withDigest(base.digest());
+    if (Glob.anyMatches(allowed, withDigest.forms())) {
       return Optional.empty();
     }
     return Optional.of(

@@ -5,6 +5,8 @@ import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.scanner.model.Misconfiguration;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.version.VersionOrdering;
+import dev.sekisho.scanner.version.VersionRange;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

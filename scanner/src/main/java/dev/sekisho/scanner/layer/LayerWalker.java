@@ -3,6 +3,7 @@ package dev.sekisho.scanner.layer;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.image.oci.ImageAccessException;
 import dev.sekisho.scanner.model.InstalledFile;
 import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.OperatingSystem;
@@ -156,12 +157,12 @@ public final class LayerWalker {
    * Other failures (network) are returned unchanged.
    */
   private static IOException rootCause(IOException failure, InputStream raw) {
-    if (failure instanceof dev.sekisho.scanner.image.ImageAccessException) {
+    if (failure instanceof ImageAccessException) {
       return failure;
     }
     try {
       raw.transferTo(java.io.OutputStream.nullOutputStream());
-    } catch (dev.sekisho.scanner.image.ImageAccessException digest) {
+    } catch (ImageAccessException digest) {
       digest.addSuppressed(failure);
       return digest;
     } catch (IOException | RuntimeException ignored) {

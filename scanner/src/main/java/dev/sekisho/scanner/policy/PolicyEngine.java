@@ -9,15 +9,15 @@ import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
 import dev.sekisho.scanner.check.Glob;
 import dev.sekisho.scanner.check.ImageChecks;
-import dev.sekisho.scanner.check.ImageName;
 import dev.sekisho.scanner.check.PackageDenyRules;
-import dev.sekisho.scanner.check.VersionOrdering;
+import dev.sekisho.scanner.image.oci.ImageReference;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Misconfiguration;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.version.VersionOrdering;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,7 +101,7 @@ public final class PolicyEngine {
     private final Instant now;
     private final VersionOrdering versions;
     private final PolicyAction action;
-    private final ImageName image;
+    private final ImageReference image;
     private final List<ActiveException> exceptions = new ArrayList<>();
     private final List<PolicyViolation> violations = new ArrayList<>();
     private final List<Instant> pending = new ArrayList<>();
@@ -116,7 +116,7 @@ public final class PolicyEngine {
       this.versions = versions;
       this.action =
           spec == null || spec.getAction() == null ? PolicyAction.Enforce : spec.getAction();
-      this.image = ImageName.of(report.image());
+      this.image = PolicySelector.imageName(report.image());
     }
 
     void run() {
@@ -354,7 +354,7 @@ public final class PolicyEngine {
       this.images = source.getImages().stream().map(Glob::compile).toList();
     }
 
-    boolean covers(String findingId, List<String> aliases, Package pkg, ImageName image) {
+    boolean covers(String findingId, List<String> aliases, Package pkg, ImageReference image) {
       String id = source.getId();
       if (!id.equals(findingId) && !aliases.contains(id)) {
         return false;
@@ -374,7 +374,7 @@ public final class PolicyEngine {
           return false;
         }
       }
-      return images.isEmpty() || image.matchesAny(images);
+      return images.isEmpty() || Glob.anyMatches(images, image.forms());
     }
   }
 }

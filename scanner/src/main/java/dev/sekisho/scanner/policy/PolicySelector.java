@@ -2,7 +2,7 @@ package dev.sekisho.scanner.policy;
 
 import dev.sekisho.api.v1alpha1.ImageSelector;
 import dev.sekisho.scanner.check.Glob;
-import dev.sekisho.scanner.check.ImageName;
+import dev.sekisho.scanner.image.oci.ImageReference;
 import dev.sekisho.scanner.model.ImageFacts;
 import java.util.List;
 import java.util.Optional;
@@ -39,13 +39,13 @@ public final class PolicySelector {
       return Optional.empty();
     }
     if (!selector.getImages().isEmpty()) {
-      ImageName name = image == null ? null : ImageName.of(image);
-      if (name == null || !name.matchesAny(compile(selector.getImages()))) {
+      ImageReference name = image == null ? null : imageName(image);
+      if (name == null || !Glob.anyMatches(compile(selector.getImages()), name.forms())) {
         return Optional.of(
             "its selector.images "
                 + selector.getImages()
                 + " do not match "
-                + (name == null ? "an image without a name" : describe(name)));
+                + (name == null ? "an image without a name" : name.toString()));
       }
     }
     if (!selector.getPipelines().isEmpty()) {
@@ -66,19 +66,18 @@ public final class PolicySelector {
     return Optional.empty();
   }
 
-  private static String describe(ImageName name) {
-    StringBuilder s = new StringBuilder();
-    if (name.registry() != null) {
-      s.append(name.registry()).append('/');
+  /**
+   * The name of a scanned image, from its facts: its registry, repository, tag and digest when the
+   * facts split them, else its reference read leniently, else an empty name (which only globs such
+   * as {@code *} match).
+   */
+  static ImageReference imageName(ImageFacts image) {
+    if (image.repository() != null && !image.repository().isEmpty()) {
+      return new ImageReference(image.registry(), image.repository(), image.tag(), image.digest());
     }
-    s.append(name.repository());
-    if (name.tag() != null) {
-      s.append(':').append(name.tag());
-    }
-    if (name.digest() != null) {
-      s.append('@').append(name.digest());
-    }
-    return s.toString();
+    return image.reference() == null || image.reference().isEmpty()
+        ? new ImageReference(null, "", image.tag(), image.digest())
+        : ImageReference.parseLenient(image.reference());
   }
 
   /** The policies of {@code policies} that select the scan, in order. */

@@ -9,7 +9,7 @@ import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
 import dev.sekisho.scanner.check.Glob;
 import dev.sekisho.scanner.check.PackageDenyRules;
-import dev.sekisho.scanner.check.VersionRange;
+import dev.sekisho.scanner.version.VersionRange;
 import dev.sekisho.scanner.version.VersionScheme;
 import dev.sekisho.scanner.version.VersionSchemes;
 import java.util.ArrayList;

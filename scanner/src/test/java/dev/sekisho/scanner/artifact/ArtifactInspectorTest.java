@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sekisho.scanner.image.ImageAccessException;
-import dev.sekisho.scanner.image.ImageSource;
-import dev.sekisho.scanner.image.ImageSources;
-import dev.sekisho.scanner.image.Platform;
-import dev.sekisho.scanner.image.ResolvedImage;
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.oci.ImageAccessException;
+import dev.sekisho.scanner.image.oci.Platform;
+import dev.sekisho.scanner.image.oci.ResolvedImage;
+import dev.sekisho.scanner.image.source.ImageSource;
+import dev.sekisho.scanner.image.source.ImageSources;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.LayerInfo;
@@ -363,15 +363,16 @@ class ArtifactInspectorTest {
   void dockerArchiveWithGzippedAndPlainLayers() throws IOException {
     byte[] baseTar = new TarBuilder().file("var/lib/base.pkgs", "libc 2.36\n").tar();
     byte[] appTar = new TarBuilder().file("app/a.pkgs", "a 1\n").tar();
-    String diff1 = dev.sekisho.scanner.image.Digest.sha256(baseTar).toString();
-    String diff2 = dev.sekisho.scanner.image.Digest.sha256(appTar).toString();
+    String diff1 = dev.sekisho.scanner.image.oci.Digest.sha256(baseTar).toString();
+    String diff2 = dev.sekisho.scanner.image.oci.Digest.sha256(appTar).toString();
     String config =
         """
         {"architecture":"amd64","os":"linux","config":{"User":"app"},
          "rootfs":{"type":"layers","diff_ids":["%s","%s"]},
          "history":[{"created_by":"ADD base"},{"created_by":"COPY app"}]}"""
             .formatted(diff1, diff2);
-    String configName = dev.sekisho.scanner.image.Digest.sha256(config.getBytes()).hex() + ".json";
+    String configName =
+        dev.sekisho.scanner.image.oci.Digest.sha256(config.getBytes()).hex() + ".json";
     String manifest =
         "[{\"Config\":\""
             + configName

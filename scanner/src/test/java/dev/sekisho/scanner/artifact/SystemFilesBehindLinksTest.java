@@ -2,11 +2,11 @@ package dev.sekisho.scanner.artifact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sekisho.scanner.image.ImageSource;
-import dev.sekisho.scanner.image.ImageSources;
-import dev.sekisho.scanner.image.Platform;
-import dev.sekisho.scanner.image.ResolvedImage;
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.oci.Platform;
+import dev.sekisho.scanner.image.oci.ResolvedImage;
+import dev.sekisho.scanner.image.source.ImageSource;
+import dev.sekisho.scanner.image.source.ImageSources;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.testing.OciLayoutBuilder;

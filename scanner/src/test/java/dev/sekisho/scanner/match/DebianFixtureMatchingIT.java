@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.scanner.artifact.InspectOptions;
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.FixState;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.Vulnerability;
 import dev.sekisho.scanner.scan.ImageScan;
+import dev.sekisho.scanner.scan.MatchingDatabase;
+import dev.sekisho.scanner.scan.ScanInput;
+import dev.sekisho.scanner.scan.ScanPipeline;
 import dev.sekisho.scanner.vulndb.DatabaseUpdater;
 import dev.sekisho.scanner.vulndb.OsvFixtures;
 import dev.sekisho.scanner.vulndb.SourcesConfig;
@@ -21,7 +24,7 @@ import dev.sekisho.testkit.fixtures.FixtureBuild;
 import dev.sekisho.testkit.fixtures.FixtureImage;
 import dev.sekisho.testkit.fixtures.Fixtures;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -94,7 +97,16 @@ class DebianFixtureMatchingIT {
             Target.parse(fixture.ociReference()),
             InspectOptions.defaults().withCacheDir(dir.resolve("layer-cache")));
     try (VulnDatabase vulndb = VulnDatabase.open(db)) {
-      report = ImageScan.report(inventory, vulndb, Instant.now());
+      report =
+          ScanPipeline.scan(
+                  new ScanInput(
+                      new ScanInput.Received(inventory),
+                      MatchingDatabase.of(vulndb),
+                      null,
+                      null,
+                      Clock.systemUTC(),
+                      null))
+              .report();
     }
 
     expected = new TreeSet<>();

@@ -10,14 +10,18 @@ import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.ScanWarning;
-import dev.sekisho.scanner.scan.ImageScan;
+import dev.sekisho.scanner.scan.MatchingDatabase;
+import dev.sekisho.scanner.scan.ScanInput;
+import dev.sekisho.scanner.scan.ScanPipeline;
 import dev.sekisho.scanner.vulndb.DatabaseUpdater;
 import dev.sekisho.scanner.vulndb.OsvFixtures;
 import dev.sekisho.scanner.vulndb.SourcesConfig;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +66,15 @@ class EcosystemCoverageTest {
 
   private static ScanReport scan(VulnDatabase db, OperatingSystem os, List<Package> packages)
       throws Exception {
-    return ImageScan.report(new Inventory(null, os, packages, List.of(), List.of()), db, NOW);
+    return ScanPipeline.scan(
+            new ScanInput(
+                new ScanInput.Received(new Inventory(null, os, packages, List.of(), List.of())),
+                MatchingDatabase.of(db),
+                null,
+                null,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                null))
+        .report();
   }
 
   @Test

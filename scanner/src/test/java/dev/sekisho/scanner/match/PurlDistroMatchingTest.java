@@ -8,14 +8,18 @@ import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.ScanWarning;
 import dev.sekisho.scanner.model.Vulnerability;
 import dev.sekisho.scanner.sbom.SbomReader;
-import dev.sekisho.scanner.scan.ImageScan;
+import dev.sekisho.scanner.scan.MatchingDatabase;
+import dev.sekisho.scanner.scan.ScanInput;
+import dev.sekisho.scanner.scan.ScanPipeline;
 import dev.sekisho.scanner.vulndb.DatabaseUpdater;
 import dev.sekisho.scanner.vulndb.OsvFixtures;
 import dev.sekisho.scanner.vulndb.SourcesConfig;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +96,15 @@ class PurlDistroMatchingTest {
     Path f = dir.resolve(name);
     Files.writeString(f, json);
     Inventory inv = SbomReader.read(f);
-    return ImageScan.report(inv, db, NOW);
+    return ScanPipeline.scan(
+            new ScanInput(
+                new ScanInput.Received(inv),
+                MatchingDatabase.of(db),
+                null,
+                null,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                null))
+        .report();
   }
 
   private static String cyclonedx(String osComponent, String... purls) {

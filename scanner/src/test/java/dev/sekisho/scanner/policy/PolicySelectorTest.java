@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sekisho.api.v1alpha1.ImageSelector;
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
-import dev.sekisho.scanner.check.ImageName;
+import dev.sekisho.scanner.image.oci.ImageReference;
 import dev.sekisho.scanner.model.ImageFacts;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +23,7 @@ class PolicySelectorTest {
     selector.setPipelines(list(pipelines));
     ScanPolicySpec spec = new ScanPolicySpec();
     spec.setSelector(selector);
-    ImageName name = ImageName.parse(reference);
+    ImageReference name = ImageReference.parseLenient(reference);
     ImageFacts image =
         new ImageFacts(
             reference,

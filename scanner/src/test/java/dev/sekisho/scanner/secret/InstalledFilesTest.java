@@ -2,10 +2,10 @@ package dev.sekisho.scanner.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sekisho.scanner.analyzer.Analyzers;
+import dev.sekisho.scanner.analyzer.list.Analyzers;
 import dev.sekisho.scanner.artifact.ArtifactInspector;
 import dev.sekisho.scanner.artifact.InspectOptions;
-import dev.sekisho.scanner.image.Target;
+import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.testing.OciLayoutBuilder;

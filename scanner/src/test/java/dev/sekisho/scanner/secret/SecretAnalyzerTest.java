@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sekisho.scanner.analyzer.AnalysisInput;
 import dev.sekisho.scanner.analyzer.AnalysisResult;
-import dev.sekisho.scanner.analyzer.Analyzers;
 import dev.sekisho.scanner.analyzer.FileInfo;
+import dev.sekisho.scanner.analyzer.list.Analyzers;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;

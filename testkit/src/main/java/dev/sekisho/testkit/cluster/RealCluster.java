@@ -82,6 +82,7 @@ public final class RealCluster implements AutoCloseable {
   private KubeApiServer apiServer;
   private TestRegistry registry;
   private String testpodImage;
+  private String testpodDigestImage;
   private Daemon kubelet;
   private Daemon controllerManager;
   private Daemon scheduler;
@@ -560,7 +561,10 @@ public final class RealCluster implements AutoCloseable {
         ImageConfig.of(Platform.LINUX_AMD64).withEntrypoint("/testpod").withCmd("pause");
     writer.tag(writer.writeImage(config, List.of(layer)), TESTPOD_TAG);
     writer.finish();
-    return pushLayout(layout, TESTPOD_TAG, TESTPOD_REPOSITORY, TESTPOD_TAG);
+    testpodDigestImage =
+        pushLayoutWithDigest(layout, TESTPOD_TAG, TESTPOD_REPOSITORY, TESTPOD_TAG)
+            .digestReference();
+    return registry.tagReference(TESTPOD_REPOSITORY, TESTPOD_TAG);
   }
 
   /**
@@ -571,23 +575,57 @@ public final class RealCluster implements AutoCloseable {
    *     and a pod can fetch it from the registry by the same name
    */
   public String pushLayout(Path ociLayout, String layoutTag, String repository, String tag) {
+    return pushLayoutWithDigest(ociLayout, layoutTag, repository, tag).tagReference();
+  }
+
+  /**
+   * An image in the cluster's registry.
+   *
+   * @param tagReference {@code HOST_ADDRESS:PORT/repository:tag}
+   * @param digestReference {@code HOST_ADDRESS:PORT/repository@sha256:…}, the pushed manifest (or
+   *     index)
+   */
+  public record PushedLayout(String tagReference, String digestReference) {}
+
+  /** As {@link #pushLayout}, also returning the reference by digest. */
+  public PushedLayout pushLayoutWithDigest(
+      Path ociLayout, String layoutTag, String repository, String tag) {
     String reference = registry.tagReference(repository, tag);
-    ChildProcess.Result r =
-        ChildProcess.run(
-            new ProcessBuilder(
-                NodeBinaries.tool("skopeo").toString(),
-                "copy",
-                "--all",
-                "--preserve-digests",
-                "--dest-tls-verify=false",
-                "oci:" + ociLayout + ":" + layoutTag,
-                "docker://" + reference),
-            Duration.ofMinutes(5));
-    if (r.exitCode() != 0) {
-      throw new IllegalStateException(
-          "cannot push " + ociLayout + ":" + layoutTag + " to " + reference + ": " + r.output());
+    Path digestFile;
+    try {
+      digestFile = Files.createTempFile(baseDir, "digest-", ".txt");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a file in " + baseDir, e);
     }
-    return reference;
+    try {
+      ChildProcess.Result r =
+          ChildProcess.run(
+              new ProcessBuilder(
+                  NodeBinaries.tool("skopeo").toString(),
+                  "copy",
+                  "--all",
+                  "--preserve-digests",
+                  "--dest-tls-verify=false",
+                  "--digestfile",
+                  digestFile.toString(),
+                  "oci:" + ociLayout + ":" + layoutTag,
+                  "docker://" + reference),
+              Duration.ofMinutes(5));
+      if (r.exitCode() != 0) {
+        throw new IllegalStateException(
+            "cannot push " + ociLayout + ":" + layoutTag + " to " + reference + ": " + r.output());
+      }
+      String digest = Files.readString(digestFile).strip();
+      return new PushedLayout(reference, registry.digestReference(repository, digest));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the pushed digest from " + digestFile, e);
+    } finally {
+      try {
+        Files.deleteIfExists(digestFile);
+      } catch (IOException e) {
+        log.debug("cannot delete {}: {}", digestFile, e.toString());
+      }
+    }
   }
 
   /** Pushes a fixture image to the cluster's registry; returns its tag reference for pods. */
@@ -615,6 +653,11 @@ public final class RealCluster implements AutoCloseable {
   /** {@code HOST_ADDRESS:PORT/sekisho-test/testpod:1}: the testpod program (hack/testpod). */
   public String testpodImage() {
     return testpodImage;
+  }
+
+  /** The testpod image by digest ({@code HOST_ADDRESS:PORT/sekisho-test/testpod@sha256:…}). */
+  public String testpodDigestImage() {
+    return testpodDigestImage;
   }
 
   /** The cluster's addresses. */

@@ -137,6 +137,11 @@ class RealClusterIT {
         .as("the Deployment's pod log, read through the API (kubelet)")
         .contains("uid=" + ARBITRARY_UID + " gid=0 rootfs=read-only")
         .contains("serving on :8080");
+    String digest = cluster.testpodDigestImage().replaceAll(".*@", "");
+    assertThat(digest).startsWith("sha256:");
+    assertThat(web.getStatus().getContainerStatuses().getFirst().getImageID())
+        .as("pulled by digest from the cluster's registry")
+        .endsWith("@" + digest);
     assertThat(service.getSpec().getClusterIP()).startsWith("10.213.128.");
     ChildProcess.Result exec =
         ChildProcess.run(
@@ -255,6 +260,7 @@ class RealClusterIT {
 
   private Deployment webDeployment() {
     Container web = container("web", "serve", ":8080", "@/config/greeting/text");
+    web.setImage(cluster.testpodDigestImage()); // pulled by digest
     web.setVolumeMounts(
         List.of(
             new io.fabric8.kubernetes.api.model.VolumeMountBuilder()

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * <p>A record counts when its Status says the package is installed (third word "installed", as in
  * "install ok installed" or "hold ok installed"); distroless records have no Status and all count.
  * Packages removed with their configuration left ("deinstall ok config-files") are not installed.
- * The purl carries no distribution: see {@link dev.sekisho.scanner.analyzer.PackagePostProcessor}.
+ * The purl carries no distribution: see {@link dev.sekisho.scanner.applier.PackagePostProcessor}.
  */
 public final class DpkgAnalyzer implements Analyzer {
   static final String STATUS = "var/lib/dpkg/status";

@@ -6,7 +6,7 @@ import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.FileInfo;
 import dev.sekisho.scanner.analyzer.FixtureInput;
 import dev.sekisho.scanner.analyzer.FixtureTree;
-import dev.sekisho.scanner.analyzer.PackagePostProcessor;
+import dev.sekisho.scanner.applier.PackagePostProcessor;
 import dev.sekisho.scanner.model.Package;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

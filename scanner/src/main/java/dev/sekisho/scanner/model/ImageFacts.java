@@ -1,8 +1,10 @@
 package dev.sekisho.scanner.model;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the image's reference, manifest and config say, for checks and policies. Environment values
@@ -43,8 +45,9 @@ public record ImageFacts(
   public ImageFacts {
     exposedPorts = exposedPorts == null ? List.of() : List.copyOf(exposedPorts);
     envNames = envNames == null ? List.of() : List.copyOf(envNames);
-    labels = labels == null ? Map.of() : Map.copyOf(labels);
-    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    // sorted: reports list them in the same order on every run (Map.copyOf has no fixed order)
+    labels = sortedCopy(labels);
+    annotations = sortedCopy(annotations);
     layers = layers == null ? List.of() : List.copyOf(layers);
     user = user == null ? "" : user;
   }
@@ -57,5 +60,13 @@ public record ImageFacts(
   /** The OCI annotation with the base image's manifest digest, if the build recorded it. */
   public String baseImageDigest() {
     return annotations.get("org.opencontainers.image.base.digest");
+  }
+
+  private static Map<String, String> sortedCopy(Map<String, String> map) {
+    if (map == null || map.isEmpty()) {
+      return Map.of();
+    }
+    // Map.copyOf first: it refuses null keys and values, as before
+    return Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(map)));
   }
 }

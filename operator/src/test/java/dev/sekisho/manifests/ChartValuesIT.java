@@ -131,6 +131,49 @@ class ChartValuesIT {
   }
 
   @Test
+  void aRegistryPullSecretReachesTheOperatorAsItsDockerConfig() throws Exception {
+    Result r =
+        helm(
+            "template",
+            "sekisho",
+            CHART.toString(),
+            "--set",
+            "registry.pullSecret=base-images-pull");
+    assertThat(r.code).as(r.output).isZero();
+    List<JsonNode> docs = new ArrayList<>();
+    ManifestFiles.documents(CHART, r.output).forEach(d -> docs.add(d.tree()));
+    JsonNode pod = kind(docs, "Deployment").path("spec").path("template").path("spec");
+    JsonNode container = pod.path("containers").get(0);
+    String dir = null;
+    for (JsonNode e : container.path("env")) {
+      if (e.path("name").asText().equals("DOCKER_CONFIG")) {
+        dir = e.path("value").asText();
+      }
+    }
+    assertThat(dir).as("DOCKER_CONFIG").isNotNull();
+    String mount = null;
+    for (JsonNode m : container.path("volumeMounts")) {
+      if (m.path("name").asText().equals("registry-auth")) {
+        mount = m.path("mountPath").asText();
+      }
+    }
+    assertThat(mount).as("the credentials are mounted where DOCKER_CONFIG points").isEqualTo(dir);
+    JsonNode secret = null;
+    for (JsonNode v : pod.path("volumes")) {
+      if (v.path("name").asText().equals("registry-auth")) {
+        secret = v.path("secret");
+      }
+    }
+    assertThat(secret.path("secretName").asText()).isEqualTo("base-images-pull");
+    assertThat(secret.path("items").get(0).path("key").asText()).isEqualTo(".dockerconfigjson");
+    assertThat(secret.path("items").get(0).path("path").asText()).isEqualTo("config.json");
+
+    // by default: no credentials, no DOCKER_CONFIG
+    Result plain = helm("template", "sekisho", CHART.toString());
+    assertThat(plain.output).doesNotContain("DOCKER_CONFIG").doesNotContain("registry-auth");
+  }
+
+  @Test
   void aMisspeltOrMistypedValueFailsTheInstall() throws Exception {
     Result unknown = helm("template", "sekisho", CHART.toString(), "--set", "task.install=true");
     assertThat(unknown.code).isNotZero();

@@ -140,12 +140,21 @@ public final class ResultRetention {
       String name = r.getMetadata().getName();
       // only the version read is deleted: a result rescanned meanwhile (a new resourceVersion)
       // stays
-      client
-          .resources(ScanResult.class)
-          .inNamespace(ns)
-          .withName(name)
-          .lockResourceVersion(r.getMetadata().getResourceVersion())
-          .delete();
+      try {
+        client
+            .resources(ScanResult.class)
+            .inNamespace(ns)
+            .withName(name)
+            .lockResourceVersion(r.getMetadata().getResourceVersion())
+            .delete();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409 || e.getCode() == 404) {
+          // rescanned (or deleted) since the list: not expired after all, or nothing left to do
+          LOG.debug("not expiring {}/{}: {}", ns, name, e.getMessage());
+          continue;
+        }
+        throw e;
+      }
       try {
         store.delete(ReportStore.key(ns, name));
       } catch (IOException e) {

@@ -18,7 +18,11 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +32,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -151,6 +156,48 @@ class ResultRetentionIT {
         "pod api deleted", () -> admin.pods().inNamespace(ns).withName("api").get() == null);
     assertThat(retention(admin).sweep().expired()).isEqualTo(1);
     assertThat(remaining()).containsExactly("fresh", "running-by-name");
+  }
+
+  @Test
+  void aResultRescannedBetweenTheListAndTheDeleteIsKept() throws Exception {
+    result("rescanned", "registry.test/app:1", DIGEST_B, Duration.ofDays(45));
+    AtomicInteger raced = new AtomicInteger();
+    // a client that lets the scan API rescan the image just before its DELETE goes out
+    try (KubernetesClient racing =
+        new KubernetesClientBuilder()
+            .withConfig(kube.adminConfig())
+            .withHttpClientBuilderConsumer(
+                b ->
+                    b.addOrReplaceInterceptor(
+                        "rescan",
+                        new Interceptor() {
+                          @Override
+                          public void before(
+                              BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                            if (request.method().equals("DELETE")
+                                && request.uri().getPath().endsWith("/scanresults/rescanned")) {
+                              raced.incrementAndGet();
+                              admin
+                                  .resources(ScanResult.class)
+                                  .inNamespace(ns)
+                                  .withName("rescanned")
+                                  .edit(
+                                      r -> {
+                                        r.getSpec()
+                                            .setScannedAt(
+                                                OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC));
+                                        return r;
+                                      });
+                            }
+                          }
+                        }))
+            .build()) {
+      ResultRetention.Pass pass = retention(racing).sweep();
+      assertThat(raced).hasValue(1);
+      assertThat(pass.expired()).isZero();
+    }
+    assertThat(remaining()).containsExactly("rescanned");
+    assertThat(store.get(ReportStore.key(ns, "rescanned"))).isPresent();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.sekisho.operator;
 
+import dev.sekisho.scanner.scan.ScannerVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetAddress;
@@ -26,14 +27,13 @@ public final class Main {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
-    String version = Main.class.getPackage().getImplementationVersion();
     OperatorProcess process =
         new OperatorProcess(
             config,
             client,
             InetAddress.getByName(config.bindAddress()),
             Clock.systemUTC(),
-            version == null ? "dev" : version,
+            version(),
             null);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -57,5 +57,13 @@ public final class Main {
           "no vulnerability database is loaded yet: the scan API answers 503 and /readyz fails"
               + " until the first update finishes");
     }
+  }
+
+  /**
+   * The version the operator reports (logs, {@code spec.scanner.version} of ScanResults): the
+   * scanner's, from the build. Not the jar manifest's: the image runs classes, not the jar.
+   */
+  static String version() {
+    return ScannerVersion.current();
   }
 }

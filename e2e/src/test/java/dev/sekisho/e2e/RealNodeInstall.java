@@ -3,11 +3,13 @@ package dev.sekisho.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
 import dev.sekisho.scanner.vulndb.OsvFixtures;
 import dev.sekisho.testkit.ChildProcess;
 import dev.sekisho.testkit.cluster.RealCluster;
 import dev.sekisho.testkit.images.BuiltImages;
 import dev.sekisho.testkit.kube.Awaiting;
+import dev.sekisho.testkit.kube.KubeTestBinaries;
 import dev.sekisho.testkit.kube.SekishoCrds;
 import dev.sekisho.testkit.tekton.TektonController;
 import dev.sekisho.testkit.tekton.TektonImages;
@@ -32,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -52,13 +55,26 @@ import org.slf4j.LoggerFactory;
  *   <li>storage: this cluster has no dynamic provisioner, so a hostPath PersistentVolume for the
  *       chart's {@code sekisho-store} claim, writable by the operator's UID, as an admin creates
  *       one (docs/admin-guide.md, "Storage without a provisioner");
- *   <li>{@code helm install sekisho charts/sekisho -n sekisho-system} overriding only the image
- *       references and {@code database.airGapped.*};
+ *   <li>{@link Kind#HELM}: {@code helm install sekisho charts/sekisho -n sekisho-system} overriding
+ *       only the image references and {@code database.airGapped.*}; {@link Kind#KUSTOMIZE}: {@code
+ *       kubectl apply -k} of an overlay of {@code manifests/operator/base} that sets only the
+ *       operator image ({@code images:}) and adds the air-gapped bundle volume with the patch
+ *       docs/admin-guide.md gives for kustomize;
  *   <li>per pipeline namespace: {@code manifests/tekton/scan-image.yaml} as shipped with only its
  *       step image replaced, and the RoleBinding to {@code sekisho-scan-submitter} of the guide.
  * </ol>
+ *
+ * <p>{@link #close()} uninstalls as an admin does ({@code helm uninstall} or {@code kubectl delete
+ * -k}) and waits until the namespace, the cluster-scoped objects and the volumes are gone, so the
+ * other kind can be installed next on the same cluster.
  */
 final class RealNodeInstall implements AutoCloseable {
+  /** How Sekisho is installed: docs/admin-guide.md, "Install". */
+  enum Kind {
+    HELM,
+    KUSTOMIZE
+  }
+
   private static final Logger log = LoggerFactory.getLogger(RealNodeInstall.class);
 
   static final String NAMESPACE = "sekisho-system";
@@ -79,19 +95,30 @@ final class RealNodeInstall implements AutoCloseable {
       System.getenv().getOrDefault("SEKISHO_HELM_VERSION", "3.19.0");
   private static final Duration OPERATOR_READY_TIMEOUT = Duration.ofMinutes(6);
 
+  static final String SCAN_API_CA = "sekisho-scan-api-ca";
+  private static final List<String> CLUSTER_ROLES =
+      List.of(
+          "sekisho-operator", "sekisho-namespace-admin", "sekisho-view", "sekisho-scan-submitter");
+  private static final List<String> VOLUMES = List.of("sekisho-e2e-bundles", "sekisho-e2e-store");
+  private static final Duration UNINSTALL_TIMEOUT = Duration.ofMinutes(3);
+
   private final RealCluster cluster;
   private final KubernetesClient admin;
   private final Path volumes;
+  private final Kind kind;
+  private Path overlay;
+  private boolean installed;
   private final Map<String, Duration> times = new LinkedHashMap<>();
   private String taskImage;
   private String operatorImage;
   private TektonImages.References tektonImages;
   private TektonController tekton;
 
-  RealNodeInstall(RealCluster cluster, Path volumes) {
+  RealNodeInstall(RealCluster cluster, Path volumes, Kind kind) {
     this.cluster = cluster;
     this.admin = cluster.client();
     this.volumes = volumes;
+    this.kind = kind;
   }
 
   /** Builds and pushes the images, starts Tekton, installs the operator and waits until ready. */
@@ -121,6 +148,7 @@ final class RealNodeInstall implements AutoCloseable {
     lap("sekisho db update + db bundle", began);
 
     began = System.nanoTime();
+    installed = true;
     admin
         .namespaces()
         .resource(
@@ -130,7 +158,7 @@ final class RealNodeInstall implements AutoCloseable {
     Path copied = bundleDir.resolve(bundle.getFileName().toString());
     Files.copy(bundle, copied);
     Files.setPosixFilePermissions(copied, PosixFilePermissions.fromString("rw-r--r--"));
-    hostPathVolume("sekisho-e2e-bundles", bundleDir, "1Gi", BUNDLE_CLAIM);
+    hostPathVolume(VOLUMES.get(0), bundleDir, "1Gi", BUNDLE_CLAIM);
     admin
         .persistentVolumeClaims()
         .inNamespace(NAMESPACE)
@@ -142,7 +170,7 @@ final class RealNodeInstall implements AutoCloseable {
                 .withNewSpec()
                 .withAccessModes("ReadWriteOnce")
                 .withStorageClassName("")
-                .withVolumeName("sekisho-e2e-bundles")
+                .withVolumeName(VOLUMES.get(0))
                 .withNewResources()
                 .addToRequests("storage", new Quantity("1Gi"))
                 .endResources()
@@ -151,27 +179,85 @@ final class RealNodeInstall implements AutoCloseable {
         .create();
     // the chart's claim sekisho-store (5Gi, default storage class: none here)
     hostPathVolume(
-        "sekisho-e2e-store", volumeDir("store", OPERATOR_UID, "rwx------"), "5Gi", "sekisho-store");
-    helm(
-        "install",
-        "sekisho",
-        SekishoCrds.repositoryRoot().resolve("charts/sekisho").toString(),
-        "--namespace",
-        NAMESPACE,
-        "--set",
-        "image.repository=" + repository(operatorImage),
-        "--set",
-        "image.tag=e2e",
-        "--set",
-        "taskImage.repository=" + repository(taskImage),
-        "--set",
-        "taskImage.tag=e2e",
-        "--set",
-        "database.airGapped.enabled=true",
-        "--set",
-        "database.airGapped.bundleClaimName=" + BUNDLE_CLAIM);
+        VOLUMES.get(1), volumeDir("store", OPERATOR_UID, "rwx------"), "5Gi", "sekisho-store");
+    if (kind == Kind.HELM) {
+      helm(
+          "install",
+          "sekisho",
+          SekishoCrds.repositoryRoot().resolve("charts/sekisho").toString(),
+          "--namespace",
+          NAMESPACE,
+          "--set",
+          "image.repository=" + repository(operatorImage),
+          "--set",
+          "image.tag=e2e",
+          "--set",
+          "taskImage.repository=" + repository(taskImage),
+          "--set",
+          "taskImage.tag=e2e",
+          "--set",
+          "database.airGapped.enabled=true",
+          "--set",
+          "database.airGapped.bundleClaimName=" + BUNDLE_CLAIM);
+    } else {
+      overlay = writeOverlay();
+      kubectl("apply", "-k", overlay.toString());
+    }
     awaitOperatorReady();
-    lap("helm install until the operator is ready", began);
+    lap(kind.name().toLowerCase(Locale.ROOT) + " install until the operator is ready", began);
+  }
+
+  /**
+   * The overlay an admin writes: {@code manifests/operator/base} with only the operator image set
+   * and the air-gapped bundle patch copied from docs/admin-guide.md ("Air-gapped clusters").
+   */
+  private Path writeOverlay() throws IOException {
+    Path dir = Files.createDirectories(volumes.resolve("kustomize-overlay"));
+    Path base = SekishoCrds.repositoryRoot().resolve("manifests/operator/base").toAbsolutePath();
+    Files.writeString(
+        dir.resolve("kustomization.yaml"),
+        """
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        resources:
+          - %s
+        images:
+          - name: ghcr.io/sekisho/sekisho-operator
+            newName: %s
+            newTag: e2e
+        patches:
+          - path: air-gapped.yaml
+        """
+            .formatted(dir.relativize(base), repository(operatorImage)));
+    Files.writeString(dir.resolve("air-gapped.yaml"), airGappedPatchOfTheGuide());
+    return dir;
+  }
+
+  /** The {@code # air-gapped.yaml} patch of docs/admin-guide.md, as an admin copies it. */
+  private static String airGappedPatchOfTheGuide() throws IOException {
+    String guide = Files.readString(SekishoCrds.repositoryRoot().resolve("docs/admin-guide.md"));
+    String start = "```yaml\n# air-gapped.yaml\n";
+    int from = guide.indexOf(start);
+    assertThat(from).as("docs/admin-guide.md shows the kustomize air-gapped patch").isNotNegative();
+    String patch =
+        guide.substring(from + start.length(), guide.indexOf("```", from + start.length()));
+    assertThat(patch).as("the guide's patch names the bundle claim").contains(BUNDLE_CLAIM);
+    return patch;
+  }
+
+  private void kubectl(String... args) {
+    Path kubectl = KubeTestBinaries.fromEnvironment().kubectl();
+    List<String> command = new ArrayList<>();
+    command.add(kubectl.toString());
+    command.add("--kubeconfig");
+    command.add(cluster.apiServer().kubeconfig().toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("HOME", volumes.toString());
+    ChildProcess.Result r = ChildProcess.run(pb, Duration.ofMinutes(4));
+    assertThat(r.exitCode()).as("kubectl %s: %s", String.join(" ", args), r.output()).isZero();
+    log.info(
+        "kubectl {}: {}", args[0], r.stdout().lines().limit(40).collect(Collectors.joining(" | ")));
   }
 
   /** Waits until the operator's Deployment has one available replica (its readiness probe). */
@@ -456,10 +542,55 @@ final class RealNodeInstall implements AutoCloseable {
 
   @Override
   public void close() {
-    if (tekton != null) {
-      tekton.close();
+    try {
+      if (installed) {
+        uninstall();
+      }
+    } finally {
+      if (tekton != null) {
+        tekton.close();
+      }
     }
-    // the pods (and so the volume mounts) go with the cluster; the volumes' directories with the
-    // test's temporary directory
+  }
+
+  /**
+   * Uninstalls as an admin does and waits until nothing of this install is left that the other kind
+   * of install would collide with: the namespace, the cluster-scoped RBAC, the published CA
+   * ConfigMaps and the PersistentVolumes (their directories go with the test's temporary
+   * directory).
+   */
+  private void uninstall() {
+    long began = System.nanoTime();
+    // the test's policies: the chart leaves its CRDs (and so the policies) behind
+    admin.resources(ClusterScanPolicy.class).delete();
+    if (kind == Kind.HELM) {
+      helm("uninstall", "sekisho", "--namespace", NAMESPACE, "--wait");
+      admin.namespaces().withName(NAMESPACE).delete();
+    } else if (overlay != null) {
+      kubectl("delete", "-k", overlay.toString(), "--ignore-not-found", "--wait=true");
+    } else {
+      admin.namespaces().withName(NAMESPACE).delete();
+    }
+    Awaiting.until(
+        "namespace " + NAMESPACE + " is gone",
+        UNINSTALL_TIMEOUT,
+        () -> admin.namespaces().withName(NAMESPACE).get() == null);
+    Awaiting.until(
+        "the ClusterRoles " + CLUSTER_ROLES + " and ClusterRoleBinding are gone",
+        UNINSTALL_TIMEOUT,
+        () ->
+            CLUSTER_ROLES.stream()
+                    .allMatch(n -> admin.rbac().clusterRoles().withName(n).get() == null)
+                && admin.rbac().clusterRoleBindings().withName(DEPLOYMENT).get() == null);
+    // the operator published its CA in every namespace; the next install publishes its own
+    admin.configMaps().inAnyNamespace().withField("metadata.name", SCAN_API_CA).delete();
+    for (String pv : VOLUMES) {
+      admin.persistentVolumes().withName(pv).delete();
+    }
+    Awaiting.until(
+        "the PersistentVolumes " + VOLUMES + " are gone",
+        UNINSTALL_TIMEOUT,
+        () -> VOLUMES.stream().allMatch(n -> admin.persistentVolumes().withName(n).get() == null));
+    lap(kind.name().toLowerCase(Locale.ROOT) + " uninstall until nothing is left", began);
   }
 }

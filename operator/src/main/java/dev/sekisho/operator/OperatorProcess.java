@@ -1,5 +1,6 @@
 package dev.sekisho.operator;
 
+import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.ops.OpsServer;
 import dev.sekisho.operator.ops.OpsServer.Reply;
 import dev.sekisho.operator.vulndb.DatabaseHolder;
@@ -7,6 +8,8 @@ import dev.sekisho.operator.vulndb.DatabaseManager;
 import dev.sekisho.operator.vulndb.Rematcher;
 import dev.sekisho.operator.vulndb.VulnMatcher;
 import dev.sekisho.scanner.vulndb.DatabaseUpdater;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -23,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The whole operator process as {@link Main} runs it: the controllers and the scan API ({@link
@@ -84,13 +88,14 @@ public final class OperatorProcess implements AutoCloseable {
         holder == null
             ? null
             : new DatabaseManager(
-                config,
-                holder,
-                new DatabaseUpdater(),
-                () ->
-                    Optional.of(
-                        new Rematcher(client, operator.store(), holder, operator.results())),
-                meters);
+                    config,
+                    holder,
+                    new DatabaseUpdater(),
+                    () ->
+                        Optional.of(
+                            new Rematcher(client, operator.store(), holder, operator.results())),
+                    meters)
+                .onProblem(databaseEvents(client, config, clock));
     this.health =
         new OpsServer(
             new InetSocketAddress(bind, config.healthPort()),
@@ -169,5 +174,30 @@ public final class OperatorProcess implements AutoCloseable {
     health.close();
     metrics.close();
     gc.close();
+  }
+
+  /**
+   * A database refresh that did not replace the database becomes a Warning Event on the operator's
+   * pod ({@code HOSTNAME} in {@code SEKISHO_NAMESPACE}), where {@code kubectl describe pod} and
+   * event alerting see it.
+   */
+  static Consumer<DatabaseManager.Problem> databaseEvents(
+      KubernetesClient client, OperatorConfig config, Clock clock) {
+    String pod = System.getenv().getOrDefault("HOSTNAME", "sekisho-operator");
+    EventRecorder events = new EventRecorder(client, pod, clock);
+    Pod self =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(pod)
+            .withNamespace(config.namespace())
+            .endMetadata()
+            .build();
+    return problem ->
+        events.record(
+            self,
+            EventRecorder.Type.Warning,
+            problem.reason(),
+            "UpdateDatabase",
+            problem.message());
   }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -66,8 +67,18 @@ public final class DatabaseManager implements AutoCloseable {
   private final Counter failed;
   private final AtomicLong advisories = new AtomicLong(-1);
   private LocalDatabase current;
+  private volatile Consumer<Problem> problems = p -> {};
   // the last update failure refresh() logged and counted, so the scheduled run does not repeat it
   private volatile Exception reported;
+
+  /**
+   * A refresh that did not replace the database.
+   *
+   * @param reason {@code DatabaseRefused} (empty, or much smaller than the one served) or {@code
+   *     DatabaseUpdateFailed}
+   * @param message what happened and that the previous database keeps serving
+   */
+  public record Problem(String reason, String message) {}
 
   /**
    * @param rematcher gives the re-matcher once the operator runs (empty before)
@@ -103,6 +114,15 @@ public final class DatabaseManager implements AutoCloseable {
                 + " refused_shrink (the previous database keeps serving), failed")
         .tag("outcome", outcome)
         .register(meters);
+  }
+
+  /**
+   * Tells {@code listener} about every refresh that did not replace the database (the operator
+   * records a Warning Event on its pod), besides the log line and the metric.
+   */
+  public DatabaseManager onProblem(Consumer<Problem> listener) {
+    this.problems = listener;
+    return this;
   }
 
   /** The sources: URLs are OSV archive base URLs, anything else a file or directory of OSV data. */
@@ -175,6 +195,12 @@ public final class DatabaseManager implements AutoCloseable {
           held(),
           e.getMessage());
       reported = e;
+      tell(
+          "DatabaseRefused",
+          "vulnerability database update refused, the previous one "
+              + held()
+              + " keeps serving: "
+              + e.getMessage());
       throw e;
     } catch (IOException | RuntimeException e) {
       failed.increment();
@@ -183,6 +209,12 @@ public final class DatabaseManager implements AutoCloseable {
           held(),
           e.getMessage());
       reported = e;
+      tell(
+          "DatabaseUpdateFailed",
+          "vulnerability database update failed, the previous one "
+              + held()
+              + " keeps serving: "
+              + e.getMessage());
       throw e;
     }
     swapIn(loaded);
@@ -285,6 +317,14 @@ public final class DatabaseManager implements AutoCloseable {
               + " FILE` there");
     }
     return files;
+  }
+
+  private void tell(String reason, String message) {
+    try {
+      problems.accept(new Problem(reason, message));
+    } catch (RuntimeException e) {
+      LOG.debug("cannot report the database problem: {}", e.toString());
+    }
   }
 
   /** What is served now, for log lines. */

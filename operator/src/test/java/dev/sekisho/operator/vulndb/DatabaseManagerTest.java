@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -158,6 +159,8 @@ class DatabaseManagerTest {
       manager.refresh();
       assertThat(match(holder, ALPINE, List.of(ZLIB))).hasSize(3);
 
+      List<DatabaseManager.Problem> told = new ArrayList<>();
+      manager.onProblem(told::add);
       // the admin empties the bundle directory
       Files.delete(bundle.resolve("all.zip"));
       assertThatThrownBy(manager::refresh).hasMessageContaining("holds no .zip or .json files");
@@ -171,6 +174,9 @@ class DatabaseManagerTest {
           .as("the previous database serves")
           .hasSize(3);
       assertThat(refreshes("failed")).isEqualTo(2);
+      assertThat(told)
+          .extracting(DatabaseManager.Problem::reason)
+          .containsExactly("DatabaseUpdateFailed", "DatabaseUpdateFailed");
       assertThat(advisories()).isEqualTo(3);
     }
   }
@@ -194,10 +200,22 @@ class DatabaseManagerTest {
       String version = holder.database().orElseThrow().version();
       assertThat(version).matches("v\\d+ sha256:[0-9a-f]{16} \\(10 advisories\\)");
 
+      List<DatabaseManager.Problem> told = new ArrayList<>();
+      manager.onProblem(told::add);
       osvZip(bundle.resolve("all.zip"), ids(4), "1.3.2-r0");
       assertThatThrownBy(manager::refresh)
           .isInstanceOf(DatabaseRefusedException.class)
           .hasMessageContaining("would hold 4 advisories, fewer than half of the 10");
+      // besides the log and the metric, the operator is told (it records a Warning Event)
+      assertThat(told)
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.reason()).isEqualTo("DatabaseRefused");
+                assertThat(p.message())
+                    .contains("the previous one (10 advisories")
+                    .contains("would hold 4 advisories");
+              });
 
       assertThat(holder.database().orElseThrow().built()).isEqualTo(built);
       assertThat(holder.database().orElseThrow().version()).isEqualTo(version);

@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
 import dev.sekisho.scanner.vulndb.OsvFixtures;
 import dev.sekisho.testkit.ChildProcess;
+import dev.sekisho.testkit.TestCache;
+import dev.sekisho.testkit.cluster.PodReport;
 import dev.sekisho.testkit.cluster.RealCluster;
 import dev.sekisho.testkit.images.BuiltImages;
 import dev.sekisho.testkit.kube.Awaiting;
@@ -14,7 +16,6 @@ import dev.sekisho.testkit.kube.SekishoCrds;
 import dev.sekisho.testkit.tekton.TektonController;
 import dev.sekisho.testkit.tekton.TektonImages;
 import dev.sekisho.testkit.tekton.TektonRelease;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,12 +87,6 @@ final class RealNodeInstall implements AutoCloseable {
   /** The UID the operator image runs as (hack/base-image.sh), owner of the store volume. */
   static final int OPERATOR_UID = 1001;
 
-  private static final String CACHE =
-      System.getenv()
-          .getOrDefault(
-              "SEKISHO_TEST_CACHE", System.getProperty("user.home") + "/.cache/sekisho-test");
-  private static final String HELM_VERSION =
-      System.getenv().getOrDefault("SEKISHO_HELM_VERSION", "3.19.0");
   private static final Duration OPERATOR_READY_TIMEOUT = Duration.ofMinutes(6);
 
   static final String SCAN_API_CA = "sekisho-scan-api-ca";
@@ -403,7 +397,7 @@ final class RealNodeInstall implements AutoCloseable {
   }
 
   private void helm(String... args) {
-    Path helm = Path.of(CACHE, "tools", "helm-v" + HELM_VERSION, "helm");
+    Path helm = TestCache.helm();
     assertThat(helm).as("helm missing at %s: run hack/tool-binaries.sh", helm).isExecutable();
     List<String> command = new ArrayList<>();
     command.add(helm.toString());
@@ -493,51 +487,7 @@ final class RealNodeInstall implements AutoCloseable {
 
   /** The namespace's pods, their containers' states and its events, for failure messages. */
   String podReport(String ns) {
-    String pods =
-        admin.pods().inNamespace(ns).list().getItems().stream()
-            .map(
-                p ->
-                    p.getMetadata().getName()
-                        + " "
-                        + (p.getStatus() == null ? "?" : p.getStatus().getPhase())
-                        + " "
-                        + (p.getStatus() == null
-                            ? ""
-                            : Stream.concat(
-                                    p.getStatus().getInitContainerStatuses().stream(),
-                                    p.getStatus().getContainerStatuses().stream())
-                                .map(s -> s.getName() + "=" + state(s))
-                                .collect(Collectors.joining(", "))))
-            .collect(Collectors.joining("\n  "));
-    String events =
-        admin.v1().events().inNamespace(ns).list().getItems().stream()
-            .map(e -> e.getInvolvedObject().getName() + ": " + e.getReason() + " " + e.getMessage())
-            .collect(Collectors.joining("\n  "));
-    return "pods in "
-        + ns
-        + ":\n  "
-        + pods
-        + "\nevents:\n  "
-        + events
-        + "\nlogs in "
-        + cluster.logDir();
-  }
-
-  private static String state(ContainerStatus s) {
-    if (s.getState() == null) {
-      return "?";
-    }
-    if (s.getState().getTerminated() != null) {
-      return "terminated(" + s.getState().getTerminated().getExitCode() + ")";
-    }
-    if (s.getState().getWaiting() != null) {
-      return "waiting("
-          + s.getState().getWaiting().getReason()
-          + ": "
-          + s.getState().getWaiting().getMessage()
-          + ")";
-    }
-    return "running";
+    return PodReport.of(admin, ns, cluster.logDir());
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sekisho.testkit.ChildProcess;
+import dev.sekisho.testkit.TestCache;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
 import java.nio.file.Path;
@@ -23,12 +24,6 @@ import org.junit.jupiter.api.Timeout;
 @WithKubeApiServer(crds = true)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ChartValuesIT {
-  private static final String CACHE =
-      System.getenv()
-          .getOrDefault(
-              "SEKISHO_TEST_CACHE", System.getProperty("user.home") + "/.cache/sekisho-test");
-  private static final String HELM_VERSION =
-      System.getenv().getOrDefault("SEKISHO_HELM_VERSION", "3.19.0");
   private static final Path CHART = ManifestFiles.root().resolve("charts/sekisho");
 
   @Test
@@ -240,7 +235,7 @@ class ChartValuesIT {
   private record Result(int code, String output) {}
 
   private static Result helm(String... args) throws Exception {
-    Path helm = Path.of(CACHE, "tools", "helm-v" + HELM_VERSION, "helm");
+    Path helm = TestCache.helm();
     assertThat(helm).as("helm missing at %s: run hack/tool-binaries.sh", helm).isExecutable();
     List<String> command = new ArrayList<>();
     command.add(helm.toString());

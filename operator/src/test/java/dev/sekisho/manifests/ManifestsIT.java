@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sekisho.testkit.ChildProcess;
+import dev.sekisho.testkit.TestCache;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.SekishoCrds;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
@@ -36,18 +37,12 @@ import org.junit.jupiter.api.Test;
  */
 @WithKubeApiServer(crds = true)
 class ManifestsIT {
-  private static final String CACHE =
-      System.getenv()
-          .getOrDefault(
-              "SEKISHO_TEST_CACHE", System.getProperty("user.home") + "/.cache/sekisho-test");
   private static final String TEKTON_VERSION =
       System.getenv().getOrDefault("SEKISHO_TEKTON_VERSION", "1.6.0");
-  private static final String HELM_VERSION =
-      System.getenv().getOrDefault("SEKISHO_HELM_VERSION", "3.19.0");
 
   @BeforeAll
   static void installTektonCrds(KubeApiServer server) throws IOException {
-    Path dir = Path.of(CACHE, "tekton", "v" + TEKTON_VERSION, "crds");
+    Path dir = TestCache.root().resolve("tekton").resolve("v" + TEKTON_VERSION).resolve("crds");
     assertThat(dir).as("Tekton CRDs missing in %s: run hack/tool-binaries.sh", dir).isDirectory();
     KubernetesClient admin = server.adminClient();
     try (var files = Files.list(dir)) {
@@ -98,7 +93,7 @@ class ManifestsIT {
 
   @Test
   void helmChartLintsRendersAndApplies(KubeApiServer server) throws Exception {
-    Path helm = Path.of(CACHE, "tools", "helm-v" + HELM_VERSION, "helm");
+    Path helm = TestCache.helm();
     assertThat(helm).as("helm missing at %s: run hack/tool-binaries.sh", helm).isExecutable();
     Path chart = ManifestFiles.root().resolve("charts/sekisho");
     assertThat(run(List.of(helm.toString(), "lint", "--strict", chart.toString())))

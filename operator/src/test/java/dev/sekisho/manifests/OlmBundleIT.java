@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sekisho.testkit.ChildProcess;
+import dev.sekisho.testkit.TestCache;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -38,12 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 @WithKubeApiServer(crds = true)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OlmBundleIT {
-  private static final String CACHE =
-      System.getenv()
-          .getOrDefault(
-              "SEKISHO_TEST_CACHE", System.getProperty("user.home") + "/.cache/sekisho-test");
-  private static final String HELM_VERSION =
-      System.getenv().getOrDefault("SEKISHO_HELM_VERSION", "3.19.0");
   private static final String OLM_API_VERSION =
       System.getenv().getOrDefault("SEKISHO_OLM_API_VERSION", "0.47.1");
   private static final Path ROOT = ManifestFiles.root();
@@ -210,7 +205,7 @@ class OlmBundleIT {
   }
 
   private static List<JsonNode> renderChart() throws Exception {
-    Path helm = Path.of(CACHE, "tools", "helm-v" + HELM_VERSION, "helm");
+    Path helm = TestCache.helm();
     assertThat(helm).as("helm missing at %s: run hack/tool-binaries.sh", helm).isExecutable();
     Path chart = ROOT.resolve("charts/sekisho");
     Result r = run(List.of(helm.toString(), "template", "sekisho", chart.toString()));
@@ -227,7 +222,10 @@ class OlmBundleIT {
             .formatHex(MessageDigest.getInstance("SHA-256").digest(source))
             .substring(0, 12);
     Path tool =
-        Path.of(CACHE, "tools", "olm-validate-v" + OLM_API_VERSION + "-" + hash, "olm-validate");
+        TestCache.root()
+            .resolve("tools")
+            .resolve("olm-validate-v" + OLM_API_VERSION + "-" + hash)
+            .resolve("olm-validate");
     assertThat(tool)
         .as("olm-validate missing at %s: run hack/tool-binaries.sh", tool)
         .isExecutable();

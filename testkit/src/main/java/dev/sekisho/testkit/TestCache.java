@@ -12,6 +12,9 @@ public final class TestCache {
   /** Environment variable that overrides the cache root. */
   public static final String ENV = "SEKISHO_TEST_CACHE";
 
+  /** The Helm release {@code hack/tool-binaries.sh} installs unless told otherwise. */
+  public static final String DEFAULT_HELM_VERSION = "3.19.0";
+
   private TestCache() {}
 
   /** The cache root for the process environment. */
@@ -25,5 +28,14 @@ public final class TestCache {
     return cache == null || cache.isBlank()
         ? home.resolve(".cache").resolve("sekisho-test")
         : Path.of(cache);
+  }
+
+  /**
+   * The Helm binary {@code hack/tool-binaries.sh} installs: {@code
+   * tools/helm-v$SEKISHO_HELM_VERSION/helm} (default version {@value #DEFAULT_HELM_VERSION}).
+   */
+  public static Path helm() {
+    String version = System.getenv().getOrDefault("SEKISHO_HELM_VERSION", DEFAULT_HELM_VERSION);
+    return root().resolve("tools").resolve("helm-v" + version).resolve("helm");
   }
 }

@@ -8,8 +8,6 @@ import dev.sekisho.testkit.kube.Awaiting;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -359,37 +355,7 @@ class RealClusterIT {
 
   /** The pods' phases, container states and the namespace's events, for failure messages. */
   private String podReport(String ns) {
-    String pods =
-        client.pods().inNamespace(ns).list().getItems().stream()
-            .map(
-                p ->
-                    p.getMetadata().getName()
-                        + " "
-                        + (p.getStatus() == null ? "?" : p.getStatus().getPhase())
-                        + " "
-                        + (p.getStatus() == null
-                            ? ""
-                            : Stream.concat(
-                                    p.getStatus().getInitContainerStatuses().stream(),
-                                    p.getStatus().getContainerStatuses().stream())
-                                .map(s -> s.getName() + "=" + s.getState() + failedLog(p, s))
-                                .collect(Collectors.joining(", "))))
-            .collect(Collectors.joining("; "));
-    String events =
-        client.v1().events().inNamespace(ns).list().getItems().stream()
-            .map(Event::getMessage)
-            .collect(Collectors.joining(" | "));
-    return "pods: " + pods + "; events: " + events + "; logs in " + cluster.logDir();
-  }
-
-  /** The log of a container that exited with an error, for failure messages. */
-  private String failedLog(Pod pod, ContainerStatus status) {
-    if (status.getState().getTerminated() == null
-        || status.getState().getTerminated().getExitCode() == 0) {
-      return "";
-    }
-    return " log: "
-        + log(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status.getName());
+    return PodReport.of(client, ns, cluster.logDir());
   }
 
   /** Waits for {@code condition}; on time-out fails with the namespace's pods and events. */

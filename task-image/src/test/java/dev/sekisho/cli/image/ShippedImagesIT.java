@@ -127,28 +127,8 @@ class ShippedImagesIT {
         push(registry, BuiltImages.get().operatorImage(), "sekisho/sekisho-operator:it");
     Path kubeDir = directory(tmp.resolve("kube"), "rwxr-xr-x");
     Files.copy(kube.caCertificate(), kubeDir.resolve("ca.crt"));
-    Files.writeString(
-        kubeDir.resolve("kubeconfig"),
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: test
-          cluster:
-            server: %s
-            certificate-authority: /kube/ca.crt
-        users:
-        - name: admin
-          user:
-            token: %s
-        contexts:
-        - name: test
-          context:
-            cluster: test
-            user: admin
-        current-context: test
-        """
-            .formatted(kube.url(), kube.adminConfig().getOauthToken()));
+    // the CA as the container sees it: kubeDir is mounted at /kube
+    Files.writeString(kubeDir.resolve("kubeconfig"), kube.kubeconfigYaml("/kube/ca.crt"));
     readableByAll(kubeDir.resolve("ca.crt"));
     readableByAll(kubeDir.resolve("kubeconfig"));
     Path osv = directory(tmp.resolve("osv"), "rwxr-xr-x");

@@ -428,27 +428,7 @@ public final class KubeApiServer implements AutoCloseable {
 
   private Path writeKubeconfig() {
     Path file = workDir.resolve("kubeconfig");
-    String yaml =
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: test
-          cluster:
-            server: %s
-            certificate-authority: %s
-        users:
-        - name: admin
-          user:
-            token: %s
-        contexts:
-        - name: test
-          context:
-            cluster: test
-            user: admin
-        current-context: test
-        """
-            .formatted(url, caFile, adminToken);
+    String yaml = kubeconfigYaml(caFile.toString());
     try {
       Files.writeString(file, yaml);
     } catch (IOException e) {
@@ -479,6 +459,33 @@ public final class KubeApiServer implements AutoCloseable {
   /** PEM file with the certificates the API server's serving certificate chains to. */
   public Path caCertificate() {
     return caFile;
+  }
+
+  /**
+   * The admin kubeconfig's text, naming the API server's CA as {@code caPath}: where the CA file is
+   * seen by whoever reads it (a container that mounts it elsewhere gives its own path).
+   */
+  public String kubeconfigYaml(String caPath) {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: test
+          cluster:
+            server: %s
+            certificate-authority: %s
+        users:
+        - name: admin
+          user:
+            token: %s
+        contexts:
+        - name: test
+          context:
+            cluster: test
+            user: admin
+        current-context: test
+        """
+        .formatted(url, caPath, adminToken);
   }
 
   /** A kubeconfig file for {@code kubectl --kubeconfig} that acts as the admin. */

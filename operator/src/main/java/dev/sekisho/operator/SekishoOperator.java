@@ -1,10 +1,6 @@
 package dev.sekisho.operator;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.PipelineRunGate;
@@ -136,12 +132,7 @@ public final class SekishoOperator implements AutoCloseable {
     operator.register(new ScanPolicyReconciler(clock, results));
     operator.register(new ClusterScanPolicyReconciler(clock, results));
 
-    ObjectMapper json =
-        JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    ObjectMapper json = ScanApiServer.json();
     tls = config.insecureHttp() ? null : openTls(config, client, clock);
     if (tls != null && config.caPublish()) {
       CaBundlePublisher publisher =

@@ -1,9 +1,13 @@
 package dev.sekisho.operator.scanapi;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -46,6 +50,19 @@ public final class ScanApiServer implements AutoCloseable {
   private final Authorizer authorizer;
   private final ScanService service;
   private final ObjectMapper json;
+
+  /**
+   * The scan API's JSON, as the operator configures it: java.time as ISO-8601 text, unknown fields
+   * ignored (a newer step's request, a newer model's fields).
+   */
+  public static ObjectMapper json() {
+    return JsonMapper.builder()
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .build();
+  }
+
   private final InventoryDecoder decoder;
   private final long maxBody;
   private final MeterRegistry meters;

@@ -2,11 +2,7 @@ package dev.sekisho.operator.scanapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sekisho.api.v1alpha1.PolicyAction;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
@@ -72,12 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ScanApiBaseImageIT {
   /** As the operator configures it. */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build();
+  private static final ObjectMapper JSON = ScanApiServer.json();
 
   private static TestRegistry registry;
   private static PushedImage base;

@@ -1,12 +1,8 @@
 package dev.sekisho.operator.scanapi;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sekisho.scanner.scanapi.ScanSubmission;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,12 +16,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class ScanRequestFuzzTest {
   private static final int MAX_INPUT = 16 << 10;
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build();
+  private static final ObjectMapper JSON = ScanApiServer.json();
   private static final InventoryDecoder DECODER =
       new InventoryDecoder(
           JSON, new SbomFileDecoder(JSON, Path.of(System.getProperty("java.io.tmpdir"))));

@@ -125,7 +125,8 @@ public final class DatabaseUpdater {
 
   private DatabaseInfo build(SourcesConfig config, Path dir, Consumer<String> progress)
       throws IOException {
-    ArchiveCache cache = new ArchiveCache(dir.resolve("cache"), http);
+    ArchiveCache cache =
+        new ArchiveCache(dir.resolve("cache"), http, ArchiveCache.Limits.fromSystemProperties());
     // fetch first: a network failure must not cost a half-built file
     List<LoadedSource> osv = new ArrayList<>();
     if (config.osvBaseUrl() != null) {

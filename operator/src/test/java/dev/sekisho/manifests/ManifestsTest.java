@@ -3,6 +3,9 @@ package dev.sekisho.manifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sekisho.operator.CrashPoint;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +61,19 @@ class ManifestsTest {
     assertThat(ManifestFiles.readString(root.resolve("charts/sekisho/files/scan-image.yaml")))
         .as("charts/sekisho/files/scan-image.yaml must equal manifests/tekton/scan-image.yaml")
         .isEqualTo(ManifestFiles.readString(root.resolve("manifests/tekton/scan-image.yaml")));
+  }
+
+  @Test
+  void noShippedManifestArmsACrashPoint() throws IOException {
+    // SEKISHO_CRASH_AT is a testing aid: nothing an admin installs may set it
+    Path root = ManifestFiles.root();
+    for (String dir : List.of("charts", "manifests", "bundle")) {
+      try (Stream<Path> files = Files.walk(root.resolve(dir))) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertThat(Files.readString(f)).as(f.toString()).doesNotContain(CrashPoint.ENV);
+        }
+      }
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sekisho.operator.CrashPoint;
 import dev.sekisho.scanner.model.ScanReport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,6 +78,7 @@ public final class ReportStore {
       try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp))) {
         json.writeValue(out, report);
       }
+      CrashPoint.STORE_WRITE.reach();
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);

@@ -126,6 +126,35 @@ class ChartValuesIT {
   }
 
   @Test
+  void taskImageIsTheDefaultOfTheTasksScannerImageParam() throws Exception {
+    Result r =
+        helm(
+            "template",
+            "sekisho",
+            CHART.toString(),
+            "--set",
+            "task.namespaces={team-a}",
+            "--set",
+            "taskImage.repository=registry.local/mirror/sekisho-task",
+            "--set",
+            "taskImage.tag=1.2.3");
+    assertThat(r.code).as(r.output).isZero();
+    List<JsonNode> docs = new ArrayList<>();
+    ManifestFiles.documents(CHART, r.output).forEach(d -> docs.add(d.tree()));
+    JsonNode task = kind(docs, "Task");
+    String scannerImage = null;
+    for (JsonNode p : task.path("spec").path("params")) {
+      if (p.path("name").asText().equals("SCANNER_IMAGE")) {
+        scannerImage = p.path("default").asText();
+      }
+    }
+    assertThat(scannerImage).isEqualTo("registry.local/mirror/sekisho-task:1.2.3");
+    // the step takes its image from the param, so a pipeline can still override it
+    assertThat(task.path("spec").path("steps").get(0).path("image").asText())
+        .isEqualTo("$(params.SCANNER_IMAGE)");
+  }
+
+  @Test
   void aRegistryPullSecretReachesTheOperatorAsItsDockerConfig() throws Exception {
     Result r =
         helm(

@@ -335,7 +335,13 @@ class ManifestsIT {
     spec.set("volumes", task.path("spec").path("volumes"));
     ObjectNode container = spec.putArray("containers").addObject();
     container.put("name", "step-" + step.path("name").asText());
-    container.put("image", step.path("image").asText());
+    // the image is $(params.SCANNER_IMAGE): Tekton puts in the param's default
+    String image = step.path("image").asText();
+    for (JsonNode p : task.path("spec").path("params")) {
+      image =
+          image.replace("$(params." + p.path("name").asText() + ")", p.path("default").asText());
+    }
+    container.put("image", image);
     container.set("command", step.path("command"));
     var args = container.putArray("args");
     step.path("args")

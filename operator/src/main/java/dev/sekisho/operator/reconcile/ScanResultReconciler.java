@@ -6,6 +6,7 @@ import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanResultStatus;
 import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.operator.CrashPoint;
 import dev.sekisho.operator.decide.PolicyScope;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.events.EventRecorder;
@@ -202,6 +203,9 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
    */
   private void writeStatus(ScanResult result, ScanResultStatus next, Context<ScanResult> context) {
     Verdict before = result.getStatus() == null ? null : result.getStatus().getVerdict();
+    if (before == null) {
+      CrashPoint.STATUS_WRITE.reach();
+    }
     PrimaryUpdateAndCacheUtils.updateAndCacheResource(
         result,
         context,
@@ -223,6 +227,9 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
                                 "value",
                                 r.getMetadata().getResourceVersion()),
                             Map.of("op", "add", "path", "/status", "value", next)))));
+    if (before == null) {
+      CrashPoint.AFTER_STATUS_WRITE.reach();
+    }
     String namespace = result.getMetadata().getNamespace();
     String name = result.getMetadata().getName();
     LOG.info(

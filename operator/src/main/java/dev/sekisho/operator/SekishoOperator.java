@@ -83,6 +83,13 @@ public final class SekishoOperator implements AutoCloseable {
    */
   static final Duration CA_RESYNC = Duration.ofMinutes(10);
 
+  /**
+   * How often the admission webhook configuration's caBundle is checked (one GET of one object):
+   * the configuration may be created after the operator starts (Helm installs it last), or reset by
+   * a re-apply, and a fail-closed webhook without the right CA refuses every Pod it reviews.
+   */
+  static final Duration WEBHOOK_RESYNC = Duration.ofSeconds(15);
+
   public SekishoOperator(
       OperatorConfig config,
       KubernetesClient client,
@@ -333,7 +340,7 @@ public final class SekishoOperator implements AutoCloseable {
       admissionTls.start(tlsRefresh);
       if (admissionBundle != null) {
         admissionBundle.scheduleWithFixedDelay(
-            this::keepWebhookBundle, 0, CA_RESYNC.toSeconds(), TimeUnit.SECONDS);
+            this::keepWebhookBundle, 0, WEBHOOK_RESYNC.toSeconds(), TimeUnit.SECONDS);
       }
     }
     if (tls != null) {

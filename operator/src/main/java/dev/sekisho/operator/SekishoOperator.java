@@ -201,7 +201,8 @@ public final class SekishoOperator implements AutoCloseable {
               new InetSocketAddress(bind, adm.port()),
               admissionTls.context(),
               new AdmissionDecider(
-                  admissionInputs(resultReconciler), new ResultEvaluator(store)::evaluate),
+                      admissionInputs(resultReconciler), new ResultEvaluator(store)::evaluate)
+                  ::decide,
               () -> results.synced() && resultReconciler.policiesSynced(),
               json,
               meters,

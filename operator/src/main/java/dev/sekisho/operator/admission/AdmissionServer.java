@@ -48,7 +48,14 @@ public final class AdmissionServer implements AutoCloseable {
 
   private final HttpsServer server;
   private final ExecutorService executor;
-  private final AdmissionDecider decider;
+
+  /** Decides a review's images ({@link AdmissionDecider#decide}). */
+  @FunctionalInterface
+  public interface Decider {
+    Decision decide(String namespace, List<Image> images, java.time.Instant now);
+  }
+
+  private final Decider decider;
   private final BooleanSupplier ready;
   private final ObjectMapper json;
   private final MeterRegistry meters;
@@ -57,7 +64,7 @@ public final class AdmissionServer implements AutoCloseable {
   public AdmissionServer(
       InetSocketAddress address,
       SSLContext tls,
-      AdmissionDecider decider,
+      Decider decider,
       BooleanSupplier ready,
       ObjectMapper json,
       MeterRegistry meters,

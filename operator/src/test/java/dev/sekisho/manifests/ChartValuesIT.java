@@ -211,6 +211,23 @@ class ChartValuesIT {
         helm("template", "sekisho", CHART.toString(), "--set", "database.updateInterval=6 hours");
     assertThat(badDuration.code).isNotZero();
     assertThat(badDuration.output).contains("/database/updateInterval");
+
+    Result badPolicy =
+        helm("template", "sekisho", CHART.toString(), "--set", "admission.failurePolicy=Closed");
+    assertThat(badPolicy.code).isNotZero();
+    assertThat(badPolicy.output).contains("/admission/failurePolicy");
+
+    Result clash =
+        helm(
+            "template",
+            "sekisho",
+            CHART.toString(),
+            "--set",
+            "admission.enabled=true",
+            "--set",
+            "scanApi.port=9443");
+    assertThat(clash.code).isNotZero();
+    assertThat(clash.output).contains("admission.port 9443 is already the port");
   }
 
   @Test

@@ -79,6 +79,15 @@ class ManifestsIT {
   }
 
   @Test
+  void admissionOverlayApplies(KubeApiServer server) throws Exception {
+    List<JsonNode> docs = kustomize(server, "manifests/operator/admission");
+    assertThat(docs)
+        .extracting(d -> d.path("kind").asText())
+        .contains("ValidatingWebhookConfiguration", "Deployment");
+    dryRunApply(server.adminClient(), docs, server.createNamespace("admission"));
+  }
+
+  @Test
   void openShiftOverlayApplies(KubeApiServer server) throws Exception {
     List<JsonNode> docs = new ArrayList<>();
     for (JsonNode doc : kustomize(server, "manifests/operator/openshift")) {
@@ -115,6 +124,8 @@ class ManifestsIT {
                 "--set",
                 "openshift.serviceCa=true",
                 "--set",
+                "admission.enabled=true",
+                "--set",
                 "database.airGapped.enabled=true",
                 "--set",
                 "database.airGapped.bundleClaimName=bundles"));
@@ -147,7 +158,13 @@ class ManifestsIT {
                 "--set",
                 "scanApi.ownCa.renewBefore=180d",
                 "--set",
-                "scanApi.ownCa.overlap=14d"));
+                "scanApi.ownCa.overlap=14d",
+                "--set",
+                "admission.enabled=true",
+                "--set",
+                "admission.failurePolicy=Ignore",
+                "--set",
+                "admission.excludeNamespaces={dev}"));
     List<JsonNode> docs2 = new ArrayList<>();
     ManifestFiles.documents(chart, other).forEach(d -> docs2.add(d.tree()));
     JsonNode deployment =
@@ -180,7 +197,19 @@ class ManifestsIT {
     clusterRole
         .path("rules")
         .forEach(r -> r.path("resources").forEach(x -> resources.add(x.asText())));
-    assertThat(resources).contains("namespaces").doesNotContain("configmaps");
+    assertThat(resources)
+        .contains("namespaces", "validatingwebhookconfigurations")
+        .doesNotContain("configmaps");
+    JsonNode webhook =
+        docs2.stream()
+            .filter(d -> d.path("kind").asText().equals("ValidatingWebhookConfiguration"))
+            .findFirst()
+            .get()
+            .path("webhooks")
+            .get(0);
+    assertThat(webhook.path("failurePolicy").asText()).isEqualTo("Ignore");
+    assertThat(webhook.path("namespaceSelector").toString()).contains(ns2, "kube-system", "dev");
+    assertThat(env).contains("SEKISHO_ADMISSION_ENABLED", "SEKISHO_ADMISSION_PORT");
     dryRunApply(server.adminClient(), docs2, ns2);
   }
 

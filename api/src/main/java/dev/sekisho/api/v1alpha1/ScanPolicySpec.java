@@ -53,6 +53,12 @@ public class ScanPolicySpec {
   @JsonPropertyDescription("Rules over secrets embedded in the image's files.")
   private SecretRules secrets;
 
+  @JsonPropertyDescription(
+      "What the operator's admission webhook (when installed) asks of Pods and workloads in scope"
+          + " besides denying images whose digest fails this policy: a scan for every image, and"
+          + " how images referenced by tag are treated.")
+  private AdmissionRules admission;
+
   public PolicyAction getAction() {
     return action;
   }
@@ -123,5 +129,13 @@ public class ScanPolicySpec {
 
   public void setSecrets(SecretRules secrets) {
     this.secrets = secrets;
+  }
+
+  public AdmissionRules getAdmission() {
+    return admission;
+  }
+
+  public void setAdmission(AdmissionRules admission) {
+    this.admission = admission;
   }
 }

@@ -143,6 +143,42 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
     return List.of(scanPolicies, clusterPolicies, namespaces);
   }
 
+  /**
+   * The labels of {@code namespace} from this controller's namespace cache (empty when unknown):
+   * with {@link #scanPolicies} and {@link #clusterPolicies}, what the admission webhook reads.
+   */
+  public Map<String, String> namespaceLabels(String namespace) {
+    var source = namespaces;
+    return source == null
+        ? Map.of()
+        : source
+            .get(new ResourceID(namespace))
+            .map(n -> n.getMetadata().getLabels())
+            .orElse(Map.of());
+  }
+
+  /** The cached ScanPolicies of {@code namespace}. */
+  public List<ScanPolicy> scanPolicies(String namespace) {
+    var source = scanPolicies;
+    return source == null ? List.of() : source.list(namespace, p -> true).toList();
+  }
+
+  /** Every cached ClusterScanPolicy. */
+  public List<ClusterScanPolicy> clusterPolicies() {
+    var source = clusterPolicies;
+    return source == null ? List.of() : source.list(p -> true).toList();
+  }
+
+  /** Whether the policy and namespace informers have listed everything. */
+  public boolean policiesSynced() {
+    return Stream.of(scanPolicies, clusterPolicies, namespaces)
+        .allMatch(
+            s ->
+                s != null
+                    && !s.informerHealthIndicators().isEmpty()
+                    && s.informerHealthIndicators().values().stream().allMatch(h -> h.hasSynced()));
+  }
+
   private static Set<ResourceID> ids(Stream<? extends HasMetadata> resources) {
     return resources.map(ResourceID::fromResource).collect(Collectors.toSet());
   }

@@ -47,10 +47,11 @@ import picocli.CommandLine.Parameters;
       "",
       "Several TARGETs (or --targets-file) are scanned one after the other in one process, with"
           + " one database and one layer cache; each gets its reports (put {index} or {target} in"
-          + " the --output and --report file names) and its summary line. The exit code is the"
-          + " highest of the targets' codes: 3 if any could not be scanned, else 1 if any failed a"
-          + " policy, else 0. Input errors found before scanning (flags, a malformed reference, a"
-          + " missing file) stop the command with 2 before any target is scanned.",
+          + " the --output and --report file names) and its summary line. A target that fails"
+          + " does not stop the others; the exit code is the highest of the targets' codes (3 if"
+          + " any hit a scanner error, else 2 if any hit an input error, else 1 if any failed a"
+          + " policy, else 0). Input errors found before scanning (flags, a malformed reference,"
+          + " a missing file) stop the command with 2 before any target is scanned.",
       "",
       "Without --policy or --fail-on the scan exits 0 whatever it finds.",
       "",

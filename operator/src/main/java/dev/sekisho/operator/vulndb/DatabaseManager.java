@@ -11,9 +11,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -279,12 +281,24 @@ public final class DatabaseManager implements AutoCloseable {
               + " in the one being served");
     }
     CrashPoint.DB_SWAP.reach();
+    // on disk before the rename, and the rename on disk before the database is served: a power
+    // loss then leaves the old database or the whole new one, as a killed process does
+    try (FileChannel file =
+        FileChannel.open(VulnDatabase.databaseFile(staging), StandardOpenOption.WRITE)) {
+      file.force(true);
+    }
     // the served database stays open on its (now unlinked) file until swapIn closes it
     Files.move(
         VulnDatabase.databaseFile(staging),
         VulnDatabase.databaseFile(dir),
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+      directory.force(true);
+    } catch (IOException e) {
+      // some file systems cannot sync a directory; the rename itself is still atomic
+      LOG.debug("cannot sync the database directory {}: {}", dir, e.toString());
+    }
     CrashPoint.DB_SWAPPED.reach();
     return LocalDatabase.open(dir);
   }

@@ -317,7 +317,8 @@ public final class VulnDatabase implements AutoCloseable {
                         a.versions(),
                         a.distro(),
                         a.wontFix(),
-                        a.platforms()));
+                        a.platforms(),
+                        a.imports()));
           }
         }
       }

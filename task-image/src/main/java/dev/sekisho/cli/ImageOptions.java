@@ -33,8 +33,19 @@ final class ImageOptions {
   @Option(
       names = "--platform",
       paramLabel = "OS/ARCH[/VARIANT]",
-      description = "Platform to pick from a multi-platform image (default linux/amd64).")
+      description =
+          "Platform to pick from a multi-platform image (default linux/amd64), or 'all' to scan"
+              + " every platform the image's index lists (attestation manifests skipped) and"
+              + " decide by the worst verdict.")
   String platform;
+
+  /** The value of --platform that scans every platform of an index. */
+  static final String ALL = "all";
+
+  /** True for {@code --platform all}. */
+  boolean allPlatforms() {
+    return platform != null && platform.strip().equalsIgnoreCase(ALL);
+  }
 
   @Option(
       names = "--insecure-registry",
@@ -193,7 +204,10 @@ final class ImageOptions {
     }
     Platform p;
     try {
-      p = platform == null || platform.isBlank() ? Platform.DEFAULT : Platform.parse(platform);
+      p =
+          platform == null || platform.isBlank() || allPlatforms()
+              ? Platform.DEFAULT
+              : Platform.parse(platform);
     } catch (IllegalArgumentException e) {
       throw new UserInputException("invalid --platform '" + platform + "': " + e.getMessage(), e);
     }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.scanner.artifact.InspectOptions;
 import dev.sekisho.scanner.check.BaseImageResolver;
 import dev.sekisho.scanner.image.oci.ImageReference;
+import dev.sekisho.scanner.image.oci.Platform;
 import dev.sekisho.scanner.image.registry.RegistryClient;
 import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.Inventory;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -153,6 +156,9 @@ final class ScanCommand implements Callable<Integer> {
     }
     List<NamedPolicy> policies = policy.load();
     List<OutputOptions.Destination> destinations = output.destinations();
+    if (image.allPlatforms()) {
+      ReportOutput.checkPerPlatform(destinations);
+    }
     List<List<OutputOptions.Destination>> perTarget = OutputOptions.perTarget(destinations, inputs);
     Progress progress = new Progress(context);
     Databases databases = new Databases(context, db, progress);
@@ -250,21 +256,82 @@ final class ScanCommand implements Callable<Integer> {
     }
   }
 
-  /** One target: read, match, judge, report; its exit code. */
+  /**
+   * One target: read, match, judge, report (one report per platform with {@code --platform all});
+   * its exit code, from the worst verdict of its platforms.
+   */
   private int scan(Target parsed, List<OutputOptions.Destination> destinations, Shared shared)
       throws IOException {
-    Inventory inventory = Inventories.read(parsed, shared.inspect, image.timeout());
-    VulnDatabase vdb = shared.database();
-    shared.progress.step("matching " + inventory.packages().size() + " packages");
+    List<ReportOutput.PlatformReport> reports = new ArrayList<>();
+    Verdict worst = null;
+    for (PlatformScan scan : platformScans(parsed, shared.inspect)) {
+      Inventory inventory = Inventories.read(scan.target(), scan.inspect(), image.timeout());
+      ReportInput input =
+          scanOne(inventory, scan.inspect(), shared.database(), shared.policies, shared.progress);
+      reports.add(new ReportOutput.PlatformReport(scan.platform(), input));
+      Verdict v = input.evaluation() == null ? Verdict.Pass : input.evaluation().verdict();
+      worst = worst == null ? v : worst.stricter(v);
+    }
+    shared.progress.done();
+    new ReportOutput(context).write(reports, destinations);
+    if (!output.quiet) {
+      for (ReportOutput.PlatformReport r : reports) {
+        context
+            .err()
+            .println(
+                (r.platform() == null ? "" : r.platform() + ": ") + SummaryLine.render(r.input()));
+      }
+    }
+    return worst == null ? ExitCode.PASS.code() : ExitCode.of(worst).code();
+  }
+
+  /** One platform to scan: the target pinned to its manifest, and its inspect options. */
+  record PlatformScan(String platform, Target target, InspectOptions inspect) {}
+
+  /**
+   * What to scan: the target as given, or with {@code --platform all} and an index, every platform
+   * it lists, each pinned to its manifest digest (so each report and ScanResult names the
+   * platform's own manifest). A single-platform image is scanned once.
+   */
+  private List<PlatformScan> platformScans(Target parsed, InspectOptions inspect)
+      throws IOException {
+    if (!image.allPlatforms()) {
+      return List.of(new PlatformScan(null, parsed, inspect));
+    }
+    Map<Platform, String> platforms = ImageScan.platforms(parsed, inspect);
+    if (platforms.isEmpty()) {
+      return List.of(new PlatformScan(null, parsed, inspect));
+    }
+    List<PlatformScan> out = new ArrayList<>();
+    for (Map.Entry<Platform, String> e : platforms.entrySet()) {
+      Target pinned =
+          new Target(
+              parsed.kind(),
+              parsed.reference().withDigest(e.getValue()),
+              null,
+              null,
+              parsed.input());
+      out.add(new PlatformScan(e.getKey().toString(), pinned, inspect.withPlatform(e.getKey())));
+    }
+    return out;
+  }
+
+  private ReportInput scanOne(
+      Inventory inventory,
+      InspectOptions inspect,
+      VulnDatabase vdb,
+      List<NamedPolicy> policies,
+      Progress progress)
+      throws IOException {
+    progress.step("matching " + inventory.packages().size() + " packages");
     ScanOutcome outcome =
         ScanPipeline.scan(
             new ScanInput(
                 new ScanInput.Received(inventory),
                 MatchingDatabase.of(vdb),
-                new ScanInput.Policies(
-                    shared.policies, TektonContext.from(context).pipeline(), true),
+                new ScanInput.Policies(policies, TektonContext.from(context).pipeline(), true),
                 // no OCI base-image annotation: compare leading layers with the allowed bases
-                baseImages(shared.inspect),
+                baseImages(inspect),
                 context.clock(),
                 null));
     if (!output.quiet) {
@@ -280,13 +347,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     ScanReport report = outcome.report();
     Evaluation evaluation = outcome.evaluation();
-    shared.progress.done();
-    ReportInput input = new ReportInput(report, evaluation);
-    new ReportOutput(context).write(input, destinations);
-    if (!output.quiet) {
-      context.err().println(SummaryLine.render(input));
-    }
-    return evaluation == null ? ExitCode.PASS.code() : ExitCode.of(evaluation.verdict()).code();
+    return new ReportInput(report, evaluation);
   }
 
   /** A failed target's message, as the CLI prints a command's failure. */
@@ -362,10 +423,25 @@ final class ScanCommand implements Callable<Integer> {
     refuseLocalOnlyOptions();
     Progress progress = new Progress(context);
     try {
+      String recorded = digest();
+      if (image.allPlatforms()) {
+        List<PlatformScan> scans = platformScans(parsed, image.inspectOptions(context, progress));
+        if (scans.size() > 1 || scans.getFirst().platform() != null) {
+          List<ServerScan.Scan> submitted = new ArrayList<>();
+          for (PlatformScan scan : scans) {
+            Inventory inventory = Inventories.read(scan.target(), scan.inspect(), image.timeout());
+            submitted.add(
+                new ServerScan.Scan(
+                    scan.platform(), scan.target().reference().digest(), inventory));
+          }
+          progress.done();
+          return new ServerScan(context, server, json())
+              .runAll(imageName(parsed), recorded, submitted, failOpen);
+        }
+      }
       Inventory inventory =
           Inventories.read(parsed, image.inspectOptions(context, progress), image.timeout());
       progress.done();
-      String recorded = digest();
       if (recorded != null
           && parsed.kind() != Target.Kind.REGISTRY
           && inventory.image() != null
@@ -459,7 +535,9 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   private String platform() {
-    return image.platform == null || image.platform.isBlank() ? null : image.platform.strip();
+    return image.platform == null || image.platform.isBlank() || image.allPlatforms()
+        ? null
+        : image.platform.strip();
   }
 
   private static ObjectMapper json() {

@@ -1,6 +1,7 @@
 package dev.sekisho.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.sbom.CycloneDxWriter;
 import dev.sekisho.scanner.sbom.SpdxWriter;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code sekisho scan --server URL}: the Tekton step's mode. The step reads the image and takes its
@@ -46,6 +49,25 @@ final class ServerScan {
    *     failure or an answer without a verdict
    */
   int run(String image, String digest, String platform, Inventory inventory, boolean failOpen) {
+    return runAll(image, digest, List.of(new Scan(platform, digest, inventory)), failOpen);
+  }
+
+  /**
+   * One platform's inventory to submit.
+   *
+   * @param platform os/arch[/variant], or null
+   * @param digest the platform's manifest digest to record (the inventory's when null)
+   */
+  record Scan(String platform, String digest, Inventory inventory) {}
+
+  /**
+   * Submits one inventory per platform ({@code --platform all}: one ScanResult per platform
+   * manifest) and reports the strictest verdict: the Tekton results hold that verdict, the
+   * ScanResult names joined by commas and the counts summed over the platforms.
+   *
+   * @param recorded the digest the step was given (the index's), or null
+   */
+  int runAll(String image, String recorded, List<Scan> scans, boolean failOpen) {
     String server = options.server(context);
     URI uri;
     try {
@@ -62,20 +84,31 @@ final class ServerScan {
           "--server needs the namespace of the scan: give --namespace or SEKISHO_NAMESPACE"
               + " (in a pod it is read from the service account)");
     }
-    String resolvedDigest =
-        digest != null && !digest.isBlank()
-            ? digest
-            : inventory.image() == null ? null : inventory.image().digest();
-    if (resolvedDigest == null) {
-      throw new UserInputException(
-          "the scan API needs the image's manifest digest and "
-              + image
-              + " has none: give --digest");
+    List<String> digests = new ArrayList<>();
+    for (Scan scan : scans) {
+      String resolved =
+          scan.digest() != null && !scan.digest().isBlank()
+              ? scan.digest()
+              : scan.inventory().image() == null ? null : scan.inventory().image().digest();
+      if (resolved == null) {
+        throw new UserInputException(
+            "the scan API needs the image's manifest digest and "
+                + image
+                + " has none: give --digest");
+      }
+      digests.add(resolved);
     }
-    TektonResults results = new TektonResults().put("IMAGE_DIGEST", resolvedDigest);
-    writeSboms(inventory);
+    boolean multi = scans.size() > 1;
+    TektonResults results =
+        new TektonResults()
+            .put(
+                "IMAGE_DIGEST",
+                scans.size() == 1 ? digests.getFirst() : recorded != null ? recorded : "");
+    for (Scan scan : scans) {
+      writeSboms(scan.inventory(), scans.size() > 1 ? scan.platform() : null);
+    }
 
-    ScanAnswer answer;
+    List<ScanAnswer> answers = new ArrayList<>();
     try {
       String token = readToken();
       ScanApiClient client =
@@ -87,7 +120,14 @@ final class ServerScan {
               Duration.ofSeconds(1),
               context.err(),
               json);
-      answer = client.submit(namespace, token, request(image, resolvedDigest, platform, inventory));
+      for (int i = 0; i < scans.size(); i++) {
+        Scan scan = scans.get(i);
+        answers.add(
+            client.submit(
+                namespace,
+                token,
+                request(image, digests.get(i), scan.platform(), scan.inventory())));
+      }
     } catch (InfrastructureException e) {
       results.put("VERDICT", "Error").put("SCAN_RESULT", "").put("CRITICAL", "").put("HIGH", "");
       results.put("FIXABLE", "");
@@ -102,19 +142,54 @@ final class ServerScan {
       }
       throw e;
     }
+    String verdict = null;
+    List<String> names = new ArrayList<>();
+    long critical = 0;
+    long high = 0;
+    long fixable = 0;
+    for (int i = 0; i < answers.size(); i++) {
+      ScanAnswer answer = answers.get(i);
+      verdict = verdict == null ? answer.verdict() : stricter(verdict, answer.verdict());
+      names.add(answer.scanResult() == null ? "" : answer.scanResult());
+      critical += answer.summary().critical();
+      high += answer.summary().high();
+      fixable += answer.summary().fixable();
+      String platform = scans.get(i).platform();
+      print(
+          multi && platform != null ? image + " (" + platform + ")" : image,
+          digests.get(i),
+          namespace,
+          answer);
+    }
     results
-        .put("VERDICT", answer.verdict())
-        .put("SCAN_RESULT", answer.scanResult() == null ? "" : answer.scanResult())
-        .put("CRITICAL", answer.summary().critical())
-        .put("HIGH", answer.summary().high())
-        .put("FIXABLE", answer.summary().fixable());
+        .put("VERDICT", verdict)
+        .put("SCAN_RESULT", String.join(",", names))
+        .put("CRITICAL", critical)
+        .put("HIGH", high)
+        .put("FIXABLE", fixable);
     writeResults(results);
-    print(image, resolvedDigest, namespace, answer);
-    return switch (answer.verdict()) {
+    if (answers.size() > 1) {
+      context.out().printf("%s: %s over %d platforms%n", image, verdict, answers.size());
+      context.out().flush();
+    }
+    return switch (verdict) {
       case "Pass", "Warn" -> ExitCode.PASS.code();
       case "Fail" -> ExitCode.POLICY_FAILURE.code();
       default -> ExitCode.SCANNER_ERROR.code();
     };
+  }
+
+  /** The stricter of two verdict names; an unknown name is the strictest (Error). */
+  static String stricter(String a, String b) {
+    return verdict(a).stricter(verdict(b)).name();
+  }
+
+  private static Verdict verdict(String name) {
+    try {
+      return Verdict.valueOf(name);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return Verdict.Error;
+    }
   }
 
   /** The scan API request: the contract's {@link ScanSubmission}, with the Tekton run if any. */
@@ -157,17 +232,21 @@ final class ServerScan {
     }
   }
 
-  private void writeSboms(Inventory inventory) {
+  /** sbom.cdx.json and sbom.spdx.json, or sbom.linux-arm64.cdx.json … for one of several. */
+  private void writeSboms(Inventory inventory, String platform) {
     Path dir = options.reportsDir(context);
     if (dir == null) {
       return;
     }
     String version = ScannerVersion.current();
+    String infix = platform == null ? "" : "." + platform.replace('/', '-');
     try {
       Files.createDirectories(dir);
       Files.writeString(
-          dir.resolve("sbom.cdx.json"), new CycloneDxWriter(version).toJson(inventory));
-      Files.writeString(dir.resolve("sbom.spdx.json"), new SpdxWriter(version).toJson(inventory));
+          dir.resolve("sbom" + infix + ".cdx.json"),
+          new CycloneDxWriter(version).toJson(inventory));
+      Files.writeString(
+          dir.resolve("sbom" + infix + ".spdx.json"), new SpdxWriter(version).toJson(inventory));
     } catch (IOException e) {
       throw new InfrastructureException(
           "cannot write the SBOMs to " + dir + ": " + e.getMessage(), e);

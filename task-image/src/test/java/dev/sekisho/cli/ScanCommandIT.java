@@ -124,6 +124,38 @@ class ScanCommandIT {
   }
 
   @Test
+  void platformAllScansEveryPlatformOfTheIndexIntoOneReportEach(
+      Fixtures fixtures, TestRegistry registry) throws Exception {
+    String target = registry.push(fixtures.get(FixtureImage.MULTI_PLATFORM)).tagReference();
+    String insecure = "--insecure-registry=" + registry.hostPort();
+    Path out = work.resolve("multi/report.json");
+    Files.createDirectories(out.getParent());
+
+    CliRun r =
+        scan(insecure, "--platform", "all", "--format", "json", "--output", out.toString(), target);
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode amd64 = JSON.readTree(work.resolve("multi/report.linux-amd64.json").toFile());
+    JsonNode arm64 = JSON.readTree(work.resolve("multi/report.linux-arm64-v8.json").toFile());
+    assertThat(amd64.at("/artifact/platform").asText()).isEqualTo("linux/amd64");
+    assertThat(arm64.at("/artifact/platform").asText()).isEqualTo("linux/arm64/v8");
+    // each report names its platform's manifest, not the index
+    assertThat(amd64.at("/artifact/digest").asText())
+        .startsWith("sha256:")
+        .isNotEqualTo(arm64.at("/artifact/digest").asText());
+    assertThat(out).doesNotExist();
+    assertThat(r.err()).contains("linux/amd64: ", "linux/arm64/v8: ");
+
+    CliRun table = scan(insecure, "--platform", "all", target);
+    assertThat(table.exitCode()).as(table.err()).isZero();
+    assertThat(table.out()).contains("== linux/amd64 ==", "== linux/arm64/v8 ==");
+
+    CliRun stdoutJson = scan(insecure, "--platform", "all", "--format", "json", target);
+    assertThat(stdoutJson.exitCode()).isEqualTo(2);
+    assertThat(stdoutJson.err()).contains("one json report per platform");
+  }
+
+  @Test
   void exceptionsPassAndBecomeVexAnalyses(Fixtures fixtures) throws Exception {
     FixtureBuild alpine = fixtures.get(FixtureImage.ALPINE);
     Path policy = work.resolve("exceptions.yaml");

@@ -66,6 +66,12 @@ class ServerScanTest {
       new java.util.concurrent.atomic.AtomicInteger();
   private volatile String answer = "{}";
 
+  /** Answers by the submission's platform, when set (else {@link #answer}); every body received. */
+  private final Map<String, String> answersByPlatform =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final List<JsonNode> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** When set, the fake holds every answer until it is released (a hung operator). */
   private volatile CountDownLatch hold;
 
@@ -81,6 +87,8 @@ class ServerScanTest {
           path.set(exchange.getRequestURI().getPath());
           authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
           received.set(JSON.readTree(exchange.getRequestBody()));
+          bodies.add(received.get());
+          String byPlatform = answersByPlatform.get(received.get().path("platform").asText());
           CountDownLatch h = hold;
           if (h != null) {
             try {
@@ -98,7 +106,7 @@ class ServerScanTest {
           byte[] body =
               (notReady
                       ? "{\"error\":\"the vulnerability database is not loaded yet; retry shortly\"}"
-                      : answer)
+                      : byPlatform != null ? byPlatform : answer)
                   .getBytes(StandardCharsets.UTF_8);
           if (notReady && retryAfter != null) {
             exchange.getResponseHeaders().set("Retry-After", retryAfter);
@@ -223,6 +231,80 @@ class ServerScanTest {
         .contains("vulnerabilities.failOn")
         .contains("kubectl -n shop get scanresult backend-abababab-release-42");
     assertThat(err.toString()).contains("FAIL critical=2 high=5 fixable=6 violations=1");
+  }
+
+  private static Inventory inventory(String platform, String digest) {
+    Inventory i = inventory();
+    ImageFacts f = i.image();
+    return new Inventory(
+        new ImageFacts(
+            f.reference(),
+            f.registry(),
+            f.repository(),
+            f.tag(),
+            digest,
+            platform,
+            f.user(),
+            f.exposedPorts(),
+            f.envNames(),
+            f.healthcheck(),
+            f.labels(),
+            f.annotations(),
+            f.created(),
+            f.layers()),
+        null,
+        i.packages(),
+        List.of(),
+        List.of());
+  }
+
+  @Test
+  void everyPlatformIsOneSubmissionAndTheStrictestVerdictDecides() throws Exception {
+    String amd64 = "sha256:" + "a1".repeat(32);
+    String arm64 = "sha256:" + "a2".repeat(32);
+    answersByPlatform.put(
+        "linux/amd64",
+        """
+        {"verdict":"Pass","scanResult":"backend-a1a1a1a1","summary":{"critical":0,"high":1,"fixable":1}}
+        """);
+    answersByPlatform.put(
+        "linux/arm64",
+        """
+        {"verdict":"Fail","scanResult":"backend-a2a2a2a2","summary":{"critical":2,"high":0,"fixable":2},
+         "violations":[{"policy":"p","action":"Enforce","rule":"vulnerabilities.failOn",
+           "findingId":"CVE-2024-0001","message":"Critical"}],"violationCount":1}
+        """);
+    int code =
+        scan(options(url()))
+            .runAll(
+                "registry.example.com/shop/backend:1.4.2",
+                DIGEST,
+                List.of(
+                    new ServerScan.Scan("linux/amd64", amd64, inventory("linux/amd64", amd64)),
+                    new ServerScan.Scan("linux/arm64", arm64, inventory("linux/arm64", arm64))),
+                false);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(bodies)
+        .extracting(b -> b.path("platform").asText() + " " + b.path("digest").asText())
+        .containsExactly("linux/amd64 " + amd64, "linux/arm64 " + arm64);
+    Path results = tmp.resolve("results");
+    assertThat(results.resolve("VERDICT")).hasContent("Fail");
+    assertThat(results.resolve("SCAN_RESULT")).hasContent("backend-a1a1a1a1,backend-a2a2a2a2");
+    assertThat(results.resolve("CRITICAL")).hasContent("2");
+    assertThat(results.resolve("HIGH")).hasContent("1");
+    assertThat(results.resolve("IMAGE_DIGEST")).hasContent(DIGEST);
+    assertThat(tmp.resolve("reports/sbom.linux-amd64.cdx.json")).exists();
+    assertThat(tmp.resolve("reports/sbom.linux-arm64.spdx.json")).exists();
+    assertThat(out.toString()).contains("(linux/arm64)").contains("Fail over 2 platforms");
+  }
+
+  @Test
+  void verdictsCombineToTheStrictest() {
+    assertThat(ServerScan.stricter("Pass", "Warn")).isEqualTo("Warn");
+    assertThat(ServerScan.stricter("Fail", "Warn")).isEqualTo("Fail");
+    assertThat(ServerScan.stricter("Fail", "Error")).isEqualTo("Error");
+    assertThat(ServerScan.stricter("Pass", "Bogus")).isEqualTo("Error");
   }
 
   @Test

@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,7 +178,9 @@ class StepToOperatorIT {
     args.add("scan");
     args.add(image);
     args.add("--digest=" + digest);
-    args.add("--platform=linux/amd64");
+    if (Arrays.stream(extra).noneMatch(a -> a.startsWith("--platform"))) {
+      args.add("--platform=linux/amd64");
+    }
     args.add("--server=" + server);
     args.add("--tekton-results-dir=" + results);
     // EXTRA_ARGS of the Task, and what a pod has mounted
@@ -261,6 +264,47 @@ class StepToOperatorIT {
     // The operator also stops the run itself, so an ignored exit code would not deploy either.
     assertThat(specStatus(ns, "release-1")).isEqualTo("CancelledRunFinally");
     assertThat(stored.getStatus().getStoppedPipelineRun()).isEqualTo("release-1");
+  }
+
+  @Test
+  void platformAllRecordsOneScanResultPerPlatformDigest() throws Exception {
+    String ns = namespaceWithSubmitter("step-multi");
+    policy(ns, "no-high", PolicyAction.Enforce);
+    GenericKubernetesResource run = runningPipelineRun(ns, "release-9");
+    PushedImage multi = registry.push(fixtures.get(FixtureImage.MULTI_PLATFORM));
+    String index = digestOf(multi);
+    Path results = work.resolve("results-multi");
+
+    CliRun r =
+        step(
+            ns,
+            tokenFile(ns, PIPELINE_SA),
+            serverUrl(),
+            multi.tagReference(),
+            index,
+            results,
+            tekton("release-9", run.getMetadata().getUid()),
+            "--platform=all");
+
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(result(results, "VERDICT")).isEqualTo("Pass");
+    assertThat(result(results, "IMAGE_DIGEST")).isEqualTo(index);
+    List<String> names = List.of(result(results, "SCAN_RESULT").split(","));
+    assertThat(names).hasSize(2).doesNotHaveDuplicates();
+    List<ScanResult> stored =
+        names.stream()
+            .map(n -> admin.resources(ScanResult.class).inNamespace(ns).withName(n).get())
+            .toList();
+    assertThat(stored)
+        .extracting(s -> s.getSpec().getPlatform())
+        .containsExactly("linux/amd64", "linux/arm64/v8");
+    assertThat(stored)
+        .extracting(s -> s.getSpec().getDigest())
+        .doesNotContain(index)
+        .doesNotHaveDuplicates();
+    assertThat(stored)
+        .allSatisfy(s -> assertThat(s.getStatus().getVerdict()).isEqualTo(Verdict.Pass));
+    assertThat(r.out()).contains("Pass over 2 platforms");
   }
 
   @Test

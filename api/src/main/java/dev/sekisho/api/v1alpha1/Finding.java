@@ -47,6 +47,12 @@ public class Finding {
   @JsonPropertyDescription("Listed in the known-exploited catalogue.")
   private Boolean knownExploited;
 
+  @JsonPropertyDescription(
+      "For a Go module of a binary: whether the binary contains the advisory's vulnerable"
+          + " symbols (true, false, or unknown when its symbol table is stripped or unreadable).")
+  @Pattern("^(true|false|unknown)$")
+  private String reachable;
+
   @JsonPropertyDescription("When the advisory was published.")
   private OffsetDateTime published;
 
@@ -139,5 +145,13 @@ public class Finding {
 
   public void setLocation(String location) {
     this.location = location;
+  }
+
+  public String getReachable() {
+    return reachable;
+  }
+
+  public void setReachable(String reachable) {
+    this.reachable = reachable;
   }
 }

@@ -110,6 +110,7 @@ public final class ReportToSpec {
       f.setInstalledVersion(v.pkg().version());
       f.setFixedVersion(v.fixedVersions().isEmpty() ? null : v.fixedVersions().getFirst());
       f.setKnownExploited(v.knownExploited() ? Boolean.TRUE : null);
+      f.setReachable(v.reachability() == null ? null : v.reachability().label());
       f.setPublished(odt(v.published()));
       f.setLocation(v.pkg().location() == null ? null : v.pkg().location().path());
       all.add(f);

@@ -11,6 +11,7 @@ import dev.sekisho.scanner.model.Misconfiguration;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
+import dev.sekisho.scanner.model.Reachability;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.ScannerMetadata;
 import dev.sekisho.scanner.model.SecretFinding;
@@ -112,7 +113,8 @@ public final class SpecToReport {
                   null,
                   Boolean.TRUE.equals(f.getKnownExploited()),
                   null,
-                  null));
+                  null,
+                  Reachability.of(f.getReachable())));
         }
         default -> {
           // "package" findings are verdicts of deny rules, recomputed by the engine.

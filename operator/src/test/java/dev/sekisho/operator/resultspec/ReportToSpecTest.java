@@ -9,6 +9,7 @@ import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
+import dev.sekisho.scanner.model.Reachability;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.Vulnerability;
 import java.util.ArrayList;
@@ -112,5 +113,38 @@ class ReportToSpecTest {
     assertThat(back.image().registry()).isEqualTo("r.example");
     assertThat(back.image().tag()).isEqualTo("1");
     assertThat(back.image().exposedPorts()).containsExactly("22/tcp");
+  }
+
+  @Test
+  void reachabilityTravelsToTheScanResultAndBack() {
+    Vulnerability unreachable = vuln("CVE-2022-32149", Severity.High, 7.5, false, true);
+    unreachable =
+        new Vulnerability(
+            unreachable.id(),
+            unreachable.aliases(),
+            unreachable.pkg(),
+            unreachable.fixedVersions(),
+            unreachable.fixState(),
+            unreachable.severity(),
+            unreachable.cvssScore(),
+            null,
+            null,
+            null,
+            false,
+            null,
+            null,
+            Reachability.UNREACHABLE);
+    ScanResultSpec spec = new ScanResultSpec();
+    spec.setImage("r.example/app:1");
+    ReportToSpec.fill(
+        spec, report(List.of(unreachable, vuln("CVE-2024-0001", Severity.High, 7.5, false, true))));
+
+    assertThat(spec.getFindings())
+        .extracting(f -> f.getId() + "=" + f.getReachable())
+        .containsExactlyInAnyOrder("CVE-2022-32149=false", "CVE-2024-0001=null");
+    // the engine re-evaluating the ScanResult sees it, for vulnerabilities.ignoreUnreachable
+    assertThat(SpecToReport.toReport(spec).vulnerabilities())
+        .extracting(Vulnerability::reachability)
+        .containsExactlyInAnyOrder(Reachability.UNREACHABLE, null);
   }
 }

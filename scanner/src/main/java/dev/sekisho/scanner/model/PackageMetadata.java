@@ -99,13 +99,21 @@ public sealed interface PackageMetadata
    * @param mainModule the binary's main module
    * @param goos the binary's {@code GOOS} build setting ("linux"), or null when unknown
    * @param goarch the binary's {@code GOARCH} build setting ("amd64"), or null when unknown
+   * @param symbols the module's functions in the binary's symbol table, or null when it was not
+   *     read (stripped of its function table, unreadable, or not a binary: an SBOM)
    */
-  record GoModule(String goVersion, boolean mainModule, String goos, String goarch)
+  record GoModule(
+      String goVersion, boolean mainModule, String goos, String goarch, GoSymbols symbols)
       implements PackageMetadata {
+
+    /** A module whose binary's symbols are unknown. */
+    public GoModule(String goVersion, boolean mainModule, String goos, String goarch) {
+      this(goVersion, mainModule, goos, goarch, null);
+    }
 
     /** A module of a binary whose platform is unknown. */
     public GoModule(String goVersion, boolean mainModule) {
-      this(goVersion, mainModule, null, null);
+      this(goVersion, mainModule, null, null, null);
     }
   }
 

@@ -14,6 +14,7 @@ import dev.sekisho.scanner.image.oci.ImageReference;
 import dev.sekisho.scanner.model.ImageFacts;
 import dev.sekisho.scanner.model.Misconfiguration;
 import dev.sekisho.scanner.model.Package;
+import dev.sekisho.scanner.model.Reachability;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.model.Vulnerability;
@@ -39,6 +40,13 @@ import java.util.Set;
  * Error.
  */
 public final class PolicyEngine {
+
+  /**
+   * The exception id under which {@code vulnerabilities.ignoreUnreachable} excuses unreachable Go
+   * findings, so that every report marks them as it marks excepted ones.
+   */
+  public static final String IGNORE_UNREACHABLE = "vulnerabilities.ignoreUnreachable";
+
   private PolicyEngine() {}
 
   /** Evaluates with the scanner's standard version ordering. */
@@ -105,6 +113,7 @@ public final class PolicyEngine {
     private final List<ActiveException> exceptions = new ArrayList<>();
     private final List<PolicyViolation> violations = new ArrayList<>();
     private final List<Instant> pending = new ArrayList<>();
+    private final Set<String> unreachable = new LinkedHashSet<>();
     private int excepted;
     private Verdict verdict = Verdict.Pass;
 
@@ -153,6 +162,16 @@ public final class PolicyEngine {
 
     List<ExceptionUse> exceptionUses() {
       List<ExceptionUse> uses = new ArrayList<>();
+      if (!unreachable.isEmpty()) {
+        uses.add(
+            new ExceptionUse(
+                policy.displayName(),
+                IGNORE_UNREACHABLE,
+                false,
+                null,
+                "code_not_present: the binary does not contain the advisory's vulnerable symbols",
+                List.copyOf(unreachable)));
+      }
       for (ActiveException e : exceptions) {
         if (e.expired || !e.covered.isEmpty()) {
           uses.add(
@@ -176,7 +195,8 @@ public final class PolicyEngine {
           rules != null && (rules.getFailOn() != null || rules.getCvssFloor() != null);
       for (Vulnerability v : report.vulnerabilities()) {
         if (kev && v.knownExploited()) {
-          violation(
+          vulnerabilityViolation(
+              v,
               "vulnerabilities.failOnKnownExploited",
               v.id(),
               v.aliases(),
@@ -211,8 +231,31 @@ public final class PolicyEngine {
             rules.getFailOn() != null
                 ? "severity " + rules.getFailOn() + " or higher"
                 : "CVSS " + floor + " or higher";
-        violation(rule, v.id(), v.aliases(), v.pkg(), describe(v) + " (policy: " + threshold + ")");
+        vulnerabilityViolation(
+            v, rule, v.id(), v.aliases(), v.pkg(), describe(v) + " (policy: " + threshold + ")");
       }
+    }
+
+    /**
+     * A vulnerability's violation, unless {@code vulnerabilities.ignoreUnreachable} excuses it: the
+     * finding is then recorded as excused by that rule, as an exception would be.
+     */
+    private void vulnerabilityViolation(
+        Vulnerability v,
+        String rule,
+        String findingId,
+        List<String> aliases,
+        Package pkg,
+        String message) {
+      VulnerabilityRules rules = spec.getVulnerabilities();
+      if (rules != null
+          && Boolean.TRUE.equals(rules.getIgnoreUnreachable())
+          && v.reachability() == Reachability.UNREACHABLE) {
+        unreachable.add(findingId);
+        excepted++;
+        return;
+      }
+      violation(rule, findingId, aliases, pkg, message);
     }
 
     private static String describe(Vulnerability v) {

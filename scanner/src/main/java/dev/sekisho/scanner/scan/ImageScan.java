@@ -10,6 +10,7 @@ import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.sbom.SbomReader;
 import java.io.IOException;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,22 @@ public final class ImageScan {
         inventory.secrets().size(),
         (System.nanoTime() - start) / 1_000_000);
     return inventory;
+  }
+
+  /**
+   * The platforms a registry image offers when its reference names an index, each with its manifest
+   * digest (attestation manifests and {@code unknown/unknown} entries left out), for {@code
+   * --platform all}; an empty map for a single-platform image and for every target that is not in a
+   * registry.
+   */
+  public static Map<Platform, String> platforms(Target target, InspectOptions options)
+      throws IOException {
+    if (target.kind() != Target.Kind.REGISTRY) {
+      return Map.of();
+    }
+    try (RegistryClient client = new RegistryClient(options.registry())) {
+      return client.platforms(target.reference());
+    }
   }
 
   /** Resolves candidate base images through a registry client for the given platform. */

@@ -95,5 +95,6 @@ public record ScanAnswer(
       String fixedVersion,
       Boolean knownExploited,
       String published,
-      String location) {}
+      String location,
+      String reachable) {}
 }

@@ -17,6 +17,8 @@ import java.util.List;
  * @param platforms for Go, the platforms of the entry's {@code ecosystem_specific.imports}, one per
  *     import; empty when the entry applies on every platform (no import, or an import without
  *     {@code goos} and {@code goarch})
+ * @param imports for Go, the entry's {@code ecosystem_specific.imports} (package path, vulnerable
+ *     symbols, platforms), for reachability; empty when the advisory lists none
  */
 public record AffectedEntry(
     long advisoryKey,
@@ -26,12 +28,36 @@ public record AffectedEntry(
     List<String> versions,
     Severity distroSeverity,
     boolean wontFix,
-    List<Platform> platforms) {
+    List<Platform> platforms,
+    List<GoImport> imports) {
 
   public AffectedEntry {
     ranges = List.copyOf(ranges);
     versions = List.copyOf(versions);
     platforms = platforms == null ? List.of() : List.copyOf(platforms);
+    imports = imports == null ? List.of() : List.copyOf(imports);
+  }
+
+  /** An entry without Go imports. */
+  public AffectedEntry(
+      long advisoryKey,
+      String ecosystem,
+      String name,
+      List<OsvRecord.Range> ranges,
+      List<String> versions,
+      Severity distroSeverity,
+      boolean wontFix,
+      List<Platform> platforms) {
+    this(
+        advisoryKey,
+        ecosystem,
+        name,
+        ranges,
+        versions,
+        distroSeverity,
+        wontFix,
+        platforms,
+        List.of());
   }
 
   /** An entry that applies on every platform. */
@@ -43,7 +69,16 @@ public record AffectedEntry(
       List<String> versions,
       Severity distroSeverity,
       boolean wontFix) {
-    this(advisoryKey, ecosystem, name, ranges, versions, distroSeverity, wontFix, List.of());
+    this(
+        advisoryKey,
+        ecosystem,
+        name,
+        ranges,
+        versions,
+        distroSeverity,
+        wontFix,
+        List.of(),
+        List.of());
   }
 
   /**
@@ -65,6 +100,21 @@ public record AffectedEntry(
 
     private static boolean component(String value, List<String> allowed) {
       return allowed.isEmpty() || value == null || value.isEmpty() || allowed.contains(value);
+    }
+  }
+
+  /**
+   * One vulnerable Go package of an advisory ({@code ecosystem_specific.imports[]}).
+   *
+   * @param path the package's import path ({@code golang.org/x/text/language}, {@code net/http})
+   * @param symbols the vulnerable functions and methods ({@code Parse}, {@code Tag.String}); empty
+   *     when every symbol of the package is vulnerable
+   * @param platform the platforms the import is limited to
+   */
+  public record GoImport(String path, List<String> symbols, Platform platform) {
+    public GoImport {
+      symbols = symbols == null ? List.of() : List.copyOf(symbols);
+      platform = platform == null ? new Platform(List.of(), List.of()) : platform;
     }
   }
 

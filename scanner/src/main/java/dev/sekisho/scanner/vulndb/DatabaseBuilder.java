@@ -159,7 +159,8 @@ public final class DatabaseBuilder implements AutoCloseable {
                 a.versions(),
                 distro,
                 wontFix,
-                "Go".equals(eco) ? goPlatforms(a.ecosystemSpecific()) : List.of()));
+                "Go".equals(eco) ? goPlatforms(a.ecosystemSpecific()) : List.of(),
+                "Go".equals(eco) ? goImports(a.ecosystemSpecific()) : List.of()));
         insertAffected.addBatch();
         rows++;
       }
@@ -388,6 +389,30 @@ public final class DatabaseBuilder implements AutoCloseable {
       if (!out.contains(p)) {
         out.add(p);
       }
+    }
+    return out;
+  }
+
+  /**
+   * An affected entry's Go imports ({@code ecosystem_specific.imports[]}: {@code path}, {@code
+   * symbols}, {@code goos}, {@code goarch}); imports without a path are skipped.
+   */
+  static List<AffectedEntry.GoImport> goImports(JsonNode ecosystemSpecific) {
+    JsonNode imports = ecosystemSpecific == null ? null : ecosystemSpecific.get("imports");
+    if (imports == null || !imports.isArray()) {
+      return List.of();
+    }
+    List<AffectedEntry.GoImport> out = new ArrayList<>();
+    for (JsonNode i : imports) {
+      JsonNode path = i.get("path");
+      if (path == null || !path.isTextual() || path.asText().isEmpty()) {
+        continue;
+      }
+      out.add(
+          new AffectedEntry.GoImport(
+              path.asText(),
+              textList(i.get("symbols")),
+              new AffectedEntry.Platform(textList(i.get("goos")), textList(i.get("goarch")))));
     }
     return out;
   }

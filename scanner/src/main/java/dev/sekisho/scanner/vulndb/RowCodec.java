@@ -13,10 +13,11 @@ import java.util.List;
  *
  * <p>Matching reads every affected row of every installed package name, so that row is a compact
  * pre-decoded match form (ranges with their events, listed versions, the distro's rating,
- * will-not-fix flag and, for Go, the GOOS/GOARCH lists of the advisory's imports) that decodes
- * without a JSON parser; the advisory row is read only for hits and carries its dates as epoch
- * milliseconds, so no date is parsed while matching. Both layouts are part of the schema: change
- * them only with {@link Schema#VERSION}.
+ * will-not-fix flag and, for Go, the GOOS/GOARCH lists of the advisory's imports and the imports
+ * themselves: package path, vulnerable symbols, platforms) that decodes without a JSON parser; the
+ * advisory row is read only for hits and carries its dates as epoch milliseconds, so no date is
+ * parsed while matching. Both layouts are part of the schema: change them only with {@link
+ * Schema#VERSION}.
  *
  * <p>Layout: counts and lengths are unsigned LEB128 varints, strings UTF-8 with a length, absent
  * strings length 0 after a 0 presence byte.
@@ -41,7 +42,8 @@ final class RowCodec {
       List<String> versions,
       Severity distro,
       boolean wontFix,
-      List<AffectedEntry.Platform> platforms) {}
+      List<AffectedEntry.Platform> platforms,
+      List<AffectedEntry.GoImport> imports) {}
 
   /** The decoded advisory row (without its id, which has its own column). */
   record StoredAdvisory(
@@ -59,7 +61,8 @@ final class RowCodec {
       List<String> versions,
       Severity distro,
       boolean wontFix,
-      List<AffectedEntry.Platform> platforms) {
+      List<AffectedEntry.Platform> platforms,
+      List<AffectedEntry.GoImport> imports) {
     Out out = new Out();
     out.varint(ranges.size());
     for (OsvRecord.Range r : ranges) {
@@ -93,6 +96,13 @@ final class RowCodec {
     for (AffectedEntry.Platform p : platforms) {
       out.strings(p.goos());
       out.strings(p.goarch());
+    }
+    out.varint(imports.size());
+    for (AffectedEntry.GoImport i : imports) {
+      out.string(i.path());
+      out.strings(i.symbols());
+      out.strings(i.platform().goos());
+      out.strings(i.platform().goarch());
     }
     return out.bytes();
   }
@@ -136,8 +146,19 @@ final class RowCodec {
     for (int i = 0; i < np; i++) {
       platforms.add(new AffectedEntry.Platform(in.strings(), in.strings()));
     }
+    int ni = in.varint();
+    // every import takes at least its path length and three count bytes
+    in.need(4 * ni, ni + " imports");
+    List<AffectedEntry.GoImport> imports = new ArrayList<>(ni);
+    for (int i = 0; i < ni; i++) {
+      String path = in.string();
+      List<String> symbols = in.strings();
+      imports.add(
+          new AffectedEntry.GoImport(
+              path, symbols, new AffectedEntry.Platform(in.strings(), in.strings())));
+    }
     in.end();
-    return new Affected(ranges, versions, distro, wontFix, platforms);
+    return new Affected(ranges, versions, distro, wontFix, platforms, imports);
   }
 
   static byte[] encodeAdvisory(StoredAdvisory a) {

@@ -14,9 +14,10 @@ final class Schema {
    * Bumped whenever the tables or the data columns change incompatibly. 2: binary match rows
    * ({@link RowCodec}) instead of JSON, CVSS v4.0 scores. 3: CVSS v2 scores; an advisory's best
    * vector is the newest CVSS version's rather than the highest score of any version; {@code
-   * cvss.preference}. 4: affected rows carry the GOOS/GOARCH lists of Go advisories' imports.
+   * cvss.preference}. 4: affected rows carry the GOOS/GOARCH lists of Go advisories' imports. 5:
+   * and the imports' package paths and symbols (reachability).
    */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
 
   static final String FILE_NAME = "vulndb.sqlite";
 

@@ -452,7 +452,8 @@ public final class VulnDatabase implements AutoCloseable {
                         a.versions(),
                         a.distro(),
                         a.wontFix(),
-                        a.platforms()));
+                        a.platforms(),
+                        a.imports()));
           }
         }
       }

@@ -13,6 +13,7 @@ import dev.sekisho.scanner.model.Location;
 import dev.sekisho.scanner.model.OperatingSystem;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageType;
+import dev.sekisho.scanner.model.Reachability;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.model.Vulnerability;
@@ -71,7 +72,8 @@ record PolicyCase(
       Double cvss,
       List<String> fixed,
       Instant published,
-      Boolean kev) {}
+      Boolean kev,
+      String reachable) {}
 
   record Secret(String rule, String path, int line, String redacted) {}
 
@@ -166,7 +168,8 @@ record PolicyCase(
                 null,
                 Boolean.TRUE.equals(v.kev()),
                 "summary of " + v.id(),
-                List.of()));
+                List.of(),
+                Reachability.of(v.reachable())));
       }
     }
     List<SecretFinding> found = new ArrayList<>();

@@ -200,6 +200,18 @@ public final class ElfFile {
     return b.array();
   }
 
+  /**
+   * {@code length} bytes of a section from {@code from} (relative to the section's start), for
+   * reading large sections in pieces.
+   */
+  public byte[] contents(Section s, long from, int length) throws IOException {
+    if (s.type() == 8 || from < 0 || length < 0 || from > s.size() - length) {
+      throw new ElfFormatException("bytes " + from + "+" + length + " beyond section " + s.name());
+    }
+    check(s.offset() + from, length, channel.size(), "section " + s.name());
+    return read(channel, s.offset() + from, length).array();
+  }
+
   /** {@code length} bytes at virtual address {@code vaddr}, through the loadable segments. */
   public byte[] readAt(long vaddr, int length) throws IOException {
     for (Segment seg : segments) {

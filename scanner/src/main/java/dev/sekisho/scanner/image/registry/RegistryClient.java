@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -110,6 +111,17 @@ public final class RegistryClient implements Closeable {
    *
    * @throws ImageAccessException with the reasons documented on {@link ImageAccessException}
    */
+  /**
+   * The platforms {@code ref} offers and their manifest digests when it names an index (see {@link
+   * ImageIndex#platforms()}), or an empty map when it names a single image.
+   */
+  public Map<Platform, String> platforms(ImageReference ref) throws ImageAccessException {
+    ManifestResponse top = fetchManifest(ref);
+    ManifestDocument doc =
+        ManifestDocument.parse(top.body(), top.mediaType(), "manifest of " + ref);
+    return doc instanceof ImageIndex index ? index.platforms() : Map.of();
+  }
+
   public ResolvedImage fetchImage(ImageReference ref, Platform platform)
       throws ImageAccessException {
     ManifestResponse top = fetchManifest(ref);

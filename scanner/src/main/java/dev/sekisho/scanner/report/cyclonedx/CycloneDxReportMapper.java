@@ -5,6 +5,7 @@ import dev.sekisho.scanner.cvss.Cvss;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageMetadata;
+import dev.sekisho.scanner.model.Reachability;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.Vulnerability;
 import dev.sekisho.scanner.policy.ExceptionUse;
@@ -209,9 +210,47 @@ public final class CycloneDxReportMapper {
     if (v.knownExploited()) {
       addProperty(props, "sekisho:known-exploited", "true");
     }
+    if (v.reachability() != null) {
+      addProperty(props, "sekisho:reachable", v.reachability().label());
+    }
     out.setProperties(props);
-    input.exceptionFor(v.id(), v.aliases()).ifPresent(x -> out.setAnalysis(analysis(x)));
+    input
+        .exceptionFor(v.id(), v.aliases())
+        .ifPresentOrElse(
+            x -> out.setAnalysis(analysis(x)),
+            () -> {
+              if (v.reachability() != null) {
+                out.setAnalysis(analysis(v.reachability()));
+              }
+            });
     return out;
+  }
+
+  /**
+   * The VEX analysis of a Go finding from its reachability, when no exception decided it: not
+   * affected (code not present) when the binary lacks the vulnerable symbols, exploitable when it
+   * has one, in triage when unknown.
+   */
+  static Analysis analysis(Reachability r) {
+    Analysis a = new Analysis();
+    switch (r) {
+      case UNREACHABLE -> {
+        a.setState(Analysis.State.NOT_AFFECTED);
+        a.setJustification(Analysis.Justification.CODE_NOT_PRESENT);
+        a.setDetail("The binary's symbol table contains none of the advisory's vulnerable symbols");
+      }
+      case REACHABLE -> {
+        a.setState(Analysis.State.EXPLOITABLE);
+        a.setDetail("The binary contains a vulnerable symbol of the advisory");
+      }
+      case UNKNOWN -> {
+        a.setState(Analysis.State.IN_TRIAGE);
+        a.setDetail(
+            "Reachability unknown: the binary's symbol table is stripped or unreadable, or the"
+                + " vulnerable symbols may have been inlined");
+      }
+    }
+    return a;
   }
 
   /** The VEX analysis of an excepted finding (see the class comment). */

@@ -277,6 +277,11 @@ public final class HtmlReportWriter implements ReportWriter {
       if (v.knownExploited()) {
         b.append(" <strong>KEV</strong>");
       }
+      if (v.reachability() != null) {
+        b.append(" <span class=\"meta\">reachable: ")
+            .append(esc(v.reachability().label()))
+            .append("</span>");
+      }
       if (!v.aliases().isEmpty()) {
         b.append("<br><span class=\"meta\">")
             .append(esc(String.join(", ", v.aliases())))

@@ -135,7 +135,8 @@ public record JsonReport(
       String summary,
       List<String> references,
       LocationEntry location,
-      Exception exception) {}
+      Exception exception,
+      String reachable) {}
 
   /** An unexpired policy exception that excuses a finding. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -204,7 +204,8 @@ public final class JsonReportMapper {
         v.summary(),
         v.references(),
         location(p.location()),
-        exception(input, v.id(), v.aliases()));
+        exception(input, v.id(), v.aliases()),
+        v.reachability() == null ? null : v.reachability().label());
   }
 
   private static JsonReport.SecretEntry secret(SecretFinding s, ReportInput input) {

@@ -118,6 +118,10 @@ public final class SarifReportMapper {
     if (v.knownExploited()) {
       props.put("knownExploited", true);
     }
+    if (v.reachability() != null) {
+      props.put("reachable", v.reachability().label());
+      text.append("\nReachable: ").append(v.reachability().label());
+    }
     results.add(
         new SarifLog.Result(
             v.id(),

@@ -140,6 +140,7 @@ public final class TableReportWriter implements ReportWriter {
             "",
             v.id()
                 + (v.knownExploited() ? " [KEV]" : "")
+                + reachability(v)
                 + (input.exceptionFor(v.id(), v.aliases()).isPresent() ? " [excepted]" : ""),
             v.pkg().name(),
             v.pkg().version(),
@@ -244,6 +245,18 @@ public final class TableReportWriter implements ReportWriter {
           .append(x.reason())
           .append('\n');
     }
+  }
+
+  /** " [unreachable]" and the like for Go findings of binaries; empty for other findings. */
+  static String reachability(Vulnerability v) {
+    if (v.reachability() == null) {
+      return "";
+    }
+    return switch (v.reachability()) {
+      case REACHABLE -> " [reachable]";
+      case UNREACHABLE -> " [unreachable]";
+      case UNKNOWN -> " [reachable?]";
+    };
   }
 
   private static String fixStateText(Vulnerability v) {

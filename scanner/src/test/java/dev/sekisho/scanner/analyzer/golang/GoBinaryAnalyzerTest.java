@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.FixtureInput;
+import dev.sekisho.scanner.model.GoSymbols;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageMetadata;
 import dev.sekisho.testkit.ChildProcess;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.ZipEntry;
@@ -46,14 +48,16 @@ class GoBinaryAnalyzerTest {
         "example.com/greet",
         "v1.2.3",
         "example.com/greet",
-        "package greet\n\nfunc Hello() string { return \"hello\" }\n",
+        "package greet\n\nimport \"strings\"\n\n"
+            + "func Hello(n int) string { return strings.Repeat(\"hello \", n) }\n",
         "greet.go");
     proxyModule(
         proxy,
         "example.com/fork",
         "v1.5.0",
         "example.com/old",
-        "package old\n\nfunc Old() string { return \"fork\" }\n",
+        "package old\n\nimport \"strings\"\n\n"
+            + "func Old(n int) string { return strings.Repeat(\"fork \", n) }\n",
         "old.go");
     Path app = work.resolve("app");
     write(app.resolve("local/go.mod"), "module example.com/local\n\ngo 1.21\n");
@@ -84,13 +88,14 @@ class GoBinaryAnalyzerTest {
 
         import (
         \t"fmt"
+        \t"os"
 
         \t"example.com/greet"
         \t"example.com/local"
         \t"example.com/old"
         )
 
-        func main() { fmt.Println(greet.Hello(), local.Local(), old.Old()) }
+        func main() { fmt.Println(greet.Hello(len(os.Args)), local.Local(), old.Old(len(os.Args))) }
         """);
     Path out = work.resolve("app-bin");
     run(
@@ -123,8 +128,30 @@ class GoBinaryAnalyzerTest {
     Package greet = byName(result, "example.com/greet");
     assertThat(greet.purl()).isEqualTo("pkg:golang/example.com/greet@v1.2.3");
     // the platform comes from the binary's GOOS/GOARCH build settings
+    // and its functions from the symbol table (greet.Hello is inlined into main.main: only the
+    // inline tree names it)
     assertThat(greet.metadata())
-        .isEqualTo(new PackageMetadata.GoModule(goVersion, false, goos, goarch));
+        .isEqualTo(
+            new PackageMetadata.GoModule(
+                goVersion,
+                false,
+                goos,
+                goarch,
+                new GoSymbols(true, Map.of("example.com/greet", List.of("Hello")))));
+    // a replaced module's packages are named under the replacement, as its advisories name them
+    assertThat(((PackageMetadata.GoModule) byName(result, "example.com/fork").metadata()).symbols())
+        .isEqualTo(new GoSymbols(true, Map.of("example.com/fork", List.of("Old"))));
+    // package main under the binary's main package path
+    assertThat(
+            ((PackageMetadata.GoModule) byName(result, "example.com/app").metadata())
+                .symbols()
+                .symbols("example.com/app"))
+        .contains("main");
+    assertThat(
+            ((PackageMetadata.GoModule) byName(result, "stdlib").metadata())
+                .symbols()
+                .symbols("fmt"))
+        .contains("Println");
     assertThat(greet.location().path()).isEqualTo("/usr/local/bin/app");
     assertThat(
             ((PackageMetadata.GoModule) byName(result, "example.com/app").metadata()).mainModule())

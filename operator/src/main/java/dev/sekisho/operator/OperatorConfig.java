@@ -1,6 +1,7 @@
 package dev.sekisho.operator;
 
 import dev.sekisho.operator.tls.CaPolicy;
+import dev.sekisho.operator.workload.WorkloadConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -47,6 +48,8 @@ import java.util.regex.Pattern;
  *     (zero: kept for ever)
  * @param decisionWait how long the scan API waits for the ScanResult reconciler's decision before
  *     answering 503 (the step retries)
+ * @param workloads the watch of running pods and the scans of their images ({@code
+ *     SEKISHO_WORKLOAD*})
  */
 public record OperatorConfig(
     String namespace,
@@ -77,7 +80,8 @@ public record OperatorConfig(
     String bindAddress,
     CaPolicy caPolicy,
     Duration resultRetention,
-    Duration decisionWait) {
+    Duration decisionWait,
+    WorkloadConfig workloads) {
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
   private static final Pattern SIZE = Pattern.compile("^(\\d+)(Ki|Mi|Gi)?$");
@@ -115,7 +119,8 @@ public record OperatorConfig(
         "0".equals(env.getOrDefault("SEKISHO_RESULT_RETENTION", "").trim())
             ? Duration.ZERO
             : duration(env, "SEKISHO_RESULT_RETENTION", DEFAULT_RESULT_RETENTION),
-        positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)));
+        positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)),
+        WorkloadConfig.fromEnv(env, (n, d) -> duration(env, n, d), (n, b) -> bool(env, n, b)));
   }
 
   private static Duration positive(Map<String, String> env, String name, Duration fallback) {

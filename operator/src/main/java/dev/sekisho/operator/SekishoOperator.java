@@ -20,6 +20,10 @@ import dev.sekisho.operator.tls.CaBundlePublisher;
 import dev.sekisho.operator.tls.ManagedCertificates;
 import dev.sekisho.operator.tls.ScanApiTls;
 import dev.sekisho.operator.vulndb.VulnMatcher;
+import dev.sekisho.operator.workload.OwnerResolver;
+import dev.sekisho.operator.workload.PodWatch;
+import dev.sekisho.operator.workload.WorkloadConfig;
+import dev.sekisho.operator.workload.WorkloadInventory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -63,6 +67,8 @@ public final class SekishoOperator implements AutoCloseable {
   private volatile boolean closing;
   private final ResultRetention retention;
   private final ScheduledExecutorService retentionRuns;
+  private final WorkloadInventory inventory;
+  private final PodWatch podWatch;
 
   /**
    * How often every namespace's CA bundle ConfigMap is checked anyway (a watch restores a deleted
@@ -92,6 +98,10 @@ public final class SekishoOperator implements AutoCloseable {
         config.resultRetention().isZero()
             ? null
             : new ResultRetention(client, store, config.resultRetention(), clock, meters);
+    WorkloadConfig workloads = config.workloads();
+    inventory =
+        workloads.enabled() ? new WorkloadInventory(OwnerResolver.reading(client)::ownerOf) : null;
+    podWatch = inventory == null ? null : new PodWatch(client, workloads, inventory);
     retentionRuns =
         retention == null
             ? null
@@ -127,7 +137,8 @@ public final class SekishoOperator implements AutoCloseable {
             events,
             clock,
             meters,
-            results),
+            results,
+            inventory),
         o -> o.withItemStore(results));
     operator.register(new ScanPolicyReconciler(clock, results));
     operator.register(new ClusterScanPolicyReconciler(clock, results));
@@ -225,6 +236,10 @@ public final class SekishoOperator implements AutoCloseable {
     if (!leaderElection) {
       leaderMetrics.startLeading();
     }
+    if (podWatch != null) {
+      // after the controllers: the inventory's changes are events of the ScanResult controller
+      podWatch.start();
+    }
     if (retention != null) {
       long period = retention.period().toSeconds();
       retentionRuns.scheduleWithFixedDelay(this::expireResults, period, period, TimeUnit.SECONDS);
@@ -276,9 +291,17 @@ public final class SekishoOperator implements AutoCloseable {
     return results;
   }
 
+  /** Where images run (the operator's watch of pods); empty when pods are not watched. */
+  public Optional<WorkloadInventory> workloads() {
+    return Optional.ofNullable(inventory);
+  }
+
   @Override
   public void close() {
     closing = true;
+    if (podWatch != null) {
+      podWatch.close();
+    }
     if (tls != null) {
       tls.close();
     }

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * then decides the new generation. One result at a time, streamed from the store, so memory stays
  * bounded. Which results exist comes from the ScanResult controller's cache. Stored reports whose
  * ScanResult no longer exists are deleted.
+ *
+ * <p>Results of images in use (a {@code status.inUse}, written by the ScanResult reconciler from
+ * the operator's watch of pods) are matched first, so what runs is re-evaluated before what only
+ * sits in the store.
  */
 public final class Rematcher {
   private static final Logger LOG = LoggerFactory.getLogger(Rematcher.class);
@@ -51,6 +57,19 @@ public final class Rematcher {
     this.results = results;
   }
 
+  /** {@code keys} with those of results in use first, each part in its original order. */
+  static List<String> inUseFirst(List<String> keys, ScanResultCache results) {
+    List<String> inUse = new ArrayList<>();
+    List<String> rest = new ArrayList<>();
+    for (String key : keys) {
+      ScanResult r = results.get(key);
+      boolean running = r != null && r.getStatus() != null && r.getStatus().getInUse() != null;
+      (running ? inUse : rest).add(key);
+    }
+    inUse.addAll(rest);
+    return inUse;
+  }
+
   public Pass run() throws IOException {
     MatchingDatabase db =
         matcher.database().orElseThrow(() -> new IllegalStateException("no database loaded"));
@@ -60,7 +79,7 @@ public final class Rematcher {
     int failed = 0;
     // a cache that has not listed every result yet cannot tell a deleted result from an unseen one
     boolean synced = results.synced();
-    for (String key : store.keys()) {
+    for (String key : inUseFirst(store.keys(), results)) {
       String[] parts = key.split("/", 2);
       try {
         if (synced && results.get(key) == null) {

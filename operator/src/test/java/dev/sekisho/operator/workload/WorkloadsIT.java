@@ -1,0 +1,370 @@
+package dev.sekisho.operator.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sekisho.api.v1alpha1.Constants;
+import dev.sekisho.api.v1alpha1.InUse;
+import dev.sekisho.api.v1alpha1.PolicyAction;
+import dev.sekisho.api.v1alpha1.ScanPolicy;
+import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.api.v1alpha1.ScanResult;
+import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.api.v1alpha1.WorkloadUse;
+import dev.sekisho.operator.testing.FixtureMatcher;
+import dev.sekisho.operator.testing.RunningOperator;
+import dev.sekisho.testkit.kube.Awaiting;
+import dev.sekisho.testkit.kube.KubeApiServer;
+import dev.sekisho.testkit.kube.ServerSideTable;
+import dev.sekisho.testkit.kube.WithKubeApiServer;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Images in use on a real API server: the operator's watch of pods (objects created directly, their
+ * status written through the status subresource; no node runs them) fills {@code status.inUse}, the
+ * {@code sekisho.dev/in-use} label and the In-Use column; images running without a ScanResult are
+ * pulled from a real registry on 127.0.0.1 with the pod's own pull secrets (or reused from another
+ * namespace's scan) and recorded as source kind Workload; an image that cannot be pulled gets
+ * verdict Error with the reason; a running image's verdict turning to Fail is an Event on the
+ * result and on its Deployment.
+ */
+@WithKubeApiServer(crds = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class WorkloadsIT {
+  /** The watch's label selector: only this class's pods (the API server is shared). */
+  private static final Map<String, String> WATCHED = Map.of("sekisho-test", "workloads-it");
+
+  private static final Duration WAIT = Duration.ofMinutes(2);
+
+  private final KubeApiServer kube;
+  private final KubernetesClient admin;
+  private RunningOperator operator;
+
+  WorkloadsIT(KubeApiServer kube) {
+    this.kube = kube;
+    this.admin = kube.adminClient();
+  }
+
+  @BeforeAll
+  void start(@TempDir Path work) throws Exception {
+    operator =
+        RunningOperator.builder(kube, work)
+            .matcher(FixtureMatcher.advisories())
+            .env("SEKISHO_WORKLOADS", "true")
+            .env("SEKISHO_WORKLOAD_POD_SELECTOR", "sekisho-test=workloads-it")
+            .start();
+  }
+
+  @AfterAll
+  void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {operator}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // best effort
+      }
+    }
+  }
+
+  // --- inUse, label, column -------------------------------------------------------------------
+
+  @Test
+  void runningPodsFillInUseTheLabelAndTheColumnAndLeaveWithThePods() {
+    String ns = kube.createNamespace("in-use");
+    String digest = randomDigest();
+    ScanResult result = decidedResult(ns, "web-result", "registry.test/web:1", digest);
+    assertThat(result.getStatus().getInUse()).isNull();
+
+    Deployment web = deployment(ns, "web");
+    ReplicaSet rs = replicaSet(ns, "web-5d4f8", web);
+    Pod a =
+        runningPod(
+            ns, "web-5d4f8-a", "registry.test/web:1", "registry.test/web@" + digest, rs, null);
+    Pod b =
+        runningPod(
+            ns, "web-5d4f8-b", "registry.test/web:1", "registry.test/web@" + digest, rs, null);
+    Pod debug =
+        runningPod(
+            ns, "debug", "registry.test/web@" + digest, "registry.test/web@" + digest, null, null);
+
+    ScanResult inUse =
+        awaitResult(
+            ns,
+            "web-result",
+            r -> r.getStatus().getInUse() != null && r.getStatus().getInUse().getPods() == 3);
+    InUse in = inUse.getStatus().getInUse();
+    assertThat(in.getWorkloadCount()).isEqualTo(2);
+    assertThat(in.getWorkloads())
+        .extracting(WorkloadUse::getKind, WorkloadUse::getName, WorkloadUse::getPods)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("Deployment", "web", 2),
+            org.assertj.core.groups.Tuple.tuple("Pod", "debug", 1));
+    awaitResult(ns, "web-result", r -> "true".equals(label(r)));
+    assertThat(
+            admin
+                .resources(ScanResult.class)
+                .inNamespace(ns)
+                .withLabel(Constants.LABEL_IN_USE, "true")
+                .list()
+                .getItems())
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly("web-result");
+    ServerSideTable table =
+        ServerSideTable.get(kube, "/apis/sekisho.dev/v1alpha1/namespaces/" + ns + "/scanresults");
+    assertThat(table.row(0).get(table.columns().indexOf("In-Use"))).isEqualTo("3");
+
+    // a finished pod no longer counts; deleted pods neither
+    debug.setStatus(new PodStatusBuilder(debug.getStatus()).withPhase("Succeeded").build());
+    admin.pods().inNamespace(ns).resource(debug).updateStatus();
+    awaitResult(
+        ns,
+        "web-result",
+        r -> r.getStatus().getInUse() != null && r.getStatus().getInUse().getPods() == 2);
+    admin.pods().inNamespace(ns).resource(a).delete();
+    admin.pods().inNamespace(ns).resource(b).delete();
+    ScanResult unused =
+        awaitResult(ns, "web-result", r -> r.getStatus().getInUse() == null && label(r) == null);
+    assertThat(unused.getStatus().getVerdict()).isNotNull();
+  }
+
+  // --- re-evaluation ---------------------------------------------------------------------------
+
+  @Test
+  void aRunningImageTurningToFailIsAnEventOnTheResultAndItsDeployment() {
+    String ns = kube.createNamespace("turns-fail");
+    String digest = randomDigest();
+    ScanResult result = decidedResult(ns, "api-result", "registry.test/api:1", digest);
+    assertThat(result.getStatus().getVerdict()).isNotEqualTo(Verdict.Fail);
+    Deployment api = deployment(ns, "api");
+    ReplicaSet rs = replicaSet(ns, "api-6b7", api);
+    runningPod(ns, "api-6b7-a", "registry.test/api:1", "registry.test/api@" + digest, rs, null);
+    awaitResult(ns, "api-result", r -> r.getStatus().getInUse() != null);
+
+    // a policy that fails the image's registry: the verdict turns to Fail while it runs
+    ScanPolicySpec spec = new ScanPolicySpec();
+    spec.setAction(PolicyAction.Enforce);
+    spec.setAllowedRegistries(List.of("trusted.example"));
+    ScanPolicy policy = new ScanPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName("trusted-only").withNamespace(ns).build());
+    policy.setSpec(spec);
+    admin.resource(policy).create();
+
+    awaitResult(ns, "api-result", r -> r.getStatus().getVerdict() == Verdict.Fail);
+    Awaiting.until(
+        "RunningImageFails Events on the ScanResult and the Deployment",
+        WAIT,
+        () -> {
+          List<Event> events = runningImageFails(ns);
+          return events.stream().anyMatch(e -> "ScanResult".equals(e.getRegarding().getKind()))
+              && events.stream().anyMatch(e -> "Deployment".equals(e.getRegarding().getKind()));
+        });
+    Event onDeployment =
+        runningImageFails(ns).stream()
+            .filter(e -> "Deployment".equals(e.getRegarding().getKind()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(onDeployment.getRegarding().getName()).isEqualTo("api");
+    assertThat(onDeployment.getRegarding().getUid()).isEqualTo(api.getMetadata().getUid());
+    assertThat(onDeployment.getType()).isEqualTo("Warning");
+    assertThat(onDeployment.getNote()).contains("registry.test/api:1").contains("api-result");
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private List<Event> runningImageFails(String ns) {
+    return admin.events().v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> "RunningImageFails".equals(e.getReason()))
+        .toList();
+  }
+
+  private static String randomDigest() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return "sha256:" + HexFormat.of().formatHex(b);
+  }
+
+  private static String label(ScanResult r) {
+    return r.getMetadata().getLabels() == null
+        ? null
+        : r.getMetadata().getLabels().get(Constants.LABEL_IN_USE);
+  }
+
+  /** A ScanResult created by hand and decided by the reconciler (so it is in its cache). */
+  private ScanResult decidedResult(String ns, String name, String image, String digest) {
+    ScanResult r = new ScanResult();
+    r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    r.getSpec().setImage(image);
+    r.getSpec().setDigest(digest);
+    r.getSpec().setPlatform("linux/amd64");
+    admin.resource(r).create();
+    return awaitResult(ns, name, x -> x.getStatus() != null && x.getStatus().getVerdict() != null);
+  }
+
+  private ScanResult awaitResult(
+      String ns, String name, java.util.function.Predicate<ScanResult> test) {
+    ScanResult[] seen = {null};
+    Awaiting.until(
+        "ScanResult " + ns + "/" + name + " as expected",
+        WAIT,
+        () -> {
+          seen[0] = admin.resources(ScanResult.class).inNamespace(ns).withName(name).get();
+          return seen[0] != null && seen[0].getStatus() != null && test.test(seen[0]);
+        });
+    return seen[0];
+  }
+
+  private static PodTemplateSpec template(String app) {
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+        .withLabels(Map.of("app", app))
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage("registry.test/" + app + ":1")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private Deployment deployment(String ns, String name) {
+    return admin
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .withMatchLabels(Map.of("app", name))
+                .endSelector()
+                .withTemplate(template(name))
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  private ReplicaSet replicaSet(String ns, String name, Deployment owner) {
+    String app = owner.getMetadata().getName();
+    return admin
+        .apps()
+        .replicaSets()
+        .inNamespace(ns)
+        .resource(
+            new ReplicaSetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withOwnerReferences(controllerOf(owner))
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .withMatchLabels(Map.of("app", app))
+                .endSelector()
+                .withTemplate(template(app))
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  private static io.fabric8.kubernetes.api.model.OwnerReference controllerOf(HasMetadata owner) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .build();
+  }
+
+  private static Pod podSpec(
+      String ns, String name, String image, ReplicaSet owner, List<String> pullSecrets) {
+    PodBuilder b =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(ns)
+            .withLabels(WATCHED)
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("app")
+            .withImage(image)
+            .endContainer()
+            .endSpec();
+    if (owner != null) {
+      b.editMetadata().withOwnerReferences(controllerOf(owner)).endMetadata();
+    }
+    if (pullSecrets != null) {
+      b.editSpec()
+          .withImagePullSecrets(pullSecrets.stream().map(LocalObjectReference::new).toList())
+          .endSpec();
+    }
+    return b.build();
+  }
+
+  /** A pod created and set Running with its container's runtime image id, as the kubelet would. */
+  private Pod runningPod(
+      String ns,
+      String name,
+      String image,
+      String imageId,
+      ReplicaSet owner,
+      List<String> pullSecrets) {
+    Pod created =
+        admin
+            .pods()
+            .inNamespace(ns)
+            .resource(podSpec(ns, name, image, owner, pullSecrets))
+            .create();
+    return setRunning(created, image, imageId);
+  }
+
+  private Pod setRunning(Pod pod, String image, String imageId) {
+    pod.setStatus(
+        new PodStatusBuilder()
+            .withPhase("Running")
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName("app")
+                    .withImage(image)
+                    .withImageID(imageId)
+                    .withReady(true)
+                    .withRestartCount(0)
+                    .build())
+            .build());
+    return admin.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).updateStatus();
+  }
+}

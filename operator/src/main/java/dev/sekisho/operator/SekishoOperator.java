@@ -16,14 +16,17 @@ import dev.sekisho.operator.scanapi.SbomFileDecoder;
 import dev.sekisho.operator.scanapi.ScanApiServer;
 import dev.sekisho.operator.scanapi.ScanService;
 import dev.sekisho.operator.store.ReportStore;
+import dev.sekisho.operator.store.ResultWriter;
 import dev.sekisho.operator.tls.CaBundlePublisher;
 import dev.sekisho.operator.tls.ManagedCertificates;
 import dev.sekisho.operator.tls.ScanApiTls;
 import dev.sekisho.operator.vulndb.VulnMatcher;
 import dev.sekisho.operator.workload.OwnerResolver;
 import dev.sekisho.operator.workload.PodWatch;
+import dev.sekisho.operator.workload.PullSecrets;
 import dev.sekisho.operator.workload.WorkloadConfig;
 import dev.sekisho.operator.workload.WorkloadInventory;
+import dev.sekisho.operator.workload.WorkloadScanner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -69,6 +72,7 @@ public final class SekishoOperator implements AutoCloseable {
   private final ScheduledExecutorService retentionRuns;
   private final WorkloadInventory inventory;
   private final PodWatch podWatch;
+  private final WorkloadScanner workloadScanner;
 
   /**
    * How often every namespace's CA bundle ConfigMap is checked anyway (a watch restores a deleted
@@ -102,6 +106,22 @@ public final class SekishoOperator implements AutoCloseable {
     inventory =
         workloads.enabled() ? new WorkloadInventory(OwnerResolver.reading(client)::ownerOf) : null;
     podWatch = inventory == null ? null : new PodWatch(client, workloads, inventory);
+    workloadScanner =
+        inventory == null || !workloads.scan()
+            ? null
+            : new WorkloadScanner(
+                workloads,
+                inventory,
+                results,
+                store,
+                new ResultWriter(client, store),
+                matcher,
+                new PullSecrets(client),
+                podWatch::pod,
+                leaderMetrics::leading,
+                clock,
+                scannerVersion,
+                meters);
     retentionRuns =
         retention == null
             ? null
@@ -121,7 +141,7 @@ public final class SekishoOperator implements AutoCloseable {
                         Duration.ofSeconds(2),
                         identity,
                         new LeaderCallbacks(
-                            leaderMetrics::startLeading,
+                            this::startedLeading,
                             () -> stoppedLeading(config.exitOnLostLease()),
                             id -> {}),
                         // Not JOSDK's exit: it calls System.exit on the thread that stops the
@@ -174,6 +194,15 @@ public final class SekishoOperator implements AutoCloseable {
             config.maxBodyBytes(),
             config.apiThreads(),
             meters);
+  }
+
+  /** This replica now leads: its gauges, and the images in use that may lack a ScanResult. */
+  private void startedLeading() {
+    leaderMetrics.startLeading();
+    WorkloadScanner scanner = workloadScanner;
+    if (scanner != null) {
+      scanner.resync();
+    }
   }
 
   /**
@@ -237,8 +266,18 @@ public final class SekishoOperator implements AutoCloseable {
       leaderMetrics.startLeading();
     }
     if (podWatch != null) {
+      if (workloadScanner != null) {
+        workloadScanner.start();
+      }
       // after the controllers: the inventory's changes are events of the ScanResult controller
-      podWatch.start();
+      podWatch
+          .start()
+          .thenRun(
+              () -> {
+                if (workloadScanner != null) {
+                  workloadScanner.resync();
+                }
+              });
     }
     if (retention != null) {
       long period = retention.period().toSeconds();
@@ -299,6 +338,9 @@ public final class SekishoOperator implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    if (workloadScanner != null) {
+      workloadScanner.close();
+    }
     if (podWatch != null) {
       podWatch.close();
     }

@@ -58,4 +58,13 @@ class WorkloadConfigTest {
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_WORKLOADS", "maybe")))
         .hasMessageContaining("SEKISHO_WORKLOADS=maybe");
   }
+
+  @Test
+  void retriesBackOffUpToTheLimit() {
+    Duration base = Duration.ofMinutes(5);
+    assertThat(WorkloadScanner.backoff(base, 1)).isEqualTo(Duration.ofMinutes(5));
+    assertThat(WorkloadScanner.backoff(base, 2)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(WorkloadScanner.backoff(base, 4)).isEqualTo(Duration.ofMinutes(40));
+    assertThat(WorkloadScanner.backoff(base, 50)).isEqualTo(WorkloadConfig.MAX_RETRY);
+  }
 }

@@ -8,14 +8,23 @@ import dev.sekisho.api.v1alpha1.PolicyAction;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
 import dev.sekisho.api.v1alpha1.ScanResult;
+import dev.sekisho.api.v1alpha1.ScanSource;
 import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.api.v1alpha1.WorkloadUse;
+import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.testing.FixtureMatcher;
 import dev.sekisho.operator.testing.RunningOperator;
+import dev.sekisho.testkit.fixtures.FixtureImage;
+import dev.sekisho.testkit.fixtures.Fixtures;
 import dev.sekisho.testkit.kube.Awaiting;
 import dev.sekisho.testkit.kube.KubeApiServer;
 import dev.sekisho.testkit.kube.ServerSideTable;
 import dev.sekisho.testkit.kube.WithKubeApiServer;
+import dev.sekisho.testkit.net.RefusedPort;
+import dev.sekisho.testkit.registry.Credentials;
+import dev.sekisho.testkit.registry.PushedImage;
+import dev.sekisho.testkit.registry.RegistryAuth;
+import dev.sekisho.testkit.registry.TestRegistry;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -26,18 +35,23 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +80,11 @@ class WorkloadsIT {
 
   private final KubeApiServer kube;
   private final KubernetesClient admin;
+  private TestRegistry open;
+  private TestRegistry locked;
+  private PushedImage alpine;
+  private PushedImage clean;
+  private PushedImage layered;
   private RunningOperator operator;
 
   WorkloadsIT(KubeApiServer kube) {
@@ -75,17 +94,26 @@ class WorkloadsIT {
 
   @BeforeAll
   void start(@TempDir Path work) throws Exception {
+    Fixtures fixtures = Fixtures.fromEnvironment();
+    open = TestRegistry.start(RegistryAuth.ANONYMOUS);
+    alpine = open.push(fixtures.get(FixtureImage.ALPINE));
+    locked = TestRegistry.start(RegistryAuth.BASIC);
+    clean = locked.push(fixtures.get(FixtureImage.CLEAN));
+    layered = locked.push(fixtures.get(FixtureImage.LAYERED));
     operator =
         RunningOperator.builder(kube, work)
             .matcher(FixtureMatcher.advisories())
             .env("SEKISHO_WORKLOADS", "true")
             .env("SEKISHO_WORKLOAD_POD_SELECTOR", "sekisho-test=workloads-it")
+            .env(
+                "SEKISHO_WORKLOAD_PLAIN_HTTP_REGISTRIES", open.hostPort() + "," + locked.hostPort())
+            .env("SEKISHO_WORKLOAD_SCAN_WORKERS", "2")
             .start();
   }
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {operator}) {
+    for (AutoCloseable c : new AutoCloseable[] {operator, open, locked}) {
       try {
         if (c != null) {
           c.close();
@@ -155,6 +183,121 @@ class WorkloadsIT {
     ScanResult unused =
         awaitResult(ns, "web-result", r -> r.getStatus().getInUse() == null && label(r) == null);
     assertThat(unused.getStatus().getVerdict()).isNotNull();
+    // the image had a result: nothing was scanned
+    assertThat(workloadResults(ns)).isEmpty();
+  }
+
+  // --- scans of running images ----------------------------------------------------------------
+
+  @Test
+  void anImageRunningWithoutAResultIsPulledScannedAndRecordedAsAWorkload() {
+    String ns = kube.createNamespace("scan-open");
+    Deployment shop = deployment(ns, "shop");
+    ReplicaSet rs = replicaSet(ns, "shop-7c9", shop);
+    runningPod(ns, "shop-7c9-a", alpine.tagReference(), alpine.digestReference(), rs, null);
+
+    ScanResult r = awaitWorkloadResult(ns, digestOf(alpine));
+    assertThat(ResultEvaluator.scanError(r)).isNull();
+    assertThat(r.getSpec().getSource().getKind()).isEqualTo(ScanSource.KIND_WORKLOAD);
+    assertThat(r.getSpec().getSource().getNamespace()).isEqualTo(ns);
+    assertThat(r.getSpec().getSource().getWorkload().getKind()).isEqualTo("Deployment");
+    assertThat(r.getSpec().getSource().getWorkload().getName()).isEqualTo("shop");
+    assertThat(r.getSpec().getImage()).isEqualTo(alpine.tagReference());
+    assertThat(r.getSpec().getStoreKey()).isEqualTo(ns + "/" + r.getMetadata().getName());
+    assertThat(r.getSpec().getOs().getName()).containsIgnoringCase("alpine");
+    assertThat(r.getSpec().getSummary().getPackages()).isPositive();
+    ScanResult decided =
+        awaitResult(
+            ns,
+            r.getMetadata().getName(),
+            x -> x.getStatus().getVerdict() != null && x.getStatus().getInUse() != null);
+    assertThat(decided.getStatus().getVerdict()).isNotEqualTo(Verdict.Error);
+    assertThat(decided.getStatus().getInUse().getPods()).isEqualTo(1);
+    assertThat(label(decided)).isEqualTo("true");
+  }
+
+  @Test
+  void aPrivateImageIsPulledWithThePodsOwnSecretsOnly() {
+    Credentials creds = locked.credentials().orElseThrow();
+    // the pod's own pull secret
+    String withSecret = kube.createNamespace("scan-secret");
+    pullSecret(withSecret, "regcred", creds);
+    runningPod(
+        withSecret, "app", clean.tagReference(), clean.digestReference(), null, List.of("regcred"));
+    // the ServiceAccount's pull secret
+    String withAccount = kube.createNamespace("scan-account");
+    pullSecret(withAccount, "sa-regcred", creds);
+    admin
+        .serviceAccounts()
+        .inNamespace(withAccount)
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("puller")
+                .endMetadata()
+                .withImagePullSecrets(new LocalObjectReference("sa-regcred"))
+                .build())
+        .create();
+    Pod viaAccount =
+        new PodBuilder(podSpec(withAccount, "app", layered.tagReference(), null, null))
+            .editSpec()
+            .withServiceAccountName("puller")
+            .endSpec()
+            .build();
+    setRunning(
+        admin.pods().inNamespace(withAccount).resource(viaAccount).create(),
+        layered.tagReference(),
+        layered.digestReference());
+    ScanResult scanned = awaitWorkloadResult(withSecret, digestOf(clean));
+    assertThat(ResultEvaluator.scanError(scanned)).isNull();
+    assertThat(scanned.getSpec().getStoreKey()).isNotNull();
+    ScanResult viaSa = awaitWorkloadResult(withAccount, digestOf(layered));
+    assertThat(ResultEvaluator.scanError(viaSa)).isNull();
+
+    // a namespace without any secret running a digest scanned elsewhere: that scan is reused
+    // (nothing is pulled, so no credentials are needed; the registry would refuse this pod)
+    String without = kube.createNamespace("scan-reuse");
+    runningPod(without, "app", layered.tagReference(), layered.digestReference(), null, null);
+    ScanResult reused = awaitWorkloadResult(without, digestOf(layered));
+    assertThat(ResultEvaluator.scanError(reused)).isNull();
+    assertThat(reused.getSpec().getStoreKey())
+        .isEqualTo(without + "/" + reused.getMetadata().getName());
+    assertThat(reused.getSpec().getSummary().getPackages())
+        .isEqualTo(viaSa.getSpec().getSummary().getPackages());
+  }
+
+  @Test
+  void withoutAPullSecretAPrivateImageIsAnErrorWithTheReason() {
+    // a digest no other namespace has a scan of: the pull itself must be refused
+    PushedImage privateOnly =
+        locked.push(Fixtures.fromEnvironment().get(FixtureImage.MISCONFIGURED));
+    String ns = kube.createNamespace("scan-refused");
+    runningPod(ns, "app", privateOnly.tagReference(), privateOnly.digestReference(), null, null);
+
+    ScanResult r = awaitWorkloadResult(ns, digestOf(privateOnly));
+    assertThat(ResultEvaluator.scanError(r)).isNotBlank();
+    assertThat(r.getSpec().getStoreKey()).isNull();
+    ScanResult error =
+        awaitResult(
+            ns, r.getMetadata().getName(), x -> x.getStatus().getVerdict() == Verdict.Error);
+    var condition =
+        ResultEvaluator.condition(error.getStatus(), Constants.CONDITION_EVALUATED).orElseThrow();
+    assertThat(condition.getReason()).isEqualTo("ScanFailed");
+    assertThat(condition.getMessage()).contains("cannot scan image " + privateOnly.tagReference());
+    assertThat(condition.getMessage()).contains(ResultEvaluator.scanError(r));
+  }
+
+  @Test
+  void anUnreachableRegistryIsAnErrorWithTheReason() {
+    String ns = kube.createNamespace("scan-unreachable");
+    String digest = randomDigest();
+    try (RefusedPort refused = RefusedPort.open()) {
+      String repo = "127.0.0.1:" + refused.port() + "/gone/app";
+      runningPod(ns, "app", repo + ":1", repo + "@" + digest, null, null);
+      ScanResult r = awaitWorkloadResult(ns, digest);
+      assertThat(ResultEvaluator.scanError(r)).contains("127.0.0.1:" + refused.port());
+      awaitResult(ns, r.getMetadata().getName(), x -> x.getStatus().getVerdict() == Verdict.Error);
+    }
   }
 
   // --- re-evaluation ---------------------------------------------------------------------------
@@ -213,6 +356,11 @@ class WorkloadsIT {
     return "sha256:" + HexFormat.of().formatHex(b);
   }
 
+  private static String digestOf(PushedImage image) {
+    String ref = image.digestReference();
+    return ref.substring(ref.lastIndexOf('@') + 1);
+  }
+
   private static String label(ScanResult r) {
     return r.getMetadata().getLabels() == null
         ? null
@@ -241,6 +389,50 @@ class WorkloadsIT {
           return seen[0] != null && seen[0].getStatus() != null && test.test(seen[0]);
         });
     return seen[0];
+  }
+
+  private List<ScanResult> workloadResults(String ns) {
+    return admin.resources(ScanResult.class).inNamespace(ns).list().getItems().stream()
+        .filter(r -> r.getSpec().getSource() != null && r.getSpec().getSource().isWorkload())
+        .toList();
+  }
+
+  private ScanResult awaitWorkloadResult(String ns, String digest) {
+    ScanResult[] seen = {null};
+    Awaiting.until(
+        "a ScanResult of kind Workload for " + digest + " in " + ns,
+        WAIT,
+        () -> {
+          Optional<ScanResult> r =
+              workloadResults(ns).stream()
+                  .filter(x -> digest.equals(x.getSpec().getDigest()))
+                  .findFirst();
+          r.ifPresent(x -> seen[0] = x);
+          return r.isPresent();
+        });
+    return seen[0];
+  }
+
+  private void pullSecret(String ns, String name, Credentials creds) {
+    String auth =
+        Base64.getEncoder().encodeToString(creds.colonForm().getBytes(StandardCharsets.UTF_8));
+    String config = "{\"auths\":{\"" + locked.hostPort() + "\":{\"auth\":\"" + auth + "\"}}}";
+    admin
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .withData(
+                    Map.of(
+                        ".dockerconfigjson",
+                        Base64.getEncoder()
+                            .encodeToString(config.getBytes(StandardCharsets.UTF_8))))
+                .build())
+        .create();
   }
 
   private static PodTemplateSpec template(String app) {

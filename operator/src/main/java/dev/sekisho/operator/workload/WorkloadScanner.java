@@ -82,6 +82,12 @@ public final class WorkloadScanner implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
 
+  /** How long a recorded scan is not repeated while the cache has not seen its result yet. */
+  static final Duration RECORDED_GRACE = Duration.ofMinutes(2);
+
+  /** How soon a scan is tried again when no vulnerability database is loaded yet. */
+  static final Duration NO_DATABASE_WAIT = Duration.ofSeconds(30);
+
   /** The state of one (namespace, digest): queued or running, or failed and when to retry. */
   private record Attempt(int failures, Instant notBefore, boolean pending) {}
 
@@ -182,9 +188,16 @@ public final class WorkloadScanner implements AutoCloseable {
       attempts.remove(key);
       return;
     }
+    if (matcher.database().isEmpty()) {
+      // not the image's fault: no Error result, just a later try
+      attempts.put(key, new Attempt(0, clock.instant().plus(NO_DATABASE_WAIT), false));
+      timer.schedule(() -> consider(key), NO_DATABASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
     try {
       scan(running.get());
-      attempts.remove(key);
+      // until the result reaches the cache, later events of this image must not scan it again
+      attempts.put(key, new Attempt(0, clock.instant().plus(RECORDED_GRACE), false));
       meters.counter("sekisho_workload_scans_total", "outcome", "scanned").increment();
     } catch (Exception e) {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -9,11 +9,16 @@ import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanSource;
+import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.api.v1alpha1.VulnerabilityRules;
 import dev.sekisho.api.v1alpha1.WorkloadUse;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.testing.FixtureMatcher;
 import dev.sekisho.operator.testing.RunningOperator;
+import dev.sekisho.operator.vulndb.Rematcher;
+import dev.sekisho.operator.vulndb.VulnMatcher;
+import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.testkit.fixtures.FixtureImage;
 import dev.sekisho.testkit.fixtures.Fixtures;
 import dev.sekisho.testkit.kube.Awaiting;
@@ -53,6 +58,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +93,9 @@ class WorkloadsIT {
   private PushedImage layered;
   private RunningOperator operator;
 
+  /** The operator's database: the fixture's advisories, or what a test swaps in (a refresh). */
+  private final AtomicReference<VulnMatcher> database = new AtomicReference<>();
+
   WorkloadsIT(KubeApiServer kube) {
     this.kube = kube;
     this.admin = kube.adminClient();
@@ -100,9 +109,10 @@ class WorkloadsIT {
     locked = TestRegistry.start(RegistryAuth.BASIC);
     clean = locked.push(fixtures.get(FixtureImage.CLEAN));
     layered = locked.push(fixtures.get(FixtureImage.LAYERED));
+    database.set(FixtureMatcher.advisories());
     operator =
         RunningOperator.builder(kube, work)
-            .matcher(FixtureMatcher.advisories())
+            .matcher(() -> database.get().database())
             .env("SEKISHO_WORKLOADS", "true")
             .env("SEKISHO_WORKLOAD_POD_SELECTOR", "sekisho-test=workloads-it")
             .env(
@@ -130,20 +140,35 @@ class WorkloadsIT {
   void runningPodsFillInUseTheLabelAndTheColumnAndLeaveWithThePods() {
     String ns = kube.createNamespace("in-use");
     String digest = randomDigest();
-    ScanResult result = decidedResult(ns, "web-result", "registry.test/web:1", digest);
+    ScanResult result = decidedResult(ns, "web-result", "workloads-it.test/web:1", digest);
     assertThat(result.getStatus().getInUse()).isNull();
 
     Deployment web = deployment(ns, "web");
     ReplicaSet rs = replicaSet(ns, "web-5d4f8", web);
     Pod a =
         runningPod(
-            ns, "web-5d4f8-a", "registry.test/web:1", "registry.test/web@" + digest, rs, null);
+            ns,
+            "web-5d4f8-a",
+            "workloads-it.test/web:1",
+            "workloads-it.test/web@" + digest,
+            rs,
+            null);
     Pod b =
         runningPod(
-            ns, "web-5d4f8-b", "registry.test/web:1", "registry.test/web@" + digest, rs, null);
+            ns,
+            "web-5d4f8-b",
+            "workloads-it.test/web:1",
+            "workloads-it.test/web@" + digest,
+            rs,
+            null);
     Pod debug =
         runningPod(
-            ns, "debug", "registry.test/web@" + digest, "registry.test/web@" + digest, null, null);
+            ns,
+            "debug",
+            "workloads-it.test/web@" + digest,
+            "workloads-it.test/web@" + digest,
+            null,
+            null);
 
     ScanResult inUse =
         awaitResult(
@@ -210,10 +235,13 @@ class WorkloadsIT {
         awaitResult(
             ns,
             r.getMetadata().getName(),
-            x -> x.getStatus().getVerdict() != null && x.getStatus().getInUse() != null);
+            // the label is patched right after the status is written
+            x ->
+                x.getStatus().getVerdict() != null
+                    && x.getStatus().getInUse() != null
+                    && "true".equals(label(x)));
     assertThat(decided.getStatus().getVerdict()).isNotEqualTo(Verdict.Error);
     assertThat(decided.getStatus().getInUse().getPods()).isEqualTo(1);
-    assertThat(label(decided)).isEqualTo("true");
   }
 
   @Test
@@ -306,11 +334,12 @@ class WorkloadsIT {
   void aRunningImageTurningToFailIsAnEventOnTheResultAndItsDeployment() {
     String ns = kube.createNamespace("turns-fail");
     String digest = randomDigest();
-    ScanResult result = decidedResult(ns, "api-result", "registry.test/api:1", digest);
+    ScanResult result = decidedResult(ns, "api-result", "workloads-it.test/api:1", digest);
     assertThat(result.getStatus().getVerdict()).isNotEqualTo(Verdict.Fail);
     Deployment api = deployment(ns, "api");
     ReplicaSet rs = replicaSet(ns, "api-6b7", api);
-    runningPod(ns, "api-6b7-a", "registry.test/api:1", "registry.test/api@" + digest, rs, null);
+    runningPod(
+        ns, "api-6b7-a", "workloads-it.test/api:1", "workloads-it.test/api@" + digest, rs, null);
     awaitResult(ns, "api-result", r -> r.getStatus().getInUse() != null);
 
     // a policy that fails the image's registry: the verdict turns to Fail while it runs
@@ -339,7 +368,72 @@ class WorkloadsIT {
     assertThat(onDeployment.getRegarding().getName()).isEqualTo("api");
     assertThat(onDeployment.getRegarding().getUid()).isEqualTo(api.getMetadata().getUid());
     assertThat(onDeployment.getType()).isEqualTo("Warning");
-    assertThat(onDeployment.getNote()).contains("registry.test/api:1").contains("api-result");
+    assertThat(onDeployment.getNote()).contains("workloads-it.test/api:1").contains("api-result");
+  }
+
+  @Test
+  void afterADatabaseRefreshANewAdvisoryTurnsARunningImageToFailWithEvents() throws Exception {
+    String ns = kube.createNamespace("refresh");
+    ScanPolicySpec spec = new ScanPolicySpec();
+    spec.setAction(PolicyAction.Enforce);
+    VulnerabilityRules rules = new VulnerabilityRules();
+    rules.setFailOn(Severity.High);
+    spec.setVulnerabilities(rules);
+    ScanPolicy policy = new ScanPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName("no-high").withNamespace(ns).build());
+    policy.setSpec(spec);
+    admin.resource(policy).create();
+    Deployment cache = deployment(ns, "cache");
+    ReplicaSet rs = replicaSet(ns, "cache-4f2", cache);
+    try {
+      database.set(FixtureMatcher.of(advisories("[]")));
+      runningPod(ns, "cache-4f2-a", alpine.tagReference(), alpine.digestReference(), rs, null);
+      ScanResult scanned = awaitWorkloadResult(ns, digestOf(alpine));
+      String name = scanned.getMetadata().getName();
+      awaitResult(
+          ns,
+          name,
+          r -> r.getStatus().getVerdict() == Verdict.Pass && r.getStatus().getInUse() != null);
+
+      // the refresh brings a High advisory for a package the running image has
+      ScanReport report = operator.operator().store().get(ns + "/" + name).orElseThrow();
+      var pkg = report.packages().getFirst();
+      database.set(
+          FixtureMatcher.of(
+              advisories(
+                  "[{\"id\":\"CVE-2099-0001\",\"osFamily\":\""
+                      + report.os().family()
+                      + "\",\"package\":\""
+                      + pkg.sourceNameOrName()
+                      + "\",\"versions\":[\""
+                      + pkg.version()
+                      + "\"],\"severity\":\"High\",\"published\":\"2099-01-01T00:00:00Z\"}]")));
+      new Rematcher(
+              admin, operator.operator().store(), database.get(), operator.operator().results())
+          .run();
+
+      awaitResult(ns, name, r -> r.getStatus().getVerdict() == Verdict.Fail);
+      Awaiting.until(
+          "RunningImageFails Events on the ScanResult and the Deployment after the refresh",
+          WAIT,
+          () -> {
+            List<Event> events = runningImageFails(ns);
+            return events.stream().anyMatch(e -> name.equals(e.getRegarding().getName()))
+                && events.stream()
+                    .anyMatch(
+                        e ->
+                            "Deployment".equals(e.getRegarding().getKind())
+                                && "cache".equals(e.getRegarding().getName()));
+          });
+    } finally {
+      database.set(FixtureMatcher.advisories());
+    }
+  }
+
+  private static String advisories(String list) {
+    return "{\"version\":\"1:test\",\"built\":\"2099-01-01T00:00:00Z\",\"advisories\":"
+        + list
+        + "}";
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -443,7 +537,7 @@ class WorkloadsIT {
         .withNewSpec()
         .addNewContainer()
         .withName("app")
-        .withImage("registry.test/" + app + ":1")
+        .withImage("workloads-it.test/" + app + ":1")
         .endContainer()
         .endSpec()
         .build();

@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where each image digest runs, per namespace: the watched pods that run it and their top-level
@@ -49,6 +51,8 @@ public final class WorkloadInventory {
     final Set<String> pods = new LinkedHashSet<>();
     RunningImage image;
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkloadInventory.class);
 
   private final Function<Pod, Owner> owners;
   private final Map<String, PodEntry> pods = new HashMap<>();
@@ -117,10 +121,21 @@ public final class WorkloadInventory {
     return changed;
   }
 
+  /**
+   * Tells every listener; one that fails (a follower's controller that is not running, a scan queue
+   * that is shut down) is logged and does not keep the others from hearing of the change.
+   */
   private void notify(Set<ImageKey> changed) {
-    if (!changed.isEmpty()) {
-      Set<ImageKey> view = Set.copyOf(changed);
-      listeners.forEach(l -> l.accept(view));
+    if (changed.isEmpty()) {
+      return;
+    }
+    Set<ImageKey> view = Set.copyOf(changed);
+    for (Consumer<Set<ImageKey>> l : listeners) {
+      try {
+        l.accept(view);
+      } catch (RuntimeException e) {
+        LOG.warn("a listener of the workload inventory failed: {}", e.toString());
+      }
     }
   }
 

@@ -126,4 +126,21 @@ class WorkloadInventoryTest {
     assertThat(running.owner().name()).isEqualTo("web");
     assertThat(inventory.running(new ImageKey("shop", Pods.B))).isEmpty();
   }
+
+  @Test
+  void aFailingListenerKeepsNeitherTheOthersNorTheInventoryFromTheChange() {
+    List<Set<ImageKey>> later = new ArrayList<>();
+    WorkloadInventory inv = new WorkloadInventory(pod -> new Owner("v1", "Pod", "shop", "p", "u"));
+    inv.onChange(
+        k -> {
+          throw new IllegalStateException("controller not running");
+        });
+    inv.onChange(later::add);
+
+    assertThat(inv.apply(Pods.running("shop", "p", Pods.A, null)))
+        .containsExactly(new ImageKey("shop", Pods.A));
+    assertThat(inv.remove("shop", "p")).containsExactly(new ImageKey("shop", Pods.A));
+    assertThat(later).hasSize(2);
+    assertThat(inv.inUse("shop", Pods.A)).isEmpty();
+  }
 }

@@ -1,6 +1,7 @@
 package dev.sekisho.operator;
 
 import dev.sekisho.operator.tls.CaPolicy;
+import dev.sekisho.operator.workload.WorkloadConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -48,6 +49,8 @@ import java.util.regex.Pattern;
  * @param decisionWait how long the scan API waits for the ScanResult reconciler's decision before
  *     answering 503 (the step retries)
  * @param admission the validating admission webhook's settings
+ * @param workloads the watch of running pods and the scans of their images ({@code
+ *     SEKISHO_WORKLOAD*})
  */
 public record OperatorConfig(
     String namespace,
@@ -79,7 +82,8 @@ public record OperatorConfig(
     CaPolicy caPolicy,
     Duration resultRetention,
     Duration decisionWait,
-    Admission admission) {
+    Admission admission,
+    WorkloadConfig workloads) {
 
   /**
    * The validating admission webhook (docs/admin-guide.md, "Admission").
@@ -147,7 +151,8 @@ public record OperatorConfig(
             ? Duration.ZERO
             : duration(env, "SEKISHO_RESULT_RETENTION", DEFAULT_RESULT_RETENTION),
         positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)),
-        Admission.fromEnv(env));
+        Admission.fromEnv(env),
+        WorkloadConfig.fromEnv(env, (n, d) -> duration(env, n, d), (n, b) -> bool(env, n, b)));
   }
 
   private static Duration positive(Map<String, String> env, String name, Duration fallback) {

@@ -22,10 +22,17 @@ import dev.sekisho.operator.scanapi.SbomFileDecoder;
 import dev.sekisho.operator.scanapi.ScanApiServer;
 import dev.sekisho.operator.scanapi.ScanService;
 import dev.sekisho.operator.store.ReportStore;
+import dev.sekisho.operator.store.ResultWriter;
 import dev.sekisho.operator.tls.CaBundlePublisher;
 import dev.sekisho.operator.tls.ManagedCertificates;
 import dev.sekisho.operator.tls.ScanApiTls;
 import dev.sekisho.operator.vulndb.VulnMatcher;
+import dev.sekisho.operator.workload.OwnerResolver;
+import dev.sekisho.operator.workload.PodWatch;
+import dev.sekisho.operator.workload.PullSecrets;
+import dev.sekisho.operator.workload.WorkloadConfig;
+import dev.sekisho.operator.workload.WorkloadInventory;
+import dev.sekisho.operator.workload.WorkloadScanner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -76,6 +83,9 @@ public final class SekishoOperator implements AutoCloseable {
   private final ScheduledExecutorService admissionBundle;
   private final KubernetesClient client;
   private final String webhookConfiguration;
+  private final WorkloadInventory inventory;
+  private final PodWatch podWatch;
+  private final WorkloadScanner workloadScanner;
 
   /**
    * How often every namespace's CA bundle ConfigMap is checked anyway (a watch restores a deleted
@@ -113,6 +123,26 @@ public final class SekishoOperator implements AutoCloseable {
         config.resultRetention().isZero()
             ? null
             : new ResultRetention(client, store, config.resultRetention(), clock, meters);
+    WorkloadConfig workloads = config.workloads();
+    inventory =
+        workloads.enabled() ? new WorkloadInventory(OwnerResolver.reading(client)::ownerOf) : null;
+    podWatch = inventory == null ? null : new PodWatch(client, workloads, inventory);
+    workloadScanner =
+        inventory == null || !workloads.scan()
+            ? null
+            : new WorkloadScanner(
+                workloads,
+                inventory,
+                results,
+                store,
+                new ResultWriter(client, store),
+                matcher,
+                new PullSecrets(client),
+                podWatch::pod,
+                leaderMetrics::leading,
+                clock,
+                scannerVersion,
+                meters);
     retentionRuns =
         retention == null
             ? null
@@ -132,7 +162,7 @@ public final class SekishoOperator implements AutoCloseable {
                         Duration.ofSeconds(2),
                         identity,
                         new LeaderCallbacks(
-                            leaderMetrics::startLeading,
+                            this::startedLeading,
                             () -> stoppedLeading(config.exitOnLostLease()),
                             id -> {}),
                         // Not JOSDK's exit: it calls System.exit on the thread that stops the
@@ -148,7 +178,8 @@ public final class SekishoOperator implements AutoCloseable {
             events,
             clock,
             meters,
-            results);
+            results,
+            inventory);
     operator.register(resultReconciler, o -> o.withItemStore(results));
     operator.register(new ScanPolicyReconciler(clock, results));
     operator.register(new ClusterScanPolicyReconciler(clock, results));
@@ -268,6 +299,15 @@ public final class SekishoOperator implements AutoCloseable {
     }
   }
 
+  /** This replica now leads: its gauges, and the images in use that may lack a ScanResult. */
+  private void startedLeading() {
+    leaderMetrics.startLeading();
+    WorkloadScanner scanner = workloadScanner;
+    if (scanner != null) {
+      scanner.resync();
+    }
+  }
+
   /**
    * The lease is gone: stop exporting the leader's gauges and, unless this operator is being closed
    * (which releases the lease itself), exit so the replica restarts as a follower and two replicas
@@ -351,6 +391,20 @@ public final class SekishoOperator implements AutoCloseable {
     if (!leaderElection) {
       leaderMetrics.startLeading();
     }
+    if (podWatch != null) {
+      if (workloadScanner != null) {
+        workloadScanner.start();
+      }
+      // after the controllers: the inventory's changes are events of the ScanResult controller
+      podWatch
+          .start()
+          .thenRun(
+              () -> {
+                if (workloadScanner != null) {
+                  workloadScanner.resync();
+                }
+              });
+    }
     if (retention != null) {
       long period = retention.period().toSeconds();
       retentionRuns.scheduleWithFixedDelay(this::expireResults, period, period, TimeUnit.SECONDS);
@@ -412,9 +466,20 @@ public final class SekishoOperator implements AutoCloseable {
     return results;
   }
 
+  /** Where images run (the operator's watch of pods); empty when pods are not watched. */
+  public Optional<WorkloadInventory> workloads() {
+    return Optional.ofNullable(inventory);
+  }
+
   @Override
   public void close() {
     closing = true;
+    if (workloadScanner != null) {
+      workloadScanner.close();
+    }
+    if (podWatch != null) {
+      podWatch.close();
+    }
     if (tls != null) {
       tls.close();
     }

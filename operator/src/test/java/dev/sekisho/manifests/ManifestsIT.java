@@ -101,6 +101,68 @@ class ManifestsIT {
   }
 
   @Test
+  void workloadsOverlayApplies(KubeApiServer server) throws Exception {
+    List<JsonNode> docs = kustomize(server, "manifests/operator/workloads");
+    JsonNode deployment =
+        docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().get();
+    assertThat(
+            deployment
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("env")
+                .findValuesAsText("name"))
+        .contains("SEKISHO_NAMESPACE", "SEKISHO_WORKLOADS");
+    assertThat(docs)
+        .extracting(d -> d.path("metadata").path("name").asText())
+        .contains("sekisho-operator-workloads");
+    dryRunApply(server.adminClient(), docs, server.createNamespace("wl"));
+  }
+
+  /**
+   * The images-in-use rights: read pods, the owners above them, and pull Secrets and
+   * ServiceAccounts by name; never list Secrets, never change anything.
+   */
+  @Test
+  void workloadsRbacIsLeastPrivilege(KubeApiServer server) throws Exception {
+    KubernetesClient admin = server.adminClient();
+    String ns = server.createNamespace("sekisho-wl");
+    for (var d :
+        ManifestFiles.documents(
+            ManifestFiles.root().resolve("manifests/operator/workloads/rbac.yaml"))) {
+      ObjectNode tree = d.tree().deepCopy();
+      tree.path("subjects").forEach(s -> ((ObjectNode) s).put("namespace", ns));
+      ((ObjectNode) tree.path("metadata"))
+          .put("name", tree.path("metadata").path("name").asText() + "-" + ns);
+      if (tree.has("roleRef")) {
+        ((ObjectNode) tree.path("roleRef"))
+            .put("name", tree.path("roleRef").path("name").asText() + "-" + ns);
+      }
+      admin.resource(Serialization.unmarshal(tree.toString(), HasMetadata.class)).serverSideApply();
+    }
+    String user = KubeApiServer.serviceAccountUser(ns, "sekisho-operator");
+    String team = server.createNamespace("team");
+    assertThat(allowed(admin, user, "", "", "pods", "", "watch")).isTrue();
+    assertThat(allowed(admin, user, "", "", "pods", "", "list")).isTrue();
+    assertThat(allowed(admin, user, team, "apps", "replicasets", "", "get")).isTrue();
+    assertThat(allowed(admin, user, team, "batch", "jobs", "", "get")).isTrue();
+    assertThat(allowed(admin, user, team, "", "secrets", "", "get", "regcred")).isTrue();
+    assertThat(allowed(admin, user, team, "", "serviceaccounts", "", "get", "default")).isTrue();
+
+    assertThat(allowed(admin, user, team, "", "secrets", "", "list")).isFalse();
+    assertThat(allowed(admin, user, team, "", "secrets", "", "watch")).isFalse();
+    assertThat(allowed(admin, user, team, "", "pods", "", "get")).isFalse();
+    assertThat(allowed(admin, user, team, "", "pods", "", "patch")).isFalse();
+    assertThat(allowed(admin, user, team, "", "pods", "", "delete")).isFalse();
+    assertThat(allowed(admin, user, team, "apps", "replicasets", "", "list")).isFalse();
+    assertThat(allowed(admin, user, team, "apps", "deployments", "", "get")).isFalse();
+    assertThat(allowed(admin, user, team, "apps", "deployments", "", "patch")).isFalse();
+    assertThat(allowed(admin, user, team, "", "serviceaccounts", "", "list")).isFalse();
+  }
+
+  @Test
   void helmChartLintsRendersAndApplies(KubeApiServer server) throws Exception {
     Path helm = TestCache.helm();
     assertThat(helm).as("helm missing at %s: run hack/tool-binaries.sh", helm).isExecutable();
@@ -211,6 +273,45 @@ class ManifestsIT {
     assertThat(webhook.path("namespaceSelector").toString()).contains(ns2, "kube-system", "dev");
     assertThat(env).contains("SEKISHO_ADMISSION_ENABLED", "SEKISHO_ADMISSION_PORT");
     dryRunApply(server.adminClient(), docs2, ns2);
+
+    // images in use, in two namespaces: the pods, secrets and serviceaccounts rights are Roles
+    // there, the owner chain's ReplicaSets and Jobs in the ClusterRole
+    String ns3 = server.createNamespace("chart-wl");
+    String watched = server.createNamespace("chart-wl-shop");
+    String rendered3 =
+        run(
+            List.of(
+                helm.toString(),
+                "template",
+                "sekisho",
+                chart.toString(),
+                "--namespace",
+                ns3,
+                "--set",
+                "workloads.enabled=true",
+                "--set",
+                "workloads.namespaces={" + watched + "}",
+                "--set",
+                "workloads.scan.workers=2"));
+    List<JsonNode> docs3 = new ArrayList<>();
+    ManifestFiles.documents(chart, rendered3).forEach(d -> docs3.add(d.tree()));
+    JsonNode role =
+        docs3.stream()
+            .filter(d -> d.path("kind").asText().equals("Role"))
+            .filter(d -> d.path("metadata").path("namespace").asText().equals(watched))
+            .findFirst()
+            .orElseThrow();
+    assertThat(role.path("rules").toString()).contains("secrets").contains("watch");
+    JsonNode clusterRole3 =
+        docs3.stream()
+            .filter(d -> d.path("kind").asText().equals("ClusterRole"))
+            .filter(d -> d.path("metadata").path("name").asText().equals("sekisho-operator"))
+            .findFirst()
+            .get();
+    assertThat(clusterRole3.path("rules").toString())
+        .contains("replicasets")
+        .doesNotContain("\"secrets\",\"serviceaccounts\"");
+    dryRunApply(server.adminClient(), docs3, ns3);
   }
 
   @Test

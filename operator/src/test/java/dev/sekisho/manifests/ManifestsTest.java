@@ -117,9 +117,13 @@ class ManifestsTest {
   @Test
   void operatorRbacHasNoWildcards() {
     List<String> wildcards = new ArrayList<>();
-    for (ManifestFiles.Document doc :
-        ManifestFiles.documents(
-            ManifestFiles.root().resolve("manifests/operator/base/rbac.yaml"))) {
+    List<ManifestFiles.Document> docs = new ArrayList<>();
+    for (String file :
+        List.of("manifests/operator/base/rbac.yaml", "manifests/operator/workloads/rbac.yaml")) {
+      docs.addAll(ManifestFiles.documents(ManifestFiles.root().resolve(file)));
+    }
+    assertThat(docs).extracting(ManifestFiles.Document::kind).contains("ClusterRole");
+    for (ManifestFiles.Document doc : docs) {
       for (JsonNode rule : doc.tree().path("rules")) {
         for (String field : List.of("apiGroups", "resources", "verbs", "resourceNames")) {
           rule.path(field)

@@ -24,6 +24,13 @@ public final class Constants {
    */
   public static final String LABEL_IN_USE = GROUP + "/in-use";
 
+  /**
+   * Annotation on a ScanResult the operator made of a running image it could not scan (source kind
+   * Workload): why (for example, the registry refused the pod's pull secret). The reconciler
+   * decides such a result as verdict Error with this reason; a later successful scan removes it.
+   */
+  public static final String ANNOTATION_SCAN_ERROR = GROUP + "/scan-error";
+
   /** Condition type: the resource was reconciled and is valid. */
   public static final String CONDITION_READY = "Ready";
 

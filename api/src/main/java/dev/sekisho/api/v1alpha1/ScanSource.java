@@ -2,6 +2,7 @@ package dev.sekisho.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
@@ -21,6 +22,9 @@ public class ScanSource {
           + " ScanResult, scanned by the operator). Absent means PipelineRun.")
   private String kind;
 
+  // Named explicitly: isWorkload() is ignored, and an unnamed property of the same name would be
+  // ignored with it (Jackson drops every accessor of an ignored property that is not annotated).
+  @JsonProperty("workload")
   @JsonPropertyDescription(
       "For kind Workload: the workload whose pod led the operator to scan the image.")
   private WorkloadUse workload;
@@ -108,10 +112,12 @@ public class ScanSource {
     return KIND_WORKLOAD.equals(kind);
   }
 
+  @JsonProperty("workload")
   public WorkloadUse getWorkload() {
     return workload;
   }
 
+  @JsonProperty("workload")
   public void setWorkload(WorkloadUse workload) {
     this.workload = workload;
   }

@@ -70,6 +70,15 @@ public final class ResultEvaluator {
 
   /** Evaluates {@code policies} against the result's report at {@code now}. */
   public Outcome evaluate(ScanResult result, List<NamedPolicy> policies, Instant now) {
+    String scanError = scanError(result);
+    if (scanError != null) {
+      // the operator could not scan this running image: nothing to evaluate, the reason is the
+      // verdict's
+      return new Outcome(
+          new Evaluation(Verdict.Error, null, List.of(), List.of(), List.of(), null),
+          policies.size(),
+          "cannot scan image " + result.getSpec().getImage() + ": " + scanError);
+    }
     try {
       return new Outcome(
           PolicyEngine.evaluate(report(result), policies, now), policies.size(), null);
@@ -86,6 +95,15 @@ public final class ResultEvaluator {
           policies.size(),
           error);
     }
+  }
+
+  /**
+   * Why the operator could not scan the result's image, or null ({@link
+   * Constants#ANNOTATION_SCAN_ERROR}).
+   */
+  public static String scanError(ScanResult result) {
+    var annotations = result.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(Constants.ANNOTATION_SCAN_ERROR);
   }
 
   /**
@@ -150,7 +168,7 @@ public final class ResultEvaluator {
     int policyCount = outcome.policyCount();
     if (outcome.error() != null) {
       conditionStatus = "False";
-      reason = "EvaluationFailed";
+      reason = scanError(result) != null ? "ScanFailed" : "EvaluationFailed";
       message = outcome.error();
     } else if (policyCount == 0) {
       reason = "NoPolicy";

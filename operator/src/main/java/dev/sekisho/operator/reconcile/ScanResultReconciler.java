@@ -2,6 +2,7 @@ package dev.sekisho.operator.reconcile;
 
 import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
 import dev.sekisho.api.v1alpha1.Constants;
+import dev.sekisho.api.v1alpha1.InUse;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanResultStatus;
@@ -12,6 +13,8 @@ import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.GateOutcome;
 import dev.sekisho.operator.gate.PipelineRunGate;
+import dev.sekisho.operator.workload.Owner;
+import dev.sekisho.operator.workload.WorkloadInventory;
 import dev.sekisho.scanner.policy.NamedPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -29,12 +32,14 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +63,13 @@ import org.slf4j.LoggerFactory;
  * makes an edit that narrows a selector re-evaluate the results it no longer selects. The policy
  * and namespace informers double as the policy lookup, so a reconciliation makes no API calls
  * unless the status must change or a PipelineRun must be stopped.
+ *
+ * <p>Images in use: with a {@link WorkloadInventory} (the operator's watch of pods), a change of
+ * where a digest runs in a namespace maps to the ScanResults of that digest in that namespace (an
+ * index of the primary cache); the reconciler writes {@code status.inUse} and the label {@link
+ * Constants#LABEL_IN_USE} ({@code true} while in use, removed after), and when the verdict of a
+ * result in use turns to Fail it emits a {@code RunningImageFails} Event on the result and on each
+ * owning workload.
  */
 @ControllerConfiguration(name = ScanResultReconciler.NAME)
 public final class ScanResultReconciler implements Reconciler<ScanResult> {
@@ -65,6 +77,12 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
 
   /** Requeue slightly after the instant itself so the evaluation sees the change. */
   private static final Duration MARGIN = Duration.ofMillis(250);
+
+  /** Index of the primary cache: {@code namespace/digest} of each result. */
+  static final String DIGEST_INDEX = "sekisho-digest";
+
+  /** Workloads told about a running image that turned to Fail at most, per transition. */
+  static final int MAX_OWNER_EVENTS = 10;
 
   /** How soon a result whose PipelineRun could not be stopped is evaluated again. */
   static final Duration GATE_RETRY = Duration.ofSeconds(30);
@@ -83,6 +101,7 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
   private InformerEventSource<Namespace, ScanResult> namespaces;
 
   private final ScanResultCache cache;
+  private final WorkloadInventory inventory;
 
   /**
    * @param cache the store of this controller's informer (register with {@code o ->
@@ -95,6 +114,22 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
       Clock clock,
       MeterRegistry meters,
       ScanResultCache cache) {
+    this(evaluator, gate, events, clock, meters, cache, null);
+  }
+
+  /**
+   * @param inventory where images run (the operator's pod watch), or null when pods are not watched
+   *     (no {@code status.inUse} is written then)
+   */
+  public ScanResultReconciler(
+      ResultEvaluator evaluator,
+      PipelineRunGate gate,
+      EventRecorder events,
+      Clock clock,
+      MeterRegistry meters,
+      ScanResultCache cache,
+      WorkloadInventory inventory) {
+    this.inventory = inventory;
     this.evaluator = evaluator;
     this.gate = gate;
     this.events = events;
@@ -140,7 +175,24 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
                 .withSecondaryToPrimaryMapper(n -> ids(results.list(n.getMetadata().getName())))
                 .build(),
             context);
-    return List.of(scanPolicies, clusterPolicies, namespaces);
+    if (inventory == null) {
+      return List.of(scanPolicies, clusterPolicies, namespaces);
+    }
+    results.addIndexer(DIGEST_INDEX, r -> List.of(digestKey(r)));
+    SimpleInboundEventSource<ScanResult> workloads = new SimpleInboundEventSource<>("workloads");
+    inventory.onChange(
+        keys -> {
+          for (WorkloadInventory.ImageKey k : keys) {
+            results
+                .byIndex(DIGEST_INDEX, k.namespace() + "/" + k.digest())
+                .forEach(r -> workloads.propagateEvent(ResourceID.fromResource(r)));
+          }
+        });
+    return List.of(scanPolicies, clusterPolicies, namespaces, workloads);
+  }
+
+  private static String digestKey(ScanResult r) {
+    return r.getMetadata().getNamespace() + "/" + r.getSpec().getDigest();
   }
 
   /**
@@ -200,12 +252,15 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
               clusterPolicies.list(p -> true).toList());
       ResultEvaluator.Outcome outcome = evaluator.evaluate(result, policies, now);
       ScanResultStatus next = ResultEvaluator.statusFor(result, outcome, now);
+      next.setInUse(inUse(result));
       if (ResultEvaluator.needsGate(result, outcome)) {
         applyGate(result, next, now);
       }
       if (!ResultEvaluator.sameStatus(result.getStatus(), next)) {
         writeStatus(result, next, context);
       }
+      // after the status: its write tests the resourceVersion this reconciliation read
+      labelInUse(result, next.getInUse() != null, context);
       UpdateControl<ScanResult> control = UpdateControl.noUpdate();
       Instant again = outcome.evaluation().nextEvaluation();
       if (again != null) {
@@ -226,6 +281,50 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
     } finally {
       sample.stop(timer);
     }
+  }
+
+  /**
+   * Where the result's digest runs in its namespace; while the pod watch has not listed every pod,
+   * what the status says already (so a restart does not clear and re-set it).
+   */
+  private InUse inUse(ScanResult result) {
+    if (inventory == null || result.getSpec().getDigest() == null) {
+      return null;
+    }
+    if (!inventory.synced()) {
+      return result.getStatus() == null ? null : result.getStatus().getInUse();
+    }
+    return inventory
+        .inUse(result.getMetadata().getNamespace(), result.getSpec().getDigest())
+        .orElse(null);
+  }
+
+  /**
+   * Sets or removes the label {@link Constants#LABEL_IN_USE} (a merge patch of the labels only, so
+   * the generation does not change and nothing else is overwritten) when it differs from {@code
+   * inUse}.
+   */
+  private void labelInUse(ScanResult result, boolean inUse, Context<ScanResult> context) {
+    if (inventory == null) {
+      return;
+    }
+    Map<String, String> labels = result.getMetadata().getLabels();
+    boolean labelled = labels != null && "true".equals(labels.get(Constants.LABEL_IN_USE));
+    if (labelled == inUse) {
+      return;
+    }
+    context
+        .getClient()
+        .resources(ScanResult.class)
+        .inNamespace(result.getMetadata().getNamespace())
+        .withName(result.getMetadata().getName())
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"labels\":{\""
+                + Constants.LABEL_IN_USE
+                + "\":"
+                + (inUse ? "\"true\"" : "null")
+                + "}}}");
   }
 
   /**
@@ -293,6 +392,54 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
               + ", "
               + next.getViolationCount()
               + " violation(s)");
+      if (next.getVerdict() == Verdict.Fail && next.getInUse() != null) {
+        runningImageFails(result, next);
+      }
+    }
+  }
+
+  /**
+   * A running image's verdict turned to Fail: a Warning Event on the result and on each workload
+   * that runs it (the first {@link #MAX_OWNER_EVENTS}), where {@code kubectl describe deployment}
+   * and event alerting see it.
+   */
+  private void runningImageFails(ScanResult result, ScanResultStatus next) {
+    String namespace = result.getMetadata().getNamespace();
+    String image = result.getSpec().getImage();
+    InUse in = next.getInUse();
+    String why =
+        (next.getDecidingPolicy() == null ? "" : " under policy " + next.getDecidingPolicy())
+            + " with "
+            + next.getViolationCount()
+            + " violation(s)";
+    meters.counter("sekisho_running_image_failures_total").increment();
+    events.record(
+        result,
+        EventRecorder.Type.Warning,
+        "RunningImageFails",
+        "Evaluate",
+        "image "
+            + image
+            + " now fails"
+            + why
+            + "; it runs in "
+            + in.getPods()
+            + " pod(s) of "
+            + in.getWorkloadCount()
+            + " workload(s)");
+    List<Owner> owners = new ArrayList<>(inventory.owners(namespace, result.getSpec().getDigest()));
+    for (Owner owner : owners.subList(0, Math.min(owners.size(), MAX_OWNER_EVENTS))) {
+      events.record(
+          owner.reference(),
+          EventRecorder.Type.Warning,
+          "RunningImageFails",
+          "Evaluate",
+          "image "
+              + image
+              + " (ScanResult "
+              + result.getMetadata().getName()
+              + ") now fails"
+              + why);
     }
   }
 

@@ -2,14 +2,13 @@ package dev.sekisho.operator.retention;
 
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.operator.store.ReportStore;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
+import dev.sekisho.operator.workload.PodImages;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
@@ -38,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * <p>It fails safe: when the pods cannot be listed (for example the operator's role lacks {@code
  * list pods}), nothing is deleted in that pass, since what is in use cannot be told.
  *
- * <p>A pod uses a result's image when one of its containers' {@code imageID} (what the runtime
- * pulled) or {@code image} carries the result's digest ({@code spec.digest}), or its {@code image}
- * is the result's {@code spec.image} exactly.
+ * <p>A pod uses a result's image when it runs the result's digest ({@code spec.digest}) as {@link
+ * PodImages} reads it (the one notion of "in use", shared with the operator's watch of pods: a
+ * container status's {@code imageID}, or a spec {@code image} pinned by digest), or a container's
+ * {@code image} is the result's {@code spec.image} exactly. It lists the pods of every namespace
+ * itself rather than reading the watch, which may cover only some namespaces.
  */
 public final class ResultRetention {
   private static final Logger LOG = LoggerFactory.getLogger(ResultRetention.class);
@@ -204,44 +205,19 @@ public final class ResultRetention {
         opts -> client.pods().inAnyNamespace().list(opts),
         (PodList list) -> {
           for (Pod p : list.getItems()) {
+            digests.addAll(PodImages.digests(p));
             PodSpec spec = p.getSpec();
             if (spec != null) {
               Stream.of(spec.getContainers(), spec.getInitContainers())
                   .filter(l -> l != null)
                   .flatMap(List::stream)
-                  .forEach(
-                      c -> {
-                        if (c.getImage() != null) {
-                          images.add(c.getImage());
-                          addDigest(digests, c.getImage());
-                        }
-                      });
-            }
-            PodStatus status = p.getStatus();
-            if (status != null) {
-              Stream.of(
-                      status.getContainerStatuses(),
-                      status.getInitContainerStatuses(),
-                      status.getEphemeralContainerStatuses())
-                  .filter(l -> l != null)
-                  .flatMap(List::stream)
-                  .map(ContainerStatus::getImageID)
-                  .forEach(id -> addDigest(digests, id));
+                  .map(c -> c.getImage())
+                  .filter(i -> i != null)
+                  .forEach(images::add);
             }
           }
         });
     return new InUse(digests, images);
-  }
-
-  /** The {@code sha256:…} digest of a reference or runtime image id, when it carries one. */
-  static void addDigest(Set<String> into, String reference) {
-    if (reference == null) {
-      return;
-    }
-    int at = reference.lastIndexOf("sha256:");
-    if (at >= 0) {
-      into.add(reference.substring(at));
-    }
   }
 
   private record InUse(Set<String> digests, Set<String> images) {

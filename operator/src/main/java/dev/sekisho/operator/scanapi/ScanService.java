@@ -6,11 +6,10 @@ import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanResultSpec;
 import dev.sekisho.api.v1alpha1.ScanSource;
-import dev.sekisho.operator.CrashPoint;
 import dev.sekisho.operator.decide.PolicyScope;
 import dev.sekisho.operator.reconcile.ScanResultCache;
-import dev.sekisho.operator.resultspec.ReportToSpec;
 import dev.sekisho.operator.store.ReportStore;
+import dev.sekisho.operator.store.ResultWriter;
 import dev.sekisho.operator.vulndb.VulnMatcher;
 import dev.sekisho.scanner.check.BaseImageResolver;
 import dev.sekisho.scanner.image.oci.Platform;
@@ -27,9 +26,7 @@ import dev.sekisho.scanner.scan.ScanInput;
 import dev.sekisho.scanner.scan.ScanPipeline;
 import dev.sekisho.scanner.scanapi.ScanSubmission;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -77,6 +74,7 @@ public final class ScanService {
   private final Clock clock;
   private final String scannerVersion;
   private final BaseImages baseImages;
+  private final ResultWriter writer;
 
   /**
    * @param results the ScanResult controller's cache, through which the reconciler's decision is
@@ -122,6 +120,7 @@ public final class ScanService {
     this.clock = clock;
     this.scannerVersion = scannerVersion;
     this.baseImages = baseImages;
+    this.writer = new ResultWriter(client, store);
   }
 
   /**
@@ -179,16 +178,10 @@ public final class ScanService {
             .report();
 
     String name = resultName(request);
-    String key = ReportStore.key(namespace, name);
-    CrashPoint.BEFORE_STORE.reach();
-    store.put(key, report);
-    CrashPoint.AFTER_STORE.reach();
-
     ScanResultSpec spec = new ScanResultSpec();
     spec.setImage(request.image());
     spec.setDigest(request.digest());
     spec.setPlatform(request.platform());
-    spec.setStoreKey(key);
     ScanSource source = new ScanSource();
     source.setNamespace(namespace);
     source.setServiceAccount(caller.serviceAccount());
@@ -199,7 +192,6 @@ public final class ScanService {
       source.setTaskRun(tekton.taskRun());
     }
     spec.setSource(source);
-    ReportToSpec.fill(spec, report);
 
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Constants.LABEL_IMAGE_DIGEST, digestLabel(request.digest()));
@@ -209,7 +201,7 @@ public final class ScanService {
     if (tekton != null && tekton.pipeline() != null) {
       labels.put(Constants.LABEL_PIPELINE, labelValue(tekton.pipeline()));
     }
-    ScanResult written = createOrUpdate(namespace, name, labels, spec);
+    ScanResult written = writer.write(namespace, name, labels, spec, report);
     return new Submitted(awaitDecision(written));
   }
 
@@ -298,41 +290,6 @@ public final class ScanService {
   /** Connect timeout when resolving a candidate base image. */
   static final Duration BASE_IMAGE_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-  private ScanResult createOrUpdate(
-      String namespace, String name, Map<String, String> labels, ScanResultSpec spec) {
-    var resource = client.resources(ScanResult.class).inNamespace(namespace).withName(name);
-    for (int attempt = 1; ; attempt++) {
-      ScanResult existing = resource.get();
-      try {
-        if (existing == null) {
-          ScanResult created = new ScanResult();
-          created.setMetadata(
-              new ObjectMetaBuilder()
-                  .withName(name)
-                  .withNamespace(namespace)
-                  .withLabels(labels)
-                  .build());
-          created.setSpec(spec);
-          return client.resource(created).create();
-        }
-        Map<String, String> merged =
-            new LinkedHashMap<>(
-                existing.getMetadata().getLabels() == null
-                    ? Map.of()
-                    : existing.getMetadata().getLabels());
-        merged.putAll(labels);
-        existing.getMetadata().setLabels(merged);
-        existing.setSpec(spec);
-        return client.resource(existing).update();
-      } catch (KubernetesClientException e) {
-        // 409: someone created or changed it between our read and write; read again.
-        if (e.getCode() != 409 || attempt >= 3) {
-          throw e;
-        }
-      }
-    }
-  }
-
   private static ImageFacts withReference(ImageFacts facts, ScanSubmission request) {
     if (facts == null) {
       return new ImageFacts(
@@ -388,7 +345,7 @@ public final class ScanService {
 
   /** Label values are at most 63 characters: the digest label carries the first 63 hex digits. */
   static String digestLabel(String digest) {
-    return digest.substring("sha256:".length(), "sha256:".length() + 63);
+    return ResultWriter.digestLabel(digest);
   }
 
   private static String labelValue(String name) {

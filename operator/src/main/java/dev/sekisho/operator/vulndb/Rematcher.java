@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * a kill interrupted. Only when older than {@link #ORPHAN_GRACE}: a submission stores its report a
  * moment before it creates the ScanResult, and the cache sees the ScanResult a moment after that,
  * so a young report without a ScanResult is most likely a submission in flight.
+ *
+ * <p>Results of images in use (a {@code status.inUse}, written by the ScanResult reconciler from
+ * the operator's watch of pods) are matched first, so what runs is re-evaluated before what only
+ * sits in the store.
  */
 public final class Rematcher {
   private static final Logger LOG = LoggerFactory.getLogger(Rematcher.class);
@@ -67,6 +73,19 @@ public final class Rematcher {
     this.results = results;
   }
 
+  /** {@code keys} with those of results in use first, each part in its original order. */
+  static List<String> inUseFirst(List<String> keys, ScanResultCache results) {
+    List<String> inUse = new ArrayList<>();
+    List<String> rest = new ArrayList<>();
+    for (String key : keys) {
+      ScanResult r = results.get(key);
+      boolean running = r != null && r.getStatus() != null && r.getStatus().getInUse() != null;
+      (running ? inUse : rest).add(key);
+    }
+    inUse.addAll(rest);
+    return inUse;
+  }
+
   public Pass run() throws IOException {
     MatchingDatabase db =
         matcher.database().orElseThrow(() -> new IllegalStateException("no database loaded"));
@@ -77,7 +96,7 @@ public final class Rematcher {
     // a cache that has not listed every result yet cannot tell a deleted result from an unseen one
     boolean synced = results.synced();
     Instant orphanedBefore = clock.instant().minus(ORPHAN_GRACE);
-    for (String key : store.keys()) {
+    for (String key : inUseFirst(store.keys(), results)) {
       String[] parts = key.split("/", 2);
       try {
         if (synced && results.get(key) == null) {

@@ -111,6 +111,30 @@ class ResultEvaluatorTest {
   }
 
   @Test
+  void aRunningImageTheOperatorCouldNotScanIsVerdictErrorWithTheReason() {
+    ScanResult r = result(null);
+    r.getMetadata()
+        .setAnnotations(
+            java.util.Map.of(
+                Constants.ANNOTATION_SCAN_ERROR,
+                "cannot read manifest of registry.example.com/shop/app: 401 Unauthorized"));
+    ResultEvaluator.Outcome outcome =
+        evaluator().evaluate(r, List.of(noHigh(PolicyAction.Enforce)), NOW);
+    ScanResultStatus s = ResultEvaluator.statusFor(r, outcome, NOW);
+
+    assertThat(s.getVerdict()).isEqualTo(Verdict.Error);
+    var condition = ResultEvaluator.condition(s, Constants.CONDITION_EVALUATED).orElseThrow();
+    assertThat(condition.getStatus()).isEqualTo("False");
+    assertThat(condition.getReason()).isEqualTo("ScanFailed");
+    assertThat(condition.getMessage())
+        .isEqualTo(
+            "cannot scan image registry.example.com/shop/app:1.4.2: cannot read manifest of"
+                + " registry.example.com/shop/app: 401 Unauthorized");
+    // the findings in the spec are not evaluated: nothing failed but the scan
+    assertThat(outcome.failsEnforce()).isFalse();
+  }
+
+  @Test
   void aReportThatCannotBeReadIsVerdictError() throws Exception {
     Files.createDirectories(dir.resolve("store"));
     Files.writeString(dir.resolve("store/shop_build-1-0123456789ab.json.gz"), "not gzip");

@@ -53,31 +53,42 @@ public final class FixtureMatcher implements VulnMatcher {
    *     slash
    */
   public FixtureMatcher(String resource) throws IOException {
-    ObjectMapper json = new ObjectMapper();
+    this(load(resource));
+  }
+
+  /** Advisories written by a test, in the format of {@code advisories.json}. */
+  public static FixtureMatcher of(String json) throws IOException {
+    return new FixtureMatcher(new ObjectMapper().readTree(json));
+  }
+
+  private static JsonNode load(String resource) throws IOException {
     try (InputStream in = FixtureMatcher.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IOException("missing test resource " + resource);
       }
-      JsonNode root = json.readTree(in);
-      version = root.get("version").asText();
-      built = Instant.parse(root.get("built").asText());
-      for (JsonNode a : root.get("advisories")) {
-        List<String> aliases = new ArrayList<>();
-        a.path("aliases").forEach(x -> aliases.add(x.asText()));
-        List<String> versions = new ArrayList<>();
-        a.get("versions").forEach(x -> versions.add(x.asText()));
-        advisories.add(
-            new Advisory(
-                a.get("id").asText(),
-                aliases,
-                a.get("osFamily").asText(),
-                a.get("package").asText(),
-                versions,
-                a.hasNonNull("fixed") ? a.get("fixed").asText() : null,
-                Severity.valueOf(a.get("severity").asText()),
-                a.hasNonNull("cvss") ? a.get("cvss").asDouble() : null,
-                Instant.parse(a.get("published").asText())));
-      }
+      return new ObjectMapper().readTree(in);
+    }
+  }
+
+  private FixtureMatcher(JsonNode root) {
+    version = root.get("version").asText();
+    built = Instant.parse(root.get("built").asText());
+    for (JsonNode a : root.get("advisories")) {
+      List<String> aliases = new ArrayList<>();
+      a.path("aliases").forEach(x -> aliases.add(x.asText()));
+      List<String> versions = new ArrayList<>();
+      a.get("versions").forEach(x -> versions.add(x.asText()));
+      advisories.add(
+          new Advisory(
+              a.get("id").asText(),
+              aliases,
+              a.get("osFamily").asText(),
+              a.get("package").asText(),
+              versions,
+              a.hasNonNull("fixed") ? a.get("fixed").asText() : null,
+              Severity.valueOf(a.get("severity").asText()),
+              a.hasNonNull("cvss") ? a.get("cvss").asDouble() : null,
+              Instant.parse(a.get("published").asText())));
     }
   }
 

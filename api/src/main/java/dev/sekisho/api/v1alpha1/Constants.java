@@ -24,6 +24,13 @@ public final class Constants {
    */
   public static final String LABEL_IN_USE = GROUP + "/in-use";
 
+  /**
+   * Prefix of the annotations a ScanNotifier's sinks own on a ScanResult: {@code
+   * sekisho.dev/notified-<hash of namespace/notifier/sink>} holds what that sink was last told
+   * (verdict and finding ids), so an operator restart does not send it again.
+   */
+  public static final String ANNOTATION_NOTIFIED_PREFIX = GROUP + "/notified-";
+
   /** Condition type: the resource was reconciled and is valid. */
   public static final String CONDITION_READY = "Ready";
 

@@ -47,6 +47,9 @@ import java.util.regex.Pattern;
  *     (zero: kept for ever)
  * @param decisionWait how long the scan API waits for the ScanResult reconciler's decision before
  *     answering 503 (the step retries)
+ * @param notifyQueue notifications waiting per ScanNotifier sink at most (the oldest is dropped,
+ *     and offered again by the notifier's next pass)
+ * @param notifyMaxBackoff longest wait between two attempts to deliver a notification
  */
 public record OperatorConfig(
     String namespace,
@@ -77,7 +80,9 @@ public record OperatorConfig(
     String bindAddress,
     CaPolicy caPolicy,
     Duration resultRetention,
-    Duration decisionWait) {
+    Duration decisionWait,
+    int notifyQueue,
+    Duration notifyMaxBackoff) {
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
   private static final Pattern SIZE = Pattern.compile("^(\\d+)(Ki|Mi|Gi)?$");
@@ -115,7 +120,9 @@ public record OperatorConfig(
         "0".equals(env.getOrDefault("SEKISHO_RESULT_RETENTION", "").trim())
             ? Duration.ZERO
             : duration(env, "SEKISHO_RESULT_RETENTION", DEFAULT_RESULT_RETENTION),
-        positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)));
+        positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)),
+        atLeastOne(env, "SEKISHO_NOTIFY_QUEUE", 1000),
+        positive(env, "SEKISHO_NOTIFY_MAX_BACKOFF", Duration.ofMinutes(5)));
   }
 
   private static Duration positive(Map<String, String> env, String name, Duration fallback) {
@@ -124,6 +131,15 @@ public record OperatorConfig(
       throw new IllegalArgumentException(name + "=" + env.get(name) + ": must be positive");
     }
     return d;
+  }
+
+  private static int atLeastOne(Map<String, String> env, String name, int fallback) {
+    long n = size(env, name, fallback);
+    if (n < 1 || n > 1_000_000) {
+      throw new IllegalArgumentException(
+          name + "=" + env.get(name) + ": must be between 1 and 1000000");
+    }
+    return (int) n;
   }
 
   /** ScanResults of images no pod runs are kept this long after their last scan by default. */

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       SbomCommand.class,
       DbCommand.class,
       PolicyCommand.class,
+      ClusterCommand.class,
       VersionCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

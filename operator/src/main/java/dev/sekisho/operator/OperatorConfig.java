@@ -51,6 +51,9 @@ import java.util.regex.Pattern;
  * @param admission the validating admission webhook's settings
  * @param workloads the watch of running pods and the scans of their images ({@code
  *     SEKISHO_WORKLOAD*})
+ * @param notifyQueue notifications waiting per ScanNotifier sink at most (the oldest is dropped,
+ *     and offered again by the notifier's next pass)
+ * @param notifyMaxBackoff longest wait between two attempts to deliver a notification
  */
 public record OperatorConfig(
     String namespace,
@@ -83,7 +86,9 @@ public record OperatorConfig(
     Duration resultRetention,
     Duration decisionWait,
     Admission admission,
-    WorkloadConfig workloads) {
+    WorkloadConfig workloads,
+    int notifyQueue,
+    Duration notifyMaxBackoff) {
 
   /**
    * The validating admission webhook (docs/admin-guide.md, "Admission").
@@ -152,7 +157,9 @@ public record OperatorConfig(
             : duration(env, "SEKISHO_RESULT_RETENTION", DEFAULT_RESULT_RETENTION),
         positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)),
         Admission.fromEnv(env),
-        WorkloadConfig.fromEnv(env, (n, d) -> duration(env, n, d), (n, b) -> bool(env, n, b)));
+        WorkloadConfig.fromEnv(env, (n, d) -> duration(env, n, d), (n, b) -> bool(env, n, b)),
+        atLeastOne(env, "SEKISHO_NOTIFY_QUEUE", 1000),
+        positive(env, "SEKISHO_NOTIFY_MAX_BACKOFF", Duration.ofMinutes(5)));
   }
 
   private static Duration positive(Map<String, String> env, String name, Duration fallback) {
@@ -161,6 +168,15 @@ public record OperatorConfig(
       throw new IllegalArgumentException(name + "=" + env.get(name) + ": must be positive");
     }
     return d;
+  }
+
+  private static int atLeastOne(Map<String, String> env, String name, int fallback) {
+    long n = size(env, name, fallback);
+    if (n < 1 || n > 1_000_000) {
+      throw new IllegalArgumentException(
+          name + "=" + env.get(name) + ": must be between 1 and 1000000");
+    }
+    return (int) n;
   }
 
   /** ScanResults of images no pod runs are kept this long after their last scan by default. */

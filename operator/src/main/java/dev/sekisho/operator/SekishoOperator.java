@@ -10,6 +10,8 @@ import dev.sekisho.operator.admission.WebhookCaBundle;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.PipelineRunGate;
+import dev.sekisho.operator.notify.Dispatcher;
+import dev.sekisho.operator.notify.ScanNotifierReconciler;
 import dev.sekisho.operator.ops.LeaderMetrics;
 import dev.sekisho.operator.reconcile.ClusterScanPolicyReconciler;
 import dev.sekisho.operator.reconcile.ScanPolicyReconciler;
@@ -59,8 +61,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator's parts wired together: the controllers (ScanResult, ScanPolicy, ClusterScanPolicy,
- * and the CA bundle publisher when the scan API serves HTTPS), under leader election when
- * configured, sharing one ScanResult cache; and the scan API with its TLS (served by every
+ * ScanNotifier, and the CA bundle publisher when the scan API serves HTTPS), under leader election
+ * when configured, sharing one ScanResult cache; and the scan API with its TLS (served by every
  * replica). Built by {@link OperatorProcess}.
  */
 public final class SekishoOperator implements AutoCloseable {
@@ -86,6 +88,7 @@ public final class SekishoOperator implements AutoCloseable {
   private final WorkloadInventory inventory;
   private final PodWatch podWatch;
   private final WorkloadScanner workloadScanner;
+  private final Dispatcher notifications;
 
   /**
    * How often every namespace's CA bundle ConfigMap is checked anyway (a watch restores a deleted
@@ -182,6 +185,11 @@ public final class SekishoOperator implements AutoCloseable {
             inventory);
     operator.register(resultReconciler, o -> o.withItemStore(results));
     operator.register(new ScanPolicyReconciler(clock, results));
+    notifications =
+        new Dispatcher(
+            config.notifyQueue(), Duration.ofSeconds(1), config.notifyMaxBackoff(), clock, meters);
+    operator.register(
+        new ScanNotifierReconciler(client, results, notifications, config.namespace(), clock));
     operator.register(new ClusterScanPolicyReconciler(clock, results));
 
     ObjectMapper json = ScanApiServer.json();
@@ -495,5 +503,6 @@ public final class SekishoOperator implements AutoCloseable {
       retentionRuns.shutdownNow();
     }
     operator.stop();
+    notifications.close();
   }
 }

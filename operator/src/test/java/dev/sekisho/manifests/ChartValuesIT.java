@@ -248,7 +248,8 @@ class ChartValuesIT {
         .containsExactlyInAnyOrder(
             "clusterscanpolicies.sekisho.dev",
             "scanpolicies.sekisho.dev",
-            "scanresults.sekisho.dev");
+            "scanresults.sekisho.dev",
+            "scannotifiers.sekisho.dev");
     Result get =
         run(
             List.of(

@@ -115,6 +115,7 @@ final class ManifestFiles {
             case "ScanPolicy" -> dev.sekisho.api.v1alpha1.ScanPolicy.class;
             case "ClusterScanPolicy" -> dev.sekisho.api.v1alpha1.ClusterScanPolicy.class;
             case "ScanResult" -> dev.sekisho.api.v1alpha1.ScanResult.class;
+            case "ScanNotifier" -> dev.sekisho.api.v1alpha1.ScanNotifier.class;
             default -> throw new IllegalArgumentException("unknown Sekisho kind in " + doc);
           };
       STRICT.treeToValue(doc.tree(), type);

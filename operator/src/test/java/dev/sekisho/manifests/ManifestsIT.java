@@ -379,6 +379,13 @@ class ManifestsIT {
     // the retention rule: delete expired results, read (never change) what pods run
     assertThat(allowed(admin, user, other, "sekisho.dev", "scanresults", "", "delete")).isTrue();
     assertThat(allowed(admin, user, "", "", "pods", "", "list")).isTrue();
+    // ScanNotifiers: watched, status written, what each sink was told annotated on the result
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scannotifiers", "", "watch")).isTrue();
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scannotifiers", "status", "patch"))
+        .isTrue();
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scanresults", "", "patch")).isTrue();
+    // but not the notifiers themselves, and no Secret until an admin binds sekisho-notifier-secrets
+    assertThat(allowed(admin, user, other, "sekisho.dev", "scannotifiers", "", "update")).isFalse();
     // the scan API's own CA: its one Secret in the operator's namespace, its ConfigMap anywhere
     assertThat(allowed(admin, user, ns, "", "secrets", "", "create", "")).isTrue();
     assertThat(allowed(admin, user, ns, "", "secrets", "", "get", "sekisho-scan-api-certs"))

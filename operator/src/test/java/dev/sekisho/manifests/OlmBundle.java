@@ -416,10 +416,15 @@ final class OlmBundle {
     throw new IllegalStateException(crd.path("metadata").path("name") + " has no storage version");
   }
 
-  /** alm-examples: a ScanPolicy and a ClusterScanPolicy from manifests/examples, no namespace. */
+  /**
+   * alm-examples: a ScanPolicy, a ClusterScanPolicy and a ScanNotifier from manifests/examples, no
+   * namespace.
+   */
   private static String almExamples(Path root) throws IOException {
     ArrayNode examples = JSON.createArrayNode();
-    for (String file : List.of("clusterscanpolicy-production.yaml", "scanpolicy-dev.yaml")) {
+    for (String file :
+        List.of(
+            "clusterscanpolicy-production.yaml", "scanpolicy-dev.yaml", "scannotifier-shop.yaml")) {
       ObjectNode example = (ObjectNode) readYaml(root.resolve("manifests/examples").resolve(file));
       ((ObjectNode) example.path("metadata")).remove("namespace");
       examples.add(example);

@@ -42,6 +42,7 @@ final class SekishoCommand implements Callable<Integer> {
     m.put("sbom", SbomCommand.class);
     m.put("db", DbCommand.class);
     m.put("policy", PolicyCommand.class);
+    m.put("cluster", ClusterCommand.class);
     m.put("version", VersionCommand.class);
     return Collections.unmodifiableMap(m);
   }

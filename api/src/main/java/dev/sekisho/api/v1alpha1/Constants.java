@@ -31,6 +31,13 @@ public final class Constants {
    */
   public static final String ANNOTATION_SCAN_ERROR = GROUP + "/scan-error";
 
+  /**
+   * Prefix of the annotations a ScanNotifier's sinks own on a ScanResult: {@code
+   * sekisho.dev/notified-<hash of namespace/notifier/sink>} holds what that sink was last told
+   * (verdict and finding ids), so an operator restart does not send it again.
+   */
+  public static final String ANNOTATION_NOTIFIED_PREFIX = GROUP + "/notified-";
+
   /** Condition type: the resource was reconciled and is valid. */
   public static final String CONDITION_READY = "Ready";
 

@@ -23,7 +23,10 @@ class CrdReferenceDocTest {
   private static final Path DOC = Path.of("../docs/crd-reference.md");
   private static final List<String> ORDER =
       List.of(
-          "scanpolicies.sekisho.dev", "clusterscanpolicies.sekisho.dev", "scanresults.sekisho.dev");
+          "scanpolicies.sekisho.dev",
+          "clusterscanpolicies.sekisho.dev",
+          "scanresults.sekisho.dev",
+          "scannotifiers.sekisho.dev");
 
   @Test
   void crdReferenceIsCurrent() throws IOException {

@@ -23,11 +23,12 @@ class GeneratedCrdsTest {
   }
 
   @Test
-  void generatesTheThreeCrds() throws IOException {
+  void generatesTheFourCrds() throws IOException {
     assertThat(generated())
         .extracting(p -> p.getFileName().toString())
         .containsExactly(
             "clusterscanpolicies.sekisho.dev-v1.yml",
+            "scannotifiers.sekisho.dev-v1.yml",
             "scanpolicies.sekisho.dev-v1.yml",
             "scanresults.sekisho.dev-v1.yml");
   }

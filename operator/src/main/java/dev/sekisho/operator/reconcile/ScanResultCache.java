@@ -48,6 +48,7 @@ public final class ScanResultCache implements ItemStore<ScanResult> {
   private final Map<Verdict, Long> verdicts = new EnumMap<>(Verdict.class);
   private long violations;
   private final List<Consumer<PolicyRef>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ScanResult>> resultListeners = new CopyOnWriteArrayList<>();
   private volatile IndexerResourceCache<ScanResult> indexed;
 
   // --- the informer's store ------------------------------------------------------------------
@@ -64,6 +65,7 @@ public final class ScanResultCache implements ItemStore<ScanResult> {
     account(obj, +1);
     notifyChanged(old == null ? null : old.getStatus(), obj.getStatus());
     settle(key, obj);
+    resultListeners.forEach(l -> l.accept(obj));
     return old;
   }
 
@@ -121,6 +123,14 @@ public final class ScanResultCache implements ItemStore<ScanResult> {
   /** The violations of every cached result. */
   public synchronized long violations() {
     return violations;
+  }
+
+  /**
+   * Calls {@code listener} with each result the informer adds or updates (on the informer's thread:
+   * record the fact and return, as the ScanNotifier controller does).
+   */
+  public void onResultChange(Consumer<ScanResult> listener) {
+    resultListeners.add(listener);
   }
 
   // --- policy outcomes ------------------------------------------------------------------------

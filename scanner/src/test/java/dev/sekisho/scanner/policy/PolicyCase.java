@@ -73,7 +73,7 @@ record PolicyCase(
       Instant published,
       Boolean kev) {}
 
-  record Secret(String rule, String path, int line, String redacted) {}
+  record Secret(String rule, String path, int line, String redacted, String fingerprint) {}
 
   record Expect(
       String verdict,
@@ -179,7 +179,8 @@ record PolicyCase(
                 Severity.Critical,
                 new Location("sha256:l1", s.path()),
                 s.line(),
-                s.redacted()));
+                s.redacted(),
+                s.fingerprint()));
       }
     }
     BaseImage base =

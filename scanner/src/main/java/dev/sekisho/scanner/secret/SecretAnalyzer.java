@@ -56,8 +56,9 @@ public final class SecretAnalyzer implements Analyzer {
     // their findings); 3: Bundler's config in the Ruby image's gem home is scanned again; 4: the
     // generic rule checks the value's shape and reads unquoted values, findings carry the file's
     // checksums, Python runtimes' libraries outside usr/lib are dependency trees; 5: also the
-    // SHA-2 checksums rpm records; 6: findings carry a fingerprint
-    return 6;
+    // SHA-2 checksums rpm records; 6: findings carry a fingerprint; 7: a Twilio key is looked for
+    // on every line of a file that mentions Twilio
+    return 7;
   }
 
   @Override

@@ -4,7 +4,8 @@
 #   ${SEKISHO_BENCH_CACHE:-$HOME/.cache/sekisho-bench}/tools/<name>-<version>/<name>
 # Benchmarks only: nothing in .ci/run uses these tools.
 #
-# Usage: bench/peer-binaries.sh [NAME...]   (default: osv-scanner syft grype trivy, in that order)
+# Usage: bench/peer-binaries.sh [NAME...]   (default: osv-scanner syft grype trivy, in that order;
+# gitleaks, for bench/secrets.sh, only when named)
 # Builds run under `nice -n 10` with CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local; a tool that
 # is already built is skipped. Trivy is by far the largest build (several minutes of CPU).
 set -euo pipefail
@@ -14,6 +15,7 @@ OSV_SCANNER_VERSION="${SEKISHO_OSV_SCANNER_VERSION:-2.5.0}"
 SYFT_VERSION="${SEKISHO_SYFT_VERSION:-1.57.0}"
 GRYPE_VERSION="${SEKISHO_GRYPE_VERSION:-0.121.2}"
 TRIVY_VERSION="${SEKISHO_TRIVY_VERSION:-0.74.0}"
+GITLEAKS_VERSION="${SEKISHO_GITLEAKS_VERSION:-8.30.1}"
 TOOLS="${SEKISHO_BENCH_CACHE:-$HOME/.cache/sekisho-bench}/tools"
 
 command -v go >/dev/null || { echo "error: the Go toolchain is missing (Go 1.25+)" >&2; exit 1; }
@@ -60,6 +62,9 @@ for name in "${want[@]}"; do
     trivy) # Trivy uses encoding/json/v2, an experiment in Go 1.25 and 1.26
       GOEXPERIMENT=jsonv2 build trivy github.com/aquasecurity/trivy "$TRIVY_VERSION" github.com/aquasecurity/trivy/cmd/trivy \
         "-X github.com/aquasecurity/trivy/pkg/version/app.ver=v$TRIVY_VERSION" ;;
-    *) echo "unknown tool: $name (osv-scanner, syft, grype, trivy)" >&2; exit 2 ;;
+    gitleaks)
+      build gitleaks github.com/zricethezav/gitleaks/v8 "$GITLEAKS_VERSION" github.com/zricethezav/gitleaks/v8 \
+        "-X github.com/zricethezav/gitleaks/v8/version.Version=v$GITLEAKS_VERSION" ;;
+    *) echo "unknown tool: $name (osv-scanner, syft, grype, trivy, gitleaks)" >&2; exit 2 ;;
   esac
 done

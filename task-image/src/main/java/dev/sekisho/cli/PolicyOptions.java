@@ -2,12 +2,15 @@ package dev.sekisho.cli;
 
 import dev.sekisho.api.v1alpha1.PolicyAction;
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.api.v1alpha1.SecretAllowance;
+import dev.sekisho.api.v1alpha1.SecretRules;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
 import dev.sekisho.scanner.policy.NamedPolicy;
 import dev.sekisho.scanner.policy.PolicyFileException;
 import dev.sekisho.scanner.policy.PolicyFiles;
 import dev.sekisho.scanner.policy.PolicyValidator;
+import dev.sekisho.scanner.policy.SecretsIgnoreFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** The policies a scan is judged by: policy files and the --fail-on shortcut. */
+/**
+ * The policies a scan is judged by: policy files and the --fail-on shortcut, with the secret
+ * allowances of --secrets-ignore added to each.
+ */
 final class PolicyOptions {
   @Option(
       names = "--policy",
@@ -35,6 +41,16 @@ final class PolicyOptions {
               + " whatever it finds.")
   String failOn;
 
+  @Option(
+      names = "--secrets-ignore",
+      paramLabel = "FILE",
+      description =
+          "Secret findings to allow under every policy of this scan: one per line, a fingerprint"
+              + " (as the reports show it) or path:GLOB, optionally followed by expires=DATE and"
+              + " reason=TEXT; # starts a comment. Allowed findings are still reported, marked"
+              + " allowed.")
+  Path secretsIgnore;
+
   /**
    * Loads and validates the policies.
    *
@@ -49,7 +65,27 @@ final class PolicyOptions {
     if (failOn != null && !failOn.isBlank()) {
       policies.add(failOnPolicy(failOn));
     }
+    if (secretsIgnore != null) {
+      List<SecretAllowance> allow = loadSecretsIgnore(secretsIgnore);
+      for (NamedPolicy p : policies) {
+        if (p.spec().getSecrets() == null) {
+          p.spec().setSecrets(new SecretRules());
+        }
+        p.spec().getSecrets().getAllow().addAll(allow);
+      }
+    }
     return policies;
+  }
+
+  static List<SecretAllowance> loadSecretsIgnore(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new UserInputException("secrets ignore file " + file + " is a directory");
+    }
+    try {
+      return SecretsIgnoreFile.load(file);
+    } catch (PolicyFileException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
   }
 
   /** Loads one file and validates every policy in it. */

@@ -474,6 +474,9 @@ final class ScanCommand implements Callable<Integer> {
     if (policy.failOn != null) {
       given.add("--fail-on");
     }
+    if (policy.secretsIgnore != null) {
+      given.add("--secrets-ignore");
+    }
     if (output.format != null) {
       given.add("--format");
     }

@@ -59,6 +59,19 @@ public class Finding {
   @JsonPropertyDescription("Path in the image (and layer) where it was found.")
   private String location;
 
+  @JsonPropertyDescription(
+      "A secret's fingerprint (32 hex digits): the same secret in the same file, whatever its line"
+          + " or layer; what secrets.allow[].fingerprint names.")
+  private String fingerprint;
+
+  public String getFingerprint() {
+    return fingerprint;
+  }
+
+  public void setFingerprint(String fingerprint) {
+    this.fingerprint = fingerprint;
+  }
+
   public String getId() {
     return id;
   }

@@ -121,6 +121,7 @@ public final class ReportToSpec {
       f.setType("secret");
       f.setSeverity(s.severity());
       f.setLocation(s.location() == null ? null : s.location().path() + ":" + s.line());
+      f.setFingerprint(s.fingerprint());
       all.add(f);
     }
     for (Misconfiguration m : report.misconfigurations()) {

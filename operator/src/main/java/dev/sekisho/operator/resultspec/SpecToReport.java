@@ -58,6 +58,9 @@ public final class SpecToReport {
         null);
   }
 
+  private static final java.util.regex.Pattern PATH_AND_LINE =
+      java.util.regex.Pattern.compile("^(.*):([0-9]{1,9})$");
+
   public static ScanReport toReport(ScanResultSpec spec) {
     ImageFacts facts = imageFacts(spec);
     OperatingSystem os =
@@ -73,15 +76,21 @@ public final class SpecToReport {
       Severity severity = f.getSeverity() == null ? Severity.Unknown : f.getSeverity();
       String type = f.getType() == null ? "vulnerability" : f.getType();
       switch (type) {
-        case "secret" ->
-            secrets.add(
-                new SecretFinding(
-                    f.getId(),
-                    f.getId(),
-                    severity,
-                    new Location(null, f.getLocation() == null ? "" : f.getLocation()),
-                    0,
-                    ""));
+        case "secret" -> {
+          // "path:line", as ReportToSpec writes it: the path alone, for secrets.allow path globs
+          String where = f.getLocation() == null ? "" : f.getLocation();
+          java.util.regex.Matcher m = PATH_AND_LINE.matcher(where);
+          boolean split = m.matches();
+          secrets.add(
+              new SecretFinding(
+                  f.getId(),
+                  f.getId(),
+                  severity,
+                  new Location(null, split ? m.group(1) : where),
+                  split ? Integer.parseInt(m.group(2)) : 0,
+                  "",
+                  f.getFingerprint()));
+        }
         case "config" ->
             misconfigs.add(new Misconfiguration(f.getId(), severity, f.getId(), f.getLocation()));
         case "vulnerability" -> {

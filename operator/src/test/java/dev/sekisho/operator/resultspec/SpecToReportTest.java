@@ -49,6 +49,59 @@ class SpecToReportTest {
     assertThat(facts.tag()).isEqualTo(scanned.tag());
   }
 
+  /**
+   * A stored result re-evaluated from its spec keeps each secret's fingerprint and file path, so a
+   * policy's secrets.allow (by fingerprint or path glob) decides as it did at scan time.
+   */
+  @Test
+  void secretsKeepFingerprintAndPathForAllowances() throws Exception {
+    String fp = "0123456789abcdef0123456789abcdef";
+    dev.sekisho.scanner.model.ScanReport report =
+        new dev.sekisho.scanner.model.ScanReport(
+            facts("registry.example.com/team/app:v1"),
+            null,
+            List.of(),
+            List.of(),
+            List.of(
+                new dev.sekisho.scanner.model.SecretFinding(
+                    "private-key",
+                    "Private key",
+                    dev.sekisho.api.v1alpha1.Severity.Critical,
+                    new dev.sekisho.scanner.model.Location("sha256:l1", "/app/testdata/k.pem"),
+                    7,
+                    "MIIE****",
+                    fp)),
+            List.of(),
+            List.of(),
+            null,
+            null);
+    ScanResultSpec spec = new ScanResultSpec();
+    spec.setImage("registry.example.com/team/app:v1");
+    ReportToSpec.fill(spec, report);
+
+    var secret = SpecToReport.toReport(spec).secrets().getFirst();
+    assertThat(secret.fingerprint()).isEqualTo(fp);
+    assertThat(secret.relativePath()).isEqualTo("app/testdata/k.pem");
+    assertThat(secret.line()).isEqualTo(7);
+    String policy =
+        """
+        apiVersion: sekisho.dev/v1alpha1
+        kind: ScanPolicy
+        metadata: {name: p}
+        spec:
+          secrets:
+            forbid: true
+            allow:
+              - {path: "**/*.pem", expires: "2999-01-01T00:00:00Z", reason: "test keys"}
+        """;
+    var evaluation =
+        dev.sekisho.scanner.policy.PolicyEngine.evaluate(
+            SpecToReport.toReport(spec),
+            dev.sekisho.scanner.policy.PolicyFiles.parse(policy, "p.yaml", false),
+            java.time.Instant.parse("2026-06-01T00:00:00Z"));
+    assertThat(evaluation.verdict()).isEqualTo(dev.sekisho.api.v1alpha1.Verdict.Pass);
+  }
+
   @Test
   void aDockerHubImageComesFromItsRegistry() {
     assertThat(ImageChecks.registry(facts("nginx:1.27"), List.of(Glob.compile("docker.io"))))

@@ -49,6 +49,14 @@ public record DocumentLimits(String what, long maxBytes, int maxDepth, String ho
       new DocumentLimits(
           "policy file", 1L << 20, 64, "split the policies across several --policy files");
 
+  /** The CLI's secrets ignore file ({@code --secrets-ignore}). */
+  public static final DocumentLimits SECRETS_IGNORE =
+      new DocumentLimits(
+          "secrets ignore file",
+          1L << 20,
+          1,
+          "allow whole directories with path globs instead of listing fingerprints");
+
   /** The CLI's config file. */
   public static final DocumentLimits CONFIG =
       new DocumentLimits("config file", 1L << 20, 64, "it holds option values only");

@@ -13,6 +13,8 @@ import java.util.List;
  * @param location file (and layer)
  * @param line 1-based line number
  * @param redacted the matched text with all but a short prefix masked
+ * @param fingerprint identifies this secret in this file across scans and layers, for allow-lists
+ *     (see {@code dev.sekisho.scanner.secret.SecretFingerprint}); null when not known
  * @param fileDigests checksums of the whole file as {@code algorithm:hex} (md5 and sha1), to tell
  *     whether it is a package's file as installed; empty when not computed
  */
@@ -23,6 +25,7 @@ public record SecretFinding(
     Location location,
     int line,
     String redacted,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String fingerprint,
     // written only where present: in the layer cache, never in an inventory (see InstalledFiles)
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> fileDigests) {
 
@@ -37,16 +40,35 @@ public record SecretFinding(
       Location location,
       int line,
       String redacted) {
-    this(ruleId, title, severity, location, line, redacted, List.of());
+    this(ruleId, title, severity, location, line, redacted, null, List.of());
+  }
+
+  public SecretFinding(
+      String ruleId,
+      String title,
+      Severity severity,
+      Location location,
+      int line,
+      String redacted,
+      String fingerprint) {
+    this(ruleId, title, severity, location, line, redacted, fingerprint, List.of());
   }
 
   /** This finding with the file's checksums. */
   public SecretFinding withFileDigests(List<String> digests) {
-    return new SecretFinding(ruleId, title, severity, location, line, redacted, digests);
+    return new SecretFinding(
+        ruleId, title, severity, location, line, redacted, fingerprint, digests);
   }
 
   /** This finding with another title. */
   public SecretFinding withTitle(String newTitle) {
-    return new SecretFinding(ruleId, newTitle, severity, location, line, redacted, fileDigests);
+    return new SecretFinding(
+        ruleId, newTitle, severity, location, line, redacted, fingerprint, fileDigests);
+  }
+
+  /** The file's path without a leading slash (as path globs are written), or "" when unknown. */
+  public String relativePath() {
+    String path = location == null || location.path() == null ? "" : location.path();
+    return path.startsWith("/") ? path.substring(1) : path;
   }
 }

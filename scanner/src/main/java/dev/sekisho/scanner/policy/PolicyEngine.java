@@ -4,6 +4,7 @@ import dev.sekisho.api.v1alpha1.ConfigRules;
 import dev.sekisho.api.v1alpha1.PolicyAction;
 import dev.sekisho.api.v1alpha1.PolicyException;
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.api.v1alpha1.SecretAllowance;
 import dev.sekisho.api.v1alpha1.SecretRules;
 import dev.sekisho.api.v1alpha1.Verdict;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
@@ -145,6 +146,11 @@ public final class PolicyEngine {
       for (int i = 0; i < spec.getExceptions().size(); i++) {
         exceptions.add(new ActiveException(spec.getExceptions().get(i), now));
       }
+      if (spec.getSecrets() != null) {
+        for (SecretAllowance a : spec.getSecrets().getAllow()) {
+          exceptions.add(new ActiveException(a, now));
+        }
+      }
       vulnerabilities();
       config();
       registriesAndBase();
@@ -177,10 +183,10 @@ public final class PolicyEngine {
           uses.add(
               new ExceptionUse(
                   policy.displayName(),
-                  e.source.getId(),
+                  e.id,
                   e.expired,
                   e.expires,
-                  e.source.getReason(),
+                  e.reason,
                   List.copyOf(e.covered)));
         }
       }
@@ -331,23 +337,45 @@ public final class PolicyEngine {
             s.ruleId(),
             List.of(),
             null,
-            s.title() + " in " + s.location() + " line " + s.line() + ": " + s.redacted());
+            s,
+            s.title()
+                + " in "
+                + s.location()
+                + " line "
+                + s.line()
+                + ": "
+                + s.redacted()
+                + (s.fingerprint() == null ? "" : " (fingerprint " + s.fingerprint() + ")"));
       }
     }
 
     private void violation(String rule, Misconfiguration m, Package pkg) {
-      violation(rule, m.checkId(), List.of(), pkg, m.title() + ": " + m.detail());
+      violation(rule, m.checkId(), List.of(), pkg, null, m.title() + ": " + m.detail());
     }
 
     private void violation(
         String rule, String findingId, List<String> aliases, Package pkg, String message) {
+      violation(rule, findingId, aliases, pkg, null, message);
+    }
+
+    /**
+     * A finding that breaks {@code rule}, unless an unexpired exception (or, for a secret, an
+     * allowance) covers it.
+     */
+    private void violation(
+        String rule,
+        String findingId,
+        List<String> aliases,
+        Package pkg,
+        SecretFinding secret,
+        String message) {
       ActiveException expiredMatch = null;
       for (ActiveException e : exceptions) {
-        if (!e.covers(findingId, aliases, pkg, image)) {
+        if (!e.covers(findingId, aliases, pkg, image, secret)) {
           continue;
         }
         if (!e.expired) {
-          e.covered.add(findingId);
+          e.covered.add(e.coveredKey(findingId, secret));
           excepted++;
           return;
         }
@@ -356,10 +384,10 @@ public final class PolicyEngine {
         }
       }
       if (expiredMatch != null) {
-        expiredMatch.covered.add(findingId);
+        expiredMatch.covered.add(expiredMatch.coveredKey(findingId, secret));
         message +=
-            " (exception "
-                + expiredMatch.source.getId()
+            (expiredMatch.allowance == null ? " (exception " : " (allowance ")
+                + expiredMatch.id
                 + (expiredMatch.expires == null
                     ? " has no expiry and does not apply)"
                     : " expired at " + expiredMatch.expires + ")");
@@ -379,26 +407,74 @@ public final class PolicyEngine {
     }
   }
 
-  /** An exception with its globs compiled and its expiry decided for {@code now}. */
+  /**
+   * An exception, or a secret allowance ({@code secrets.allow}), with its globs compiled and its
+   * expiry decided for {@code now}. Both excuse findings until they expire and are then reported as
+   * expired; they differ only in what they cover.
+   */
   private static final class ActiveException {
-    final PolicyException source;
+    /** The exception's id, or the allowance's {@code path:GLOB} or {@code fingerprint:HEX}. */
+    final String id;
+
+    final String reason;
     final Instant expires;
     final boolean expired;
     final List<Glob> packages;
     final List<Glob> images;
+    // an allowance: its path glob (null when it names a fingerprint)
+    final SecretAllowance allowance;
+    final Glob path;
     final Set<String> covered = new LinkedHashSet<>();
 
     ActiveException(PolicyException source, Instant now) {
-      this.source = source;
+      this.id = source.getId();
+      this.reason = source.getReason();
       this.expires = source.getExpires() == null ? null : source.getExpires().toInstant();
       // An exception applies strictly before its expiry: at the instant itself it has expired.
       this.expired = expires == null || !now.isBefore(expires);
       this.packages = source.getPackages().stream().map(Glob::compile).toList();
       this.images = source.getImages().stream().map(Glob::compile).toList();
+      this.allowance = null;
+      this.path = null;
     }
 
-    boolean covers(String findingId, List<String> aliases, Package pkg, ImageReference image) {
-      String id = source.getId();
+    ActiveException(SecretAllowance source, Instant now) {
+      this.id =
+          source.getPath() != null
+              ? "path:" + source.getPath()
+              : "fingerprint:" + source.getFingerprint();
+      this.reason = source.getReason();
+      this.expires = source.getExpires() == null ? null : source.getExpires().toInstant();
+      this.expired = expires == null || !now.isBefore(expires);
+      this.packages = List.of();
+      this.images = List.of();
+      this.allowance = source;
+      this.path = source.getPath() == null ? null : Glob.compile(source.getPath());
+    }
+
+    /**
+     * What the reports look a covered finding up by: a secret's fingerprint when an allowance
+     * covers it, else the finding id.
+     */
+    String coveredKey(String findingId, SecretFinding secret) {
+      return allowance != null && secret.fingerprint() != null ? secret.fingerprint() : findingId;
+    }
+
+    boolean covers(
+        String findingId,
+        List<String> aliases,
+        Package pkg,
+        ImageReference image,
+        SecretFinding secret) {
+      if (allowance != null) {
+        if (secret == null) {
+          return false;
+        }
+        return path != null
+            ? path.matches(secret.relativePath())
+            : allowance.getFingerprint().equals(secret.fingerprint());
+      }
+      String id = this.id;
       if (!id.equals(findingId) && !aliases.contains(id)) {
         return false;
       }

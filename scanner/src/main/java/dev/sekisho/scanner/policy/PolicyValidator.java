@@ -5,10 +5,13 @@ import dev.sekisho.api.v1alpha1.ImageSelector;
 import dev.sekisho.api.v1alpha1.PackageRule;
 import dev.sekisho.api.v1alpha1.PolicyException;
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.api.v1alpha1.SecretAllowance;
+import dev.sekisho.api.v1alpha1.SecretRules;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
 import dev.sekisho.scanner.check.Glob;
 import dev.sekisho.scanner.check.PackageDenyRules;
+import dev.sekisho.scanner.secret.SecretFingerprint;
 import dev.sekisho.scanner.version.VersionRange;
 import dev.sekisho.scanner.version.VersionScheme;
 import dev.sekisho.scanner.version.VersionSchemes;
@@ -78,7 +81,43 @@ public final class PolicyValidator {
       }
     }
     config(problems, spec.getConfig());
+    secrets(problems, spec.getSecrets());
     return problems;
+  }
+
+  private static void secrets(List<String> problems, SecretRules rules) {
+    if (rules == null) {
+      return;
+    }
+    List<SecretAllowance> allow = rules.getAllow();
+    for (int i = 0; i < allow.size(); i++) {
+      String field = "secrets.allow[" + i + "]";
+      SecretAllowance a = allow.get(i);
+      if (a == null) {
+        problems.add(field + ": empty entry");
+        continue;
+      }
+      if ((a.getPath() == null) == (a.getFingerprint() == null)) {
+        problems.add(field + ": give either path or fingerprint (exactly one)");
+      }
+      if (a.getPath() != null) {
+        Glob.problem(a.getPath()).ifPresent(p -> problems.add(field + ".path: " + p));
+      }
+      if (a.getFingerprint() != null
+          && !SecretFingerprint.FORMAT.matcher(a.getFingerprint()).matches()) {
+        problems.add(
+            field
+                + ".fingerprint: '"
+                + a.getFingerprint()
+                + "' is not a fingerprint (32 lower-case hex digits, as the reports show them)");
+      }
+      if (a.getExpires() == null) {
+        problems.add(field + ".expires: missing (every allowance needs an expiry)");
+      }
+      if (a.getReason() == null || a.getReason().isBlank()) {
+        problems.add(field + ".reason: missing (every allowance needs a reason)");
+      }
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.sekisho.scanner.report;
 
 import dev.sekisho.scanner.model.ScanReport;
+import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.policy.Evaluation;
 import dev.sekisho.scanner.policy.ExceptionUse;
 import java.util.List;
@@ -41,6 +42,16 @@ public record ReportInput(ScanReport report, Evaluation evaluation) {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The unexpired exception or allowance that excuses a secret finding: an allowance by path or
+   * fingerprint (recorded under the finding's fingerprint), or an exception by rule id.
+   */
+  public Optional<ExceptionUse> exceptionFor(SecretFinding secret) {
+    return secret.fingerprint() == null
+        ? exceptionFor(secret.ruleId(), List.of())
+        : exceptionFor(secret.fingerprint(), List.of(secret.ruleId()));
   }
 
   /**

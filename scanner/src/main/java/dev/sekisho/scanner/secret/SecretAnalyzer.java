@@ -17,6 +17,7 @@ import java.util.List;
 public final class SecretAnalyzer implements Analyzer {
   private final SecretScanner scanner;
   private final String name;
+  private final boolean digests;
 
   /** With the built-in rules and defaults. */
   public SecretAnalyzer() {
@@ -24,21 +25,24 @@ public final class SecretAnalyzer implements Analyzer {
   }
 
   public SecretAnalyzer(SecretScanner scanner) {
-    this(scanner, "secret");
+    this(scanner, "secret", true);
   }
 
-  private SecretAnalyzer(SecretScanner scanner, String name) {
+  private SecretAnalyzer(SecretScanner scanner, String name, boolean digests) {
     this.scanner = scanner;
     this.name = name;
+    this.digests = digests;
   }
 
   /**
    * With the built-in rules and defaults, and also over the third-party dependency trees ({@link
-   * SecretScanner#DEPENDENCY_TREES}). Its own name, so that the layer cache keeps its results
-   * apart.
+   * SecretScanner#DEPENDENCY_TREES}) and OS packages' files as installed: its findings carry no
+   * file checksums, so {@link InstalledFiles} keeps them all. Its own name, so that the layer cache
+   * keeps its results apart.
    */
   public static SecretAnalyzer includingDependencyTrees() {
-    return new SecretAnalyzer(SecretScanner.withDefaults(true), "secret-including-dependencies");
+    return new SecretAnalyzer(
+        SecretScanner.withDefaults(true), "secret-including-dependencies", false);
   }
 
   @Override
@@ -51,8 +55,10 @@ public final class SecretAnalyzer implements Analyzer {
     // 2: third-party dependency trees are no longer scanned (cached results of 1 would keep
     // their findings); 3: Bundler's config in the Ruby image's gem home is scanned again; 4: the
     // generic rule checks the value's shape and reads unquoted values, findings carry the file's
-    // checksums, Python runtimes' libraries outside usr/lib are dependency trees
-    return 4;
+    // checksums, Python runtimes' libraries outside usr/lib are dependency trees; 5: also the
+    // SHA-2 checksums rpm records; 6: findings carry a fingerprint; 7: a Twilio key is looked for
+    // on every line of a file that mentions Twilio
+    return 7;
   }
 
   @Override
@@ -82,13 +88,29 @@ public final class SecretAnalyzer implements Analyzer {
     if (found.isEmpty()) {
       return AnalysisResult.EMPTY;
     }
+    if (!digests) {
+      return new AnalysisResult(null, null, found, null);
+    }
     // Only files with a finding are hashed, for InstalledFiles to tell a package's file as
-    // installed from one changed in the image.
-    List<String> digests =
-        List.of(digest("MD5", "md5", data, length), digest("SHA-1", "sha1", data, length));
+    // installed from one changed in the image: in each algorithm a package database records
+    // (dpkg MD5, apk SHA-1, rpm MD5 or SHA-2 by FILEDIGESTALGO).
+    List<String> sums = new java.util.ArrayList<>();
+    for (String[] algorithm : DIGESTS) {
+      sums.add(digest(algorithm[0], algorithm[1], data, length));
+    }
     return new AnalysisResult(
-        null, null, found.stream().map(f -> f.withFileDigests(digests)).toList(), null);
+        null, null, found.stream().map(f -> f.withFileDigests(sums)).toList(), null);
   }
+
+  /** Java's name and the recorded name of each checksum a package database may hold. */
+  private static final String[][] DIGESTS = {
+    {"MD5", "md5"},
+    {"SHA-1", "sha1"},
+    {"SHA-224", "sha224"},
+    {"SHA-256", "sha256"},
+    {"SHA-384", "sha384"},
+    {"SHA-512", "sha512"}
+  };
 
   private static String digest(String algorithm, String name, byte[] data, int length) {
     try {

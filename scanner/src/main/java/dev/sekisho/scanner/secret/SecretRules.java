@@ -156,8 +156,11 @@ public final class SecretRules {
                 "rk_live_",
                 "rk_test_")
             .startingAtKeyword(),
+        // in files that mention Twilio, on any line: the key is often assigned apart from the
+        // client (a constant, a config block), and "SK" + 32 hex alone is too common to look for
         SecretRule.of(
-            "twilio-api-key", "Twilio API key", High, "\\b(SK[0-9a-fA-F]{32})\\b", 1, "twilio"),
+                "twilio-api-key", "Twilio API key", High, "\\b(SK[0-9a-fA-F]{32})\\b", 1, "twilio")
+            .spanningLines(),
         SecretRule.of(
                 "sendgrid-api-key",
                 "SendGrid API key",

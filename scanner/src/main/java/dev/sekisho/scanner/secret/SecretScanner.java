@@ -24,7 +24,7 @@ import java.util.regex.Matcher;
  * begin with their keyword only at each keyword occurrence. Matches whose secret is on the
  * allow-list (documented example values, placeholders) or whose entropy is below the rule's minimum
  * are dropped. The secret is never kept: a finding holds at most its first four characters followed
- * by {@code ****}.
+ * by {@code ****}, and its {@link SecretFingerprint}.
  */
 public final class SecretScanner {
   /** Files larger than this are not scanned unless configured otherwise: 10 MiB. */
@@ -496,7 +496,13 @@ public final class SecretScanner {
       if (seen.add(rule.id() + ":" + line)) {
         found.add(
             new SecretFinding(
-                rule.id(), rule.title(), rule.severity(), location, line, redact(secret)));
+                rule.id(),
+                rule.title(),
+                rule.severity(),
+                location,
+                line,
+                redact(secret),
+                SecretFingerprint.of(rule.id(), location.path(), secret)));
       }
     }
   }

@@ -75,7 +75,7 @@ record PolicyCase(
       Boolean kev,
       String reachable) {}
 
-  record Secret(String rule, String path, int line, String redacted) {}
+  record Secret(String rule, String path, int line, String redacted, String fingerprint) {}
 
   record Expect(
       String verdict,
@@ -182,7 +182,8 @@ record PolicyCase(
                 Severity.Critical,
                 new Location("sha256:l1", s.path()),
                 s.line(),
-                s.redacted()));
+                s.redacted(),
+                s.fingerprint()));
       }
     }
     BaseImage base =

@@ -3,6 +3,7 @@ package dev.sekisho.testkit.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sekisho.api.v1alpha1.InUse;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.Verdict;
 import io.fabric8.kubernetes.api.model.APIResource;
@@ -44,14 +45,17 @@ class ScanResultCrdIT {
     ServerSideTable before = ServerSideTable.get(kube, resultsPath(ns));
     assertThat(before.columns())
         .containsExactly(
-            "Name", "Image", "Verdict", "Critical", "High", "Fixable", "Policy", "Age");
+            "Name", "Image", "Verdict", "Critical", "High", "Fixable", "In-Use", "Policy", "Age");
     assertThat(before.row(0))
-        .startsWith("app-4f2a9c", "registry.example.com/team/app:1.4.2", "", "2", "5", "6", "");
+        .startsWith("app-4f2a9c", "registry.example.com/team/app:1.4.2", "", "2", "5", "6", "", "");
 
     created.getStatus().setObservedGeneration(created.getMetadata().getGeneration());
     created.getStatus().setVerdict(Verdict.Fail);
     created.getStatus().setDecidingPolicy("ClusterScanPolicy/baseline");
     created.getStatus().setViolationCount(2);
+    InUse inUse = new InUse();
+    inUse.setPods(3);
+    created.getStatus().setInUse(inUse);
     admin.resources(ScanResult.class).inNamespace(ns).resource(created).updateStatus();
 
     ServerSideTable after = ServerSideTable.get(kube, resultsPath(ns));
@@ -63,8 +67,9 @@ class ScanResultCrdIT {
             "2",
             "5",
             "6",
+            "3",
             "ClusterScanPolicy/baseline");
-    assertThat(after.row(0).get(7)).as("AGE").matches("\\d+s");
+    assertThat(after.row(0).get(8)).as("AGE").matches("\\d+s");
     assertThat(after.wideColumns()).containsExactlyInAnyOrder("PipelineRun", "Digest");
 
     ScanResult read =

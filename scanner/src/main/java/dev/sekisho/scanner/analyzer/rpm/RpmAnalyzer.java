@@ -5,6 +5,7 @@ import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.Analyzer;
 import dev.sekisho.scanner.analyzer.FileInfo;
 import dev.sekisho.scanner.analyzer.PackageUrls;
+import dev.sekisho.scanner.model.InstalledFile;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageMetadata;
 import dev.sekisho.scanner.model.PackageType;
@@ -26,6 +27,11 @@ import java.util.Map;
  * (no views, triggers or runaway queries in SQLite; headers counted, sized and never read twice in
  * all three formats), and a database it refuses or stops reading is a warning naming the file and
  * the problem, with the packages read before it.
+ *
+ * <p>Besides the packages it records the regular files each one installed with the digest rpm
+ * recorded for them ({@link InstalledFile}), for the secret scan to skip package files still as
+ * installed ({@link dev.sekisho.scanner.secret.InstalledFiles}); a header whose file list cannot be
+ * read still gives its package, and a warning.
  */
 public final class RpmAnalyzer implements Analyzer {
   private static final List<String> DIRS = List.of("var/lib/rpm/", "usr/lib/sysimage/rpm/");
@@ -43,7 +49,9 @@ public final class RpmAnalyzer implements Analyzer {
     // 2: hostile databases are refused or cut short with a warning (views, triggers, runaway
     // queries, shared pages, oversized headers); a BerkeleyDB overflow item longer than the file is
     // a warning before any allocation
-    return 2;
+    // 3: the files each package installed, with their recorded digests, for the secret scan to
+    // skip package files still as installed
+    return 3;
   }
 
   @Override
@@ -60,6 +68,7 @@ public final class RpmAnalyzer implements Analyzer {
   @Override
   public AnalysisResult analyze(AnalysisInput input) throws IOException {
     List<Package> packages = new ArrayList<>();
+    List<InstalledFile> files = new ArrayList<>();
     List<ScanWarning> warnings = new ArrayList<>();
     int[] index = {0};
     int[] bad = {0};
@@ -70,6 +79,11 @@ public final class RpmAnalyzer implements Analyzer {
             RpmHeader h = RpmHeader.parse(blob);
             if (!h.name().equals("gpg-pubkey")) {
               packages.add(toPackage(h, input));
+              files.addAll(h.files());
+            }
+            if (h.filesProblem() != null && ++bad[0] <= MAX_HEADER_WARNINGS) {
+              warnings.add(
+                  input.cannotParse("package header " + index[0] + ": " + h.filesProblem()));
             }
           } catch (IllegalArgumentException e) {
             if (++bad[0] <= MAX_HEADER_WARNINGS) {
@@ -94,7 +108,7 @@ public final class RpmAnalyzer implements Analyzer {
           input.cannotParse(
               (bad[0] - MAX_HEADER_WARNINGS) + " more package headers could not be parsed"));
     }
-    return AnalysisResult.ofPackages(packages, warnings);
+    return new AnalysisResult(packages, null, null, warnings, files);
   }
 
   static Package toPackage(RpmHeader h, AnalysisInput input) {

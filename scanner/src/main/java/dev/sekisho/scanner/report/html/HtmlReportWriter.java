@@ -78,7 +78,7 @@ public final class HtmlReportWriter implements ReportWriter {
     policy(input, b);
     chart(FindingCounts.of(report), b);
     vulnerabilities(report, b);
-    secrets(report, b);
+    secrets(input, b);
     misconfigurations(report, b);
     layers(report, b);
     warnings(report, b);
@@ -302,7 +302,8 @@ public final class HtmlReportWriter implements ReportWriter {
     b.append("</tbody></table>\n");
   }
 
-  private static void secrets(ScanReport report, StringBuilder b) {
+  private static void secrets(ReportInput input, StringBuilder b) {
+    ScanReport report = input.report();
     b.append("<h2>Secrets (").append(report.secrets().size()).append(")</h2>\n");
     if (report.secrets().isEmpty()) {
       b.append("<p>None found.</p>\n");
@@ -310,18 +311,22 @@ public final class HtmlReportWriter implements ReportWriter {
     }
     b.append(
         "<table><thead><tr><th>Severity</th><th>Rule</th><th>File</th><th>Line</th>"
-            + "<th>Match (redacted)</th></tr></thead><tbody>\n");
+            + "<th>Match (redacted)</th><th>Fingerprint</th></tr></thead><tbody>\n");
     for (SecretFinding s : report.secrets().stream().sorted(FindingOrder.SECRETS).toList()) {
       b.append("<tr><td>")
           .append(severity(s.severity()))
           .append("</td><td>")
           .append(esc(s.ruleId()))
+          .append(
+              input.exceptionFor(s).isPresent() ? " <span class=\"excepted\">allowed</span>" : "")
           .append("</td><td><code>")
           .append(esc(s.location().toString()))
           .append("</code></td><td>")
           .append(s.line())
           .append("</td><td><code>")
           .append(esc(s.redacted()))
+          .append("</code></td><td><code>")
+          .append(s.fingerprint() == null ? "" : esc(s.fingerprint()))
           .append("</code></td></tr>\n");
     }
     b.append("</tbody></table>\n");

@@ -151,6 +151,7 @@ public record JsonReport(
       LocationEntry location,
       int line,
       String redacted,
+      String fingerprint,
       Exception exception) {}
 
   /** One image configuration finding. */

@@ -216,7 +216,11 @@ public final class JsonReportMapper {
         location(s.location()),
         s.line(),
         s.redacted(),
-        exception(input, s.ruleId(), List.of()));
+        s.fingerprint(),
+        input
+            .exceptionFor(s)
+            .map(x -> new JsonReport.Exception(x.policy(), x.reason(), x.expires()))
+            .orElse(null));
   }
 
   private static JsonReport.MisconfigurationEntry misconfiguration(

@@ -166,8 +166,10 @@ public final class SarifReportMapper {
             level(s.severity()),
             new SarifLog.Message(text),
             List.of(location(s.location(), null, s.line())),
-            Map.of(),
-            suppressions(s.ruleId(), List.of()),
+            // GitHub code scanning keys alerts by partialFingerprints: the same secret in the same
+            // file stays one alert when lines shift or the file moves to another layer
+            s.fingerprint() == null ? Map.of() : Map.of("secretFingerprint/v1", s.fingerprint()),
+            suppressions(input.exceptionFor(s)),
             Map.of()));
   }
 
@@ -196,9 +198,12 @@ public final class SarifReportMapper {
 
   /** An unexpired policy exception becomes an accepted external suppression. */
   private List<SarifLog.Suppression> suppressions(String id, List<String> aliases) {
-    return input
-        .exceptionFor(id, aliases)
-        .map(
+    return suppressions(input.exceptionFor(id, aliases));
+  }
+
+  private static List<SarifLog.Suppression> suppressions(
+      java.util.Optional<dev.sekisho.scanner.policy.ExceptionUse> use) {
+    return use.map(
             x ->
                 List.of(
                     new SarifLog.Suppression(

@@ -48,7 +48,7 @@ public final class TableReportWriter implements ReportWriter {
     StringBuilder b = new StringBuilder();
     header(report, b);
     vulnerabilities(input, b);
-    secrets(report, b);
+    secrets(input, b);
     misconfigurations(report, b);
     warnings(report, b);
     policy(input, b);
@@ -152,20 +152,23 @@ public final class TableReportWriter implements ReportWriter {
     }
   }
 
-  private void secrets(ScanReport report, StringBuilder b) {
+  private void secrets(ReportInput input, StringBuilder b) {
+    ScanReport report = input.report();
     if (report.secrets().isEmpty()) {
       return;
     }
     b.append('\n').append(ansi.bold("SECRETS (" + report.secrets().size() + ")")).append('\n');
-    TextTable t = new TextTable("SEVERITY", "RULE", "FILE", "LINE", "MATCH (REDACTED)");
+    TextTable t =
+        new TextTable("SEVERITY", "RULE", "FILE", "LINE", "MATCH (REDACTED)", "FINGERPRINT");
     for (SecretFinding s : report.secrets().stream().sorted(FindingOrder.SECRETS).toList()) {
       t.row(
           ansi.colour(s.severity()),
           s.severity().name(),
-          s.ruleId(),
+          s.ruleId() + (input.exceptionFor(s).isPresent() ? " [allowed]" : ""),
           s.location().toString(),
           String.valueOf(s.line()),
-          s.redacted());
+          s.redacted(),
+          s.fingerprint() == null ? "" : s.fingerprint());
     }
     t.render(b, "  ", ansi);
   }

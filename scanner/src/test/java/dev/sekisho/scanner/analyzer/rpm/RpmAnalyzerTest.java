@@ -1,12 +1,17 @@
 package dev.sekisho.scanner.analyzer.rpm;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sekisho.scanner.analyzer.AnalysisResult;
 import dev.sekisho.scanner.analyzer.FixtureInput;
+import dev.sekisho.scanner.model.InstalledFile;
 import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.PackageMetadata;
+import dev.sekisho.scanner.model.SecretFinding;
+import dev.sekisho.scanner.secret.InstalledFiles;
+import dev.sekisho.scanner.secret.SecretAnalyzer;
 import dev.sekisho.testkit.ChildProcess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,12 +42,21 @@ import org.junit.jupiter.api.io.TempDir;
  * which rpm's read-only bdb back end must then list identically. Debian's rpm has no NDB back end,
  * so the NDB file is laid out by this test following rpm's lib/backend/ndb/rpmpkg.c.
  */
+@org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class RpmAnalyzerTest {
   @TempDir static Path work;
   private static Path sqliteDb;
   private static Path bdbDb;
   private static byte[] ndbDb;
   private static Set<String> expected;
+  private static Set<InstalledFile> expectedFiles;
+
+  private static final String KEY =
+      "-----BEGIN RSA PRIVATE KEY-----\n"
+          + "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi6y0VBO3tpTmWfNcYdvBu2vDk1\n"
+          + "q8XlJt0VtqpGfS3KMx8cWa8hMH3o7aY2lQ9rNw5ZbE1fGuP4cRkTjVx6mLsDnB0y\n"
+          + "-----END RSA PRIVATE KEY-----\n";
+  private static final String CONF = "[db]\nhost = db\n";
 
   private final RpmAnalyzer analyzer = new RpmAnalyzer();
 
@@ -62,6 +76,12 @@ class RpmAnalyzerTest {
         "1.module+el9",
         "MIT and ISC",
         "--define=modularitylabel nodejs:18:9040020240105:rhel9");
+    // packages with files: a test key and a %config file, digests in rpm's default SHA-256 and in
+    // MD5 (no FILEDIGESTALGO tag, as rpm before 4.6 and when configured so)
+    Files.writeString(work.resolve("key.pem"), KEY);
+    Files.writeString(work.resolve("app.conf"), CONF);
+    specWithFiles(top, "sekisho-delta", "");
+    specWithFiles(top, "sekisho-epsilon", "1");
     Path db = work.resolve("sqlite");
     Files.createDirectories(db);
     run("rpm", "--dbpath", db.toString(), "--initdb");
@@ -84,6 +104,20 @@ class RpmAnalyzerTest {
     String qf = "%{NAME} %|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE} %{SOURCERPM}\\n";
     expected = lines(run("rpm", "--dbpath", db.toString(), "-qa", "--qf", qf));
     sqliteDb = db.resolve("rpmdb.sqlite");
+    expectedFiles = new java.util.HashSet<>();
+    String filesQf =
+        "%{NAME} %|FILEDIGESTALGO?{%{FILEDIGESTALGO}}:{1}|\\n[%{FILENAMES} %{FILEDIGESTS}\\n]";
+    String pkg = null;
+    String algo = null;
+    for (String line : run("rpm", "--dbpath", db.toString(), "-qa", "--qf", filesQf).split("\n")) {
+      String[] f = line.strip().split(" ");
+      if (!line.startsWith("/")) {
+        pkg = f[0];
+        algo = RpmHeader.algorithmName(Integer.valueOf(f[1]));
+      } else if (f.length == 2) {
+        expectedFiles.add(new InstalledFile(f[0].substring(1), pkg, algo + ":" + f[1]));
+      }
+    }
 
     Map<Integer, byte[]> blobs = new LinkedHashMap<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sqliteDb);
@@ -143,6 +177,72 @@ class RpmAnalyzerTest {
             "pkg:rpm/sekisho-alpha@1.0-3.fc40?arch=noarch&epoch=2&upstream=sekisho-alpha-1.0-3.fc40.src.rpm");
     assertThat(((PackageMetadata.Rpm) byName(result, "sekisho-gamma").metadata()).modularityLabel())
         .isEqualTo("nodejs:18:9040020240105:rhel9");
+  }
+
+  @Test
+  void installedFilesAndDigestsEqualRpmQuery() throws IOException {
+    AnalysisResult sqlite =
+        FixtureInput.of("var/lib/rpm/rpmdb.sqlite", sqliteDb).analyzeWith(analyzer);
+    assertThat(Set.copyOf(sqlite.installedFiles())).isEqualTo(expectedFiles);
+    assertThat(expectedFiles)
+        .extracting(InstalledFile::digest)
+        .anySatisfy(d -> assertThat(d).startsWith("md5:"))
+        .anySatisfy(d -> assertThat(d).startsWith("sha256:"));
+    assertThat(expectedFiles)
+        .extracting(InstalledFile::path)
+        .contains("usr/share/sekisho-delta/test-key.pem", "etc/sekisho-epsilon/app.conf")
+        .doesNotContain("usr/share/sekisho-delta/link.pem", "usr/share/sekisho-delta");
+    AnalysisResult ndb =
+        FixtureInput.of("usr/lib/sysimage/rpm/Packages.db", ndbDb).analyzeWith(analyzer);
+    assertThat(Set.copyOf(ndb.installedFiles())).isEqualTo(expectedFiles);
+    if (bdbDb != null) {
+      AnalysisResult bdb = FixtureInput.of("var/lib/rpm/Packages", bdbDb).analyzeWith(analyzer);
+      assertThat(Set.copyOf(bdb.installedFiles())).isEqualTo(expectedFiles);
+    }
+  }
+
+  /**
+   * A secret in a file an rpm package installed is the package's while the file matches the digest
+   * in the rpm header (SHA-256 or MD5), and the image's once changed after installation.
+   */
+  @Test
+  void secretsInPackageFilesAsInstalledAreDropped() throws IOException {
+    List<InstalledFile> installed =
+        FixtureInput.of("var/lib/rpm/rpmdb.sqlite", sqliteDb)
+            .analyzeWith(analyzer)
+            .installedFiles();
+    SecretAnalyzer secrets = new SecretAnalyzer();
+    List<SecretFinding> found = new ArrayList<>();
+    for (String pkg : List.of("sekisho-delta", "sekisho-epsilon")) {
+      found.addAll(
+          FixtureInput.of("usr/share/" + pkg + "/test-key.pem", KEY.getBytes(UTF_8))
+              .analyzeWith(secrets)
+              .secrets());
+    }
+    assertThat(found).hasSize(2);
+    assertThat(InstalledFiles.settle(found, installed)).isEmpty();
+
+    String changed = CONF + "password = q7Rz2LmX9vKd4TpW8sYb3NcF\n";
+    List<SecretFinding> edited =
+        FixtureInput.of("etc/sekisho-delta/app.conf", changed.getBytes(UTF_8))
+            .analyzeWith(secrets)
+            .secrets();
+    assertThat(edited).hasSize(1);
+    assertThat(InstalledFiles.settle(edited, installed))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.title())
+                    .endsWith("(in a file of package sekisho-delta, changed after installation)"));
+    List<SecretFinding> replacedKey =
+        FixtureInput.of(
+                "usr/share/sekisho-epsilon/test-key.pem",
+                KEY.replace("MIIEpAIB", "MIIEpAIC").getBytes(UTF_8))
+            .analyzeWith(secrets)
+            .secrets();
+    assertThat(InstalledFiles.settle(replacedKey, installed))
+        .singleElement()
+        .satisfies(f -> assertThat(f.title()).contains("sekisho-epsilon, changed after"));
   }
 
   @Test
@@ -282,6 +382,32 @@ class RpmAnalyzerTest {
       cmd.add(kv[0] + " " + kv[1]);
     }
     cmd.add(spec.toString());
+    run(cmd.toArray(String[]::new));
+  }
+
+  /**
+   * A package with a key file, a link to it and a %config file; digestAlgo "" for rpm's default.
+   */
+  private static void specWithFiles(Path top, String name, String digestAlgo) throws Exception {
+    Path spec = top.resolve("SPECS").resolve(name + ".spec");
+    Files.writeString(
+        spec,
+        "Name: "
+            + name
+            + "\nVersion: 1.0\nRelease: 1\nSummary: Sekisho test package\nLicense: MIT\n"
+            + "BuildArch: noarch\n\n%description\nA package with files.\n\n%install\n"
+            + "mkdir -p %{buildroot}/usr/share/NAME %{buildroot}/etc/NAME\n"
+            + "cp WORK/key.pem %{buildroot}/usr/share/NAME/test-key.pem\n"
+            + "cp WORK/app.conf %{buildroot}/etc/NAME/app.conf\n"
+            + "ln -s test-key.pem %{buildroot}/usr/share/NAME/link.pem\n\n"
+            + "%files\n/usr/share/NAME\n%config /etc/NAME/app.conf\n");
+    Files.writeString(
+        spec, Files.readString(spec).replace("NAME", name).replace("WORK", work.toString()));
+    List<String> cmd = new ArrayList<>(List.of("rpmbuild", "--define", "_topdir " + top));
+    if (!digestAlgo.isEmpty()) {
+      cmd.addAll(List.of("--define", "_binary_filedigest_algorithm " + digestAlgo));
+    }
+    cmd.addAll(List.of("-bb", spec.toString()));
     run(cmd.toArray(String[]::new));
   }
 

@@ -20,6 +20,7 @@ import dev.sekisho.scanner.scan.MatchingDatabase;
 import dev.sekisho.scanner.scan.ScanInput;
 import dev.sekisho.scanner.scan.ScanOutcome;
 import dev.sekisho.scanner.scan.ScanPipeline;
+import dev.sekisho.scanner.vex.VexStatements;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -107,6 +108,7 @@ final class ScanCommand implements Callable<Integer> {
       return serverScan(parsed);
     }
     List<NamedPolicy> policies = policy.load();
+    VexStatements vex = policy.loadVex();
     List<OutputOptions.Destination> destinations = output.destinations();
     Progress progress = new Progress(context);
     Databases databases = new Databases(context, db, progress);
@@ -130,7 +132,8 @@ final class ScanCommand implements Callable<Integer> {
                 new ScanInput(
                     new ScanInput.Received(inventory),
                     MatchingDatabase.of(vdb),
-                    new ScanInput.Policies(policies, TektonContext.from(context).pipeline(), true),
+                    new ScanInput.Policies(
+                        policies, TektonContext.from(context).pipeline(), true, vex),
                     // no OCI base-image annotation: compare leading layers with the allowed bases
                     baseImages(inspect),
                     context.clock(),
@@ -204,6 +207,9 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (policy.failOn != null) {
       given.add("--fail-on");
+    }
+    if (!policy.vexFiles.isEmpty()) {
+      given.add("--vex");
     }
     if (output.format != null) {
       given.add("--format");

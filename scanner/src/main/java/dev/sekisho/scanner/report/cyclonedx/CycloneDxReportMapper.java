@@ -12,6 +12,9 @@ import dev.sekisho.scanner.report.FindingOrder;
 import dev.sekisho.scanner.report.ReportInput;
 import dev.sekisho.scanner.sbom.CycloneDxWriter;
 import dev.sekisho.scanner.scan.ScannerVersion;
+import dev.sekisho.scanner.vex.Justifications;
+import dev.sekisho.scanner.vex.VexStatement;
+import dev.sekisho.scanner.vex.VexStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -210,12 +213,39 @@ public final class CycloneDxReportMapper {
       addProperty(props, "sekisho:known-exploited", "true");
     }
     out.setProperties(props);
-    input.exceptionFor(v.id(), v.aliases()).ifPresent(x -> out.setAnalysis(analysis(x)));
+    input.exceptionFor(v).ifPresent(x -> out.setAnalysis(analysis(x)));
     return out;
+  }
+
+  /**
+   * The analysis of a finding a VEX statement suppressed: fixed is resolved; not_affected is
+   * not_affected with the justification in CycloneDX's names, or false_positive when the statement
+   * (a CycloneDX VEX) said so; the detail is the statement's reason.
+   */
+  static Analysis vexAnalysis(VexStatement statement) {
+    Analysis a = new Analysis();
+    a.setDetail(statement.reason());
+    if (statement.status() == VexStatus.FIXED) {
+      a.setState(Analysis.State.RESOLVED);
+      return a;
+    }
+    if ("false_positive".equals(statement.justification())) {
+      a.setState(Analysis.State.FALSE_POSITIVE);
+      return a;
+    }
+    a.setState(Analysis.State.NOT_AFFECTED);
+    String j = Justifications.cycloneDx(statement.justification());
+    if (j != null) {
+      a.setJustification(Analysis.Justification.valueOf(j.toUpperCase(Locale.ROOT)));
+    }
+    return a;
   }
 
   /** The VEX analysis of an excepted finding (see the class comment). */
   static Analysis analysis(ExceptionUse exception) {
+    if (exception.isVex()) {
+      return vexAnalysis(exception.vex());
+    }
     Analysis a = new Analysis();
     String reason = exception.reason() == null ? "" : exception.reason().strip();
     String detail =

@@ -137,9 +137,13 @@ public record JsonReport(
       LocationEntry location,
       Exception exception) {}
 
-  /** An unexpired policy exception that excuses a finding. */
+  /** An unexpired policy exception, or a VEX statement, that excuses a finding. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Exception(String policy, String reason, Instant expires) {}
+  public record Exception(String policy, String reason, Instant expires, Vex vex) {}
+
+  /** The VEX statement behind a suppression. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Vex(String document, String status, String justification, String impactStatement) {}
 
   /** One secret (redacted: the value itself is never written). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -184,7 +188,9 @@ public record JsonReport(
       boolean expired,
       Instant expires,
       String reason,
-      List<String> findings) {}
+      List<String> findings,
+      Vex vex,
+      List<String> packages) {}
 
   /** One broken rule. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -140,7 +140,10 @@ public final class TableReportWriter implements ReportWriter {
             "",
             v.id()
                 + (v.knownExploited() ? " [KEV]" : "")
-                + (input.exceptionFor(v.id(), v.aliases()).isPresent() ? " [excepted]" : ""),
+                + input
+                    .exceptionFor(v)
+                    .map(x -> x.isVex() ? " [VEX " + x.vex().status().id() + "]" : " [excepted]")
+                    .orElse(""),
             v.pkg().name(),
             v.pkg().version(),
             v.fixable() ? String.join(", ", v.fixedVersions()) : fixStateText(v),
@@ -235,7 +238,10 @@ public final class TableReportWriter implements ReportWriter {
     }
     for (ExceptionUse x : e.exceptions()) {
       b.append("  ")
-          .append(x.expired() ? ansi.wrap(Ansi.YELLOW, "expired exception ") : "exception ")
+          .append(
+              x.isVex()
+                  ? "VEX "
+                  : x.expired() ? ansi.wrap(Ansi.YELLOW, "expired exception ") : "exception ")
           .append(x.exceptionId())
           .append(" (")
           .append(x.policy())

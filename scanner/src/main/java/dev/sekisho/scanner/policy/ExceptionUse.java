@@ -17,8 +17,8 @@ import java.util.List;
  * @param reason the declared reason; for VEX, status, justification, impact statement and document
  * @param coveredFindings ids of the findings it excused, or, when expired, would have excused
  * @param vex the VEX statement, or null for a policy exception
- * @param coveredPackages for VEX, the package URLs of the packages whose findings it suppressed (a
- *     statement is about packages, an exception about ids); empty for policy exceptions
+ * @param coveredPackages the package URLs of the packages whose findings it excused (for VEX,
+ *     reports mark only these packages' findings: a statement is about packages)
  */
 public record ExceptionUse(
     String policy,

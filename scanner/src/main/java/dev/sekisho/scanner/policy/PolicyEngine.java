@@ -197,7 +197,9 @@ public final class PolicyEngine {
                   e.expired,
                   e.expires,
                   e.source.getReason(),
-                  List.copyOf(e.covered)));
+                  List.copyOf(e.covered),
+                  null,
+                  List.copyOf(e.coveredPackages)));
         }
       }
       return uses;
@@ -345,6 +347,9 @@ public final class PolicyEngine {
         }
         if (!e.expired) {
           e.covered.add(findingId);
+          if (pkg != null && pkg.purl() != null) {
+            e.coveredPackages.add(pkg.purl());
+          }
           excepted++;
           return;
         }
@@ -432,6 +437,7 @@ public final class PolicyEngine {
     final List<Glob> packages;
     final List<Glob> images;
     final Set<String> covered = new LinkedHashSet<>();
+    final Set<String> coveredPackages = new LinkedHashSet<>();
 
     ActiveException(PolicyException source, Instant now) {
       this.source = source;

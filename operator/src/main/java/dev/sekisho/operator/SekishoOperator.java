@@ -1,6 +1,7 @@
 package dev.sekisho.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.operator.evaluate.PolicyVex;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.PipelineRunGate;
@@ -122,7 +123,7 @@ public final class SekishoOperator implements AutoCloseable {
     // one ScanResult informer: its store is the cache the policy controllers and gauges read
     operator.register(
         new ScanResultReconciler(
-            new ResultEvaluator(store),
+            new ResultEvaluator(store, new PolicyVex(client, config.namespace())),
             new PipelineRunGate(client),
             events,
             clock,

@@ -179,8 +179,21 @@ class ManifestsIT {
     List<String> resources = new ArrayList<>();
     clusterRole
         .path("rules")
-        .forEach(r -> r.path("resources").forEach(x -> resources.add(x.asText())));
-    assertThat(resources).contains("namespaces").doesNotContain("configmaps");
+        .forEach(
+            r ->
+                r.path("resources")
+                    .forEach(
+                        x ->
+                            resources.add(
+                                x.asText()
+                                    + (r.has("resourceNames")
+                                        ? r.path("resourceNames").toString()
+                                            + r.path("verbs").toString()
+                                        : ""))));
+    // without publishing the CA bundle, the only ConfigMaps it reads are the VEX documents'
+    assertThat(resources)
+        .contains("namespaces", "configmaps[\"sekisho-vex\"][\"get\"]")
+        .doesNotContain("configmaps");
     dryRunApply(server.adminClient(), docs2, ns2);
   }
 
@@ -269,6 +282,9 @@ class ManifestsIT {
     assertThat(allowed(admin, user, ns, "", "secrets", "", "list", "")).isFalse();
     assertThat(allowed(admin, user, other, "", "secrets", "", "get", "sekisho-scan-api-certs"))
         .isFalse();
+    // the VEX documents policies reference, by name only
+    assertThat(allowed(admin, user, other, "", "configmaps", "", "get", "sekisho-vex")).isTrue();
+    assertThat(allowed(admin, user, other, "", "configmaps", "", "list", "sekisho-vex")).isFalse();
     assertThat(allowed(admin, user, other, "", "configmaps", "", "get", "other-config")).isFalse();
     assertThat(allowed(admin, user, other, "", "configmaps", "", "update", "other-config"))
         .isFalse();

@@ -108,6 +108,14 @@ final class ScanCommand implements Callable<Integer> {
       return serverScan(parsed);
     }
     List<NamedPolicy> policies = policy.load();
+    for (NamedPolicy p : policies) {
+      if (p.spec() != null && !p.spec().getVex().isEmpty()) {
+        throw new UserInputException(
+            p.displayName()
+                + ": vex references ConfigMaps, which only the operator reads; give the"
+                + " documents to the scan with --vex FILE");
+      }
+    }
     VexStatements vex = policy.loadVex();
     List<OutputOptions.Destination> destinations = output.destinations();
     Progress progress = new Progress(context);

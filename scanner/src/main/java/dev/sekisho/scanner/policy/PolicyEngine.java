@@ -211,6 +211,7 @@ public final class PolicyEngine {
       boolean kev = rules == null || !Boolean.FALSE.equals(rules.getFailOnKnownExploited());
       boolean thresholds =
           rules != null && (rules.getFailOn() != null || rules.getCvssFloor() != null);
+      Double epssFloor = rules == null ? null : rules.getFailOnEpss();
       for (Vulnerability v : report.vulnerabilities()) {
         // a VEX statement says the product is not affected (or fixed): no rule applies, KEV's none
         if (globalVex.suppresses(v) || ownVex.suppresses(v)) {
@@ -224,6 +225,22 @@ public final class PolicyEngine {
               v.aliases(),
               v.pkg(),
               describe(v) + " is known to be exploited");
+          continue;
+        }
+        if (epssFloor != null && v.epss() != null && v.epss().score() >= epssFloor) {
+          violation(
+              "vulnerabilities.failOnEpss",
+              v.id(),
+              v.aliases(),
+              v.pkg(),
+              describe(v)
+                  + " has EPSS "
+                  + v.epss().score()
+                  + " (percentile "
+                  + v.epss().percentile()
+                  + "; policy: EPSS "
+                  + epssFloor
+                  + " or higher)");
           continue;
         }
         if (!thresholds) {

@@ -14,7 +14,9 @@ final class Schema {
    * Bumped whenever the tables or the data columns change incompatibly. 2: binary match rows
    * ({@link RowCodec}) instead of JSON, CVSS v4.0 scores. 3: CVSS v2 scores; an advisory's best
    * vector is the newest CVSS version's rather than the highest score of any version; {@code
-   * cvss.preference}. 4: affected rows carry the GOOS/GOARCH lists of Go advisories' imports.
+   * cvss.preference}. 4: affected rows carry the GOOS/GOARCH lists of Go advisories' imports. (The
+   * {@code epss} table was added without a bump: a database built before it has none, and then its
+   * findings carry no EPSS score, as without a feed.)
    */
   static final int VERSION = 4;
 
@@ -30,6 +32,8 @@ final class Schema {
     "CREATE TABLE kev(cve TEXT PRIMARY KEY) WITHOUT ROWID",
     "CREATE TABLE cvss(cve TEXT PRIMARY KEY, vector TEXT NOT NULL, score REAL,"
         + " preference INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE epss(cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL)"
+        + " WITHOUT ROWID",
   };
 
   static final String[] INDEXES = {

@@ -477,6 +477,41 @@ public final class VulnDatabase implements AutoCloseable {
     }
   }
 
+  private Boolean hasEpss;
+  private PreparedStatement epss;
+
+  /**
+   * The EPSS score of a CVE, if an EPSS feed was built in and scores it. A database built before
+   * the epss table existed has none.
+   */
+  public synchronized Optional<dev.sekisho.scanner.model.EpssScore> epss(String cve)
+      throws IOException {
+    try {
+      if (hasEpss == null) {
+        try (Statement s = db.createStatement();
+            ResultSet rs =
+                s.executeQuery(
+                    "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='epss'")) {
+          hasEpss = rs.next() && rs.getInt(1) > 0;
+        }
+        if (hasEpss) {
+          epss = db.prepareStatement("SELECT score, percentile FROM epss WHERE cve=?");
+        }
+      }
+      if (!hasEpss) {
+        return Optional.empty();
+      }
+      epss.setString(1, cve);
+      try (ResultSet rs = epss.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new dev.sekisho.scanner.model.EpssScore(rs.getDouble(1), rs.getDouble(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IOException("cannot read EPSS scores from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * CVSS data for a CVE from the enrichment feed.
    *

@@ -212,6 +212,10 @@ public final class CycloneDxReportMapper {
     if (v.knownExploited()) {
       addProperty(props, "sekisho:known-exploited", "true");
     }
+    if (v.epss() != null) {
+      addProperty(props, "sekisho:epss-score", Double.toString(v.epss().score()));
+      addProperty(props, "sekisho:epss-percentile", Double.toString(v.epss().percentile()));
+    }
     out.setProperties(props);
     input.exceptionFor(v).ifPresent(x -> out.setAnalysis(analysis(x)));
     return out;

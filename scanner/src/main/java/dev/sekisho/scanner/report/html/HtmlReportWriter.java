@@ -279,6 +279,14 @@ public final class HtmlReportWriter implements ReportWriter {
       if (v.knownExploited()) {
         b.append(" <strong>KEV</strong>");
       }
+      if (v.epss() != null) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "<br><span class=\"meta\">EPSS %.3f (percentile %.1f%%)</span>",
+                v.epss().score(),
+                v.epss().percentile() * 100));
+      }
       input
           .exceptionFor(v)
           .ifPresent(

@@ -135,7 +135,11 @@ public record JsonReport(
       String summary,
       List<String> references,
       LocationEntry location,
-      Exception exception) {}
+      Exception exception,
+      Epss epss) {}
+
+  /** FIRST's EPSS score of the finding's CVE. */
+  public record Epss(double score, double percentile) {}
 
   /** An unexpired policy exception, or a VEX statement, that excuses a finding. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

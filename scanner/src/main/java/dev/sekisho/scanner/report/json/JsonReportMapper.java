@@ -220,7 +220,8 @@ public final class JsonReportMapper {
         v.summary(),
         v.references(),
         location(p.location()),
-        exception(input.exceptionFor(v)));
+        exception(input.exceptionFor(v)),
+        v.epss() == null ? null : new JsonReport.Epss(v.epss().score(), v.epss().percentile()));
   }
 
   private static JsonReport.SecretEntry secret(SecretFinding s, ReportInput input) {

@@ -117,6 +117,10 @@ public final class SarifReportMapper {
     if (v.fixable()) {
       props.put("fixedVersions", v.fixedVersions());
     }
+    if (v.epss() != null) {
+      props.put("epss", v.epss().score());
+      props.put("epssPercentile", v.epss().percentile());
+    }
     if (v.knownExploited()) {
       props.put("knownExploited", true);
     }

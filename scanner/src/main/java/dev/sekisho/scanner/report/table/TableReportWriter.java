@@ -140,6 +140,13 @@ public final class TableReportWriter implements ReportWriter {
             "",
             v.id()
                 + (v.knownExploited() ? " [KEV]" : "")
+                + (v.epss() == null
+                    ? ""
+                    : String.format(
+                        Locale.ROOT,
+                        " [EPSS %.3f p%.0f]",
+                        v.epss().score(),
+                        v.epss().percentile() * 100))
                 + input
                     .exceptionFor(v)
                     .map(x -> x.isVex() ? " [VEX " + x.vex().status().id() + "]" : " [excepted]")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the OLM bundle (bundle/ and bundle.Dockerfile) from the Helm chart rendered with its
-# defaults, the CRDs in manifests/crds, manifests/examples and hack/olm-bundle/csv-template.yaml,
+# defaults and admission.enabled=true (the webhook becomes webhookdefinitions), the CRDs in manifests/crds, manifests/examples and hack/olm-bundle/csv-template.yaml,
 # then validates it with the operator framework's validators (OlmBundleIT). Needs helm and
 # olm-validate from hack/tool-binaries.sh and the test API server from hack/setup.sh.
 set -euo pipefail

@@ -381,7 +381,9 @@ abstract class RealNodeGate {
                 Map.of("name", "image", "value", image.tagReference()),
                 Map.of("name", "digest", "value", digestOf(image)),
                 Map.of("name", "server", "value", SERVER),
-                Map.of("name", "extra-args", "value", extraArgs))));
+                Map.of("name", "extra-args", "value", extraArgs),
+                // the step image this build pushed, through the shipped Task's param
+                Map.of("name", "scanner-image", "value", install.taskImage()))));
     return pr;
   }
 

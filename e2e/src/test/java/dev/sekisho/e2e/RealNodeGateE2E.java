@@ -207,6 +207,7 @@ class RealNodeGateE2E extends RealNodeGate {
                     - {name: digest, type: string}
                     - {name: server, type: string}
                     - {name: extra-args, type: array, default: []}
+                    - {name: scanner-image, type: string}
                   tasks:
                     - name: scan
                       taskRef: {name: scan-image}
@@ -215,6 +216,7 @@ class RealNodeGateE2E extends RealNodeGate {
                         - {name: IMAGE_DIGEST, value: $(params.digest)}
                         - {name: SERVER, value: $(params.server)}
                         - {name: EXTRA_ARGS, value: ["$(params.extra-args[*])"]}
+                        - {name: SCANNER_IMAGE, value: $(params.scanner-image)}
                 """
                     .formatted(ns),
                 GenericKubernetesResource.class))

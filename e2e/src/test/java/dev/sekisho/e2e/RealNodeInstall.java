@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  *       kubectl apply -k} of an overlay of {@code manifests/operator/base} that sets only the
  *       operator image ({@code images:}) and adds the air-gapped bundle volume with the patch
  *       docs/admin-guide.md gives for kustomize;
- *   <li>per pipeline namespace: {@code manifests/tekton/scan-image.yaml} as shipped with only its
- *       step image replaced, and the RoleBinding to {@code sekisho-scan-submitter} of the guide.
+ *   <li>per pipeline namespace: {@code manifests/tekton/scan-image.yaml} as shipped (the
+ *       PipelineRuns pass the step image this build pushed as its {@code SCANNER_IMAGE} param), and
+ *       the RoleBinding to {@code sekisho-scan-submitter} of the guide.
  * </ol>
  *
  * <p>{@link #close()} uninstalls as an admin does ({@code helm uninstall} or {@code kubectl delete
@@ -294,13 +295,18 @@ final class RealNodeInstall implements AutoCloseable {
         .getItems();
   }
 
-  /** The shipped Task with its step image replaced by the one the build pushed. */
+  /**
+   * The shipped Task as it is: the PipelineRuns pass the step image the build pushed as its {@code
+   * SCANNER_IMAGE} param (whose default is the released image).
+   */
   GenericKubernetesResource scanImageTask() throws IOException {
     String yaml =
         Files.readString(SekishoCrds.repositoryRoot().resolve("manifests/tekton/scan-image.yaml"));
-    assertThat(yaml).as("the shipped Task names the step image").contains(SHIPPED_STEP_IMAGE);
-    return Serialization.unmarshal(
-        yaml.replace(SHIPPED_STEP_IMAGE, taskImage), GenericKubernetesResource.class);
+    assertThat(yaml)
+        .as("the shipped Task takes the step image from its param, the released image by default")
+        .contains("image: $(params.SCANNER_IMAGE)")
+        .contains("default: " + SHIPPED_STEP_IMAGE);
+    return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
   }
 
   /**

@@ -19,12 +19,21 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     OperatorConfig config;
+    CrashPoint crashAt;
     try {
       config = OperatorConfig.fromEnv(System.getenv());
+      crashAt = CrashPoint.arm(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("sekisho-operator: " + e.getMessage());
       System.exit(2);
       return;
+    }
+    if (crashAt != null) {
+      LOG.warn(
+          "{}={} is set: this operator halts when it reaches that point (a testing aid, never for"
+              + " a cluster)",
+          CrashPoint.ENV,
+          crashAt.id());
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
     OperatorProcess process =

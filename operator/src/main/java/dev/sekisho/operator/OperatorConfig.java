@@ -48,6 +48,7 @@ import java.util.regex.Pattern;
  *     (zero: kept for ever)
  * @param decisionWait how long the scan API waits for the ScanResult reconciler's decision before
  *     answering 503 (the step retries)
+ * @param admission the validating admission webhook's settings
  */
 public record OperatorConfig(
     String namespace,
@@ -79,7 +80,37 @@ public record OperatorConfig(
     String bindAddress,
     CaPolicy caPolicy,
     Duration resultRetention,
-    Duration decisionWait) {
+    Duration decisionWait,
+    Admission admission) {
+
+  /**
+   * The validating admission webhook (docs/admin-guide.md, "Admission").
+   *
+   * @param enabled serve it
+   * @param port its HTTPS port
+   * @param service name of its Service (its DNS names go into the serving certificate)
+   * @param webhookConfiguration the ValidatingWebhookConfiguration whose caBundle the operator
+   *     keeps; null when something else keeps it (OLM, cert-manager's CA injector)
+   * @param tlsDir a mounted certificate to serve instead of the operator's own, or null
+   */
+  public record Admission(
+      boolean enabled, int port, String service, String webhookConfiguration, Path tlsDir) {
+    static Admission fromEnv(Map<String, String> env) {
+      String config = env.get("SEKISHO_ADMISSION_WEBHOOK_CONFIG");
+      return new Admission(
+          bool(env, "SEKISHO_ADMISSION_ENABLED", false),
+          OperatorConfig.port(env, "SEKISHO_ADMISSION_PORT", 9443),
+          OperatorConfig.name(env, "SEKISHO_ADMISSION_SERVICE", "sekisho-admission"),
+          config == null
+              ? "sekisho-admission"
+              : config.isBlank()
+                  ? null
+                  : OperatorConfig.name(env, "SEKISHO_ADMISSION_WEBHOOK_CONFIG", null),
+          env.containsKey("SEKISHO_ADMISSION_TLS_DIR")
+              ? Path.of(env.get("SEKISHO_ADMISSION_TLS_DIR"))
+              : null);
+    }
+  }
 
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
   private static final Pattern SIZE = Pattern.compile("^(\\d+)(Ki|Mi|Gi)?$");
@@ -118,7 +149,8 @@ public record OperatorConfig(
         "0".equals(env.getOrDefault("SEKISHO_RESULT_RETENTION", "").trim())
             ? Duration.ZERO
             : duration(env, "SEKISHO_RESULT_RETENTION", DEFAULT_RESULT_RETENTION),
-        positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)));
+        positive(env, "SEKISHO_API_DECISION_WAIT", Duration.ofSeconds(30)),
+        Admission.fromEnv(env));
   }
 
   private static Duration positive(Map<String, String> env, String name, Duration fallback) {

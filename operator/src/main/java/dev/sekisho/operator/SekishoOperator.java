@@ -1,6 +1,12 @@
 package dev.sekisho.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
+import dev.sekisho.api.v1alpha1.ScanPolicy;
+import dev.sekisho.api.v1alpha1.ScanResult;
+import dev.sekisho.operator.admission.AdmissionDecider;
+import dev.sekisho.operator.admission.AdmissionServer;
+import dev.sekisho.operator.admission.WebhookCaBundle;
 import dev.sekisho.operator.evaluate.PolicyVex;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.events.EventRecorder;
@@ -34,7 +40,9 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -64,12 +72,24 @@ public final class SekishoOperator implements AutoCloseable {
   private volatile boolean closing;
   private final ResultRetention retention;
   private final ScheduledExecutorService retentionRuns;
+  private final ScanApiTls admissionTls;
+  private final AdmissionServer admission;
+  private final ScheduledExecutorService admissionBundle;
+  private final KubernetesClient client;
+  private final String webhookConfiguration;
 
   /**
    * How often every namespace's CA bundle ConfigMap is checked anyway (a watch restores a deleted
    * one at once).
    */
   static final Duration CA_RESYNC = Duration.ofMinutes(10);
+
+  /**
+   * How often the admission webhook configuration's caBundle is checked (one GET of one object):
+   * the configuration may be created after the operator starts (Helm installs it last), or reset by
+   * a re-apply, and a fail-closed webhook without the right CA refuses every Pod it reviews.
+   */
+  static final Duration WEBHOOK_RESYNC = Duration.ofSeconds(15);
 
   public SekishoOperator(
       OperatorConfig config,
@@ -81,6 +101,7 @@ public final class SekishoOperator implements AutoCloseable {
       InetAddress bind,
       String scannerVersion)
       throws IOException, GeneralSecurityException {
+    this.client = client;
     store = new ReportStore(config.storeDir());
     tlsRefresh = config.tlsRefresh();
     String instance = System.getenv().getOrDefault("HOSTNAME", "sekisho-operator");
@@ -121,20 +142,21 @@ public final class SekishoOperator implements AutoCloseable {
               }
             });
     // one ScanResult informer: its store is the cache the policy controllers and gauges read
-    operator.register(
+    ScanResultReconciler resultReconciler =
         new ScanResultReconciler(
             new ResultEvaluator(store, new PolicyVex(client, config.namespace())),
             new PipelineRunGate(client),
             events,
             clock,
             meters,
-            results),
-        o -> o.withItemStore(results));
+            results);
+    operator.register(resultReconciler, o -> o.withItemStore(results));
     operator.register(new ScanPolicyReconciler(clock, results));
     operator.register(new ClusterScanPolicyReconciler(clock, results));
 
     ObjectMapper json = ScanApiServer.json();
-    tls = config.insecureHttp() ? null : openTls(config, client, clock);
+    ManagedCertificates managed = managedCertificates(config, client, clock);
+    tls = config.insecureHttp() ? null : openTls(config, managed, client);
     if (tls != null && config.caPublish()) {
       CaBundlePublisher publisher =
           new CaBundlePublisher(client, config.caConfigMap(), tls::caBundle);
@@ -164,6 +186,87 @@ public final class SekishoOperator implements AutoCloseable {
             config.maxBodyBytes(),
             config.apiThreads(),
             meters);
+
+    OperatorConfig.Admission adm = config.admission();
+    if (adm.enabled()) {
+      admissionTls =
+          new ScanApiTls(
+              adm.tlsDir() == null
+                  ? managed::ensure
+                  : ScanApiTls.directoryOr(adm.tlsDir(), managed::ensure),
+              client,
+              config.namespace(),
+              null);
+      admission =
+          new AdmissionServer(
+              new InetSocketAddress(bind, adm.port()),
+              admissionTls.context(),
+              new AdmissionDecider(
+                      admissionInputs(resultReconciler), new ResultEvaluator(store)::evaluate)
+                  ::decide,
+              () -> results.synced() && resultReconciler.policiesSynced(),
+              json,
+              meters,
+              clock);
+      webhookConfiguration = adm.webhookConfiguration();
+      admissionBundle =
+          webhookConfiguration == null
+              ? null
+              : Executors.newSingleThreadScheduledExecutor(
+                  Thread.ofPlatform().daemon().name("admission-ca-bundle").factory());
+      if (admissionBundle != null) {
+        admissionTls.onBundleChange(() -> admissionBundle.execute(this::keepWebhookBundle));
+      }
+    } else {
+      admissionTls = null;
+      admission = null;
+      admissionBundle = null;
+      webhookConfiguration = null;
+    }
+  }
+
+  /** The admission decision's view of the caches: results, policies and namespace labels. */
+  private AdmissionDecider.Inputs admissionInputs(ScanResultReconciler reconciler) {
+    return new AdmissionDecider.Inputs() {
+      @Override
+      public Map<String, String> namespaceLabels(String namespace) {
+        return reconciler.namespaceLabels(namespace);
+      }
+
+      @Override
+      public Collection<ScanPolicy> scanPolicies(String namespace) {
+        return reconciler.scanPolicies(namespace);
+      }
+
+      @Override
+      public Collection<ClusterScanPolicy> clusterPolicies() {
+        return reconciler.clusterPolicies();
+      }
+
+      @Override
+      public List<ScanResult> byDigest(String digest) {
+        return results.byDigest(digest);
+      }
+
+      @Override
+      public List<ScanResult> byTag(String tag) {
+        return results.byTag(tag);
+      }
+    };
+  }
+
+  /** Sets the admission CA bundle into the webhook configuration, when one is known. */
+  private void keepWebhookBundle() {
+    try {
+      admissionTls
+          .caBundle()
+          .ifPresent(pem -> WebhookCaBundle.keep(client, webhookConfiguration, pem));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "cannot keep the caBundle of validatingwebhookconfiguration {}: {}",
+          webhookConfiguration,
+          e.getMessage());
+    }
   }
 
   /**
@@ -199,17 +302,9 @@ public final class SekishoOperator implements AutoCloseable {
    * CA, cert-manager), else the operator's own from its Secret; checked at every refresh, so a
    * certificate mounted later takes over without a restart.
    */
-  private static ScanApiTls openTls(OperatorConfig config, KubernetesClient client, Clock clock)
+  private static ScanApiTls openTls(
+      OperatorConfig config, ManagedCertificates managed, KubernetesClient client)
       throws IOException, GeneralSecurityException {
-    String svc = config.apiService();
-    String ns = config.namespace();
-    List<String> hosts = new ArrayList<>();
-    hosts.addAll(
-        List.of(
-            svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local"));
-    hosts.addAll(config.tlsHosts());
-    ManagedCertificates managed =
-        new ManagedCertificates(client, ns, config.tlsSecret(), hosts, config.caPolicy(), clock);
     ScanApiTls.Source source =
         config.tlsDir() == null
             ? managed::ensure
@@ -217,8 +312,39 @@ public final class SekishoOperator implements AutoCloseable {
     return new ScanApiTls(source, client, config.namespace(), config.caConfigMap());
   }
 
+  /**
+   * The operator's own CA and serving certificate (used where no certificate is mounted), one for
+   * the scan API and the admission webhook: it names both Services (the webhook's only when it is
+   * enabled) and the extra {@code tlsHosts}. One set of names, so the two never renew the shared
+   * certificate away from each other.
+   */
+  private static ManagedCertificates managedCertificates(
+      OperatorConfig config, KubernetesClient client, Clock clock) {
+    String ns = config.namespace();
+    List<String> hosts = new ArrayList<>(serviceNames(config.apiService(), ns));
+    if (config.admission().enabled()) {
+      hosts.addAll(serviceNames(config.admission().service(), ns));
+    }
+    hosts.addAll(config.tlsHosts());
+    return new ManagedCertificates(client, ns, config.tlsSecret(), hosts, config.caPolicy(), clock);
+  }
+
+  /** The DNS names of a Service. */
+  private static List<String> serviceNames(String svc, String ns) {
+    return List.of(
+        svc, svc + "." + ns, svc + "." + ns + ".svc", svc + "." + ns + ".svc.cluster.local");
+  }
+
   public void start() {
     api.start();
+    if (admission != null) {
+      admission.start();
+      admissionTls.start(tlsRefresh);
+      if (admissionBundle != null) {
+        admissionBundle.scheduleWithFixedDelay(
+            this::keepWebhookBundle, 0, WEBHOOK_RESYNC.toSeconds(), TimeUnit.SECONDS);
+      }
+    }
     if (tls != null) {
       tls.start(tlsRefresh);
     }
@@ -261,6 +387,16 @@ public final class SekishoOperator implements AutoCloseable {
     return api.address();
   }
 
+  /** The admission webhook's address, empty when it is not enabled. */
+  public Optional<InetSocketAddress> admissionAddress() {
+    return Optional.ofNullable(admission).map(AdmissionServer::address);
+  }
+
+  /** The admission webhook's TLS, empty when it is not enabled. */
+  public Optional<ScanApiTls> admissionTls() {
+    return Optional.ofNullable(admissionTls);
+  }
+
   public Operator operator() {
     return operator;
   }
@@ -284,6 +420,13 @@ public final class SekishoOperator implements AutoCloseable {
       tls.close();
     }
     api.close();
+    if (admission != null) {
+      admission.close();
+      admissionTls.close();
+    }
+    if (admissionBundle != null) {
+      admissionBundle.shutdownNow();
+    }
     if (retentionRuns != null) {
       retentionRuns.shutdownNow();
     }

@@ -126,6 +126,35 @@ class ChartValuesIT {
   }
 
   @Test
+  void taskImageIsTheDefaultOfTheTasksScannerImageParam() throws Exception {
+    Result r =
+        helm(
+            "template",
+            "sekisho",
+            CHART.toString(),
+            "--set",
+            "task.namespaces={team-a}",
+            "--set",
+            "taskImage.repository=registry.local/mirror/sekisho-task",
+            "--set",
+            "taskImage.tag=1.2.3");
+    assertThat(r.code).as(r.output).isZero();
+    List<JsonNode> docs = new ArrayList<>();
+    ManifestFiles.documents(CHART, r.output).forEach(d -> docs.add(d.tree()));
+    JsonNode task = kind(docs, "Task");
+    String scannerImage = null;
+    for (JsonNode p : task.path("spec").path("params")) {
+      if (p.path("name").asText().equals("SCANNER_IMAGE")) {
+        scannerImage = p.path("default").asText();
+      }
+    }
+    assertThat(scannerImage).isEqualTo("registry.local/mirror/sekisho-task:1.2.3");
+    // the step takes its image from the param, so a pipeline can still override it
+    assertThat(task.path("spec").path("steps").get(0).path("image").asText())
+        .isEqualTo("$(params.SCANNER_IMAGE)");
+  }
+
+  @Test
   void aRegistryPullSecretReachesTheOperatorAsItsDockerConfig() throws Exception {
     Result r =
         helm(
@@ -182,6 +211,23 @@ class ChartValuesIT {
         helm("template", "sekisho", CHART.toString(), "--set", "database.updateInterval=6 hours");
     assertThat(badDuration.code).isNotZero();
     assertThat(badDuration.output).contains("/database/updateInterval");
+
+    Result badPolicy =
+        helm("template", "sekisho", CHART.toString(), "--set", "admission.failurePolicy=Closed");
+    assertThat(badPolicy.code).isNotZero();
+    assertThat(badPolicy.output).contains("/admission/failurePolicy");
+
+    Result clash =
+        helm(
+            "template",
+            "sekisho",
+            CHART.toString(),
+            "--set",
+            "admission.enabled=true",
+            "--set",
+            "scanApi.port=9443");
+    assertThat(clash.code).isNotZero();
+    assertThat(clash.output).contains("admission.port 9443 is already the port");
   }
 
   @Test

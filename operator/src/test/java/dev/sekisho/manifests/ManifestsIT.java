@@ -79,6 +79,15 @@ class ManifestsIT {
   }
 
   @Test
+  void admissionOverlayApplies(KubeApiServer server) throws Exception {
+    List<JsonNode> docs = kustomize(server, "manifests/operator/admission");
+    assertThat(docs)
+        .extracting(d -> d.path("kind").asText())
+        .contains("ValidatingWebhookConfiguration", "Deployment");
+    dryRunApply(server.adminClient(), docs, server.createNamespace("admission"));
+  }
+
+  @Test
   void openShiftOverlayApplies(KubeApiServer server) throws Exception {
     List<JsonNode> docs = new ArrayList<>();
     for (JsonNode doc : kustomize(server, "manifests/operator/openshift")) {
@@ -115,6 +124,8 @@ class ManifestsIT {
                 "--set",
                 "openshift.serviceCa=true",
                 "--set",
+                "admission.enabled=true",
+                "--set",
                 "database.airGapped.enabled=true",
                 "--set",
                 "database.airGapped.bundleClaimName=bundles"));
@@ -147,7 +158,13 @@ class ManifestsIT {
                 "--set",
                 "scanApi.ownCa.renewBefore=180d",
                 "--set",
-                "scanApi.ownCa.overlap=14d"));
+                "scanApi.ownCa.overlap=14d",
+                "--set",
+                "admission.enabled=true",
+                "--set",
+                "admission.failurePolicy=Ignore",
+                "--set",
+                "admission.excludeNamespaces={dev}"));
     List<JsonNode> docs2 = new ArrayList<>();
     ManifestFiles.documents(chart, other).forEach(d -> docs2.add(d.tree()));
     JsonNode deployment =
@@ -186,14 +203,25 @@ class ManifestsIT {
                         x ->
                             resources.add(
                                 x.asText()
-                                    + (r.has("resourceNames")
+                                    + (x.asText().equals("configmaps") && r.has("resourceNames")
                                         ? r.path("resourceNames").toString()
                                             + r.path("verbs").toString()
                                         : ""))));
     // without publishing the CA bundle, the only ConfigMaps it reads are the VEX documents'
     assertThat(resources)
-        .contains("namespaces", "configmaps[\"sekisho-vex\"][\"get\"]")
+        .contains(
+            "namespaces", "validatingwebhookconfigurations", "configmaps[\"sekisho-vex\"][\"get\"]")
         .doesNotContain("configmaps");
+    JsonNode webhook =
+        docs2.stream()
+            .filter(d -> d.path("kind").asText().equals("ValidatingWebhookConfiguration"))
+            .findFirst()
+            .get()
+            .path("webhooks")
+            .get(0);
+    assertThat(webhook.path("failurePolicy").asText()).isEqualTo("Ignore");
+    assertThat(webhook.path("namespaceSelector").toString()).contains(ns2, "kube-system", "dev");
+    assertThat(env).contains("SEKISHO_ADMISSION_ENABLED", "SEKISHO_ADMISSION_PORT");
     dryRunApply(server.adminClient(), docs2, ns2);
   }
 
@@ -351,7 +379,13 @@ class ManifestsIT {
     spec.set("volumes", task.path("spec").path("volumes"));
     ObjectNode container = spec.putArray("containers").addObject();
     container.put("name", "step-" + step.path("name").asText());
-    container.put("image", step.path("image").asText());
+    // the image is $(params.SCANNER_IMAGE): Tekton puts in the param's default
+    String image = step.path("image").asText();
+    for (JsonNode p : task.path("spec").path("params")) {
+      image =
+          image.replace("$(params." + p.path("name").asText() + ")", p.path("default").asText());
+    }
+    container.put("image", image);
     container.set("command", step.path("command"));
     var args = container.putArray("args");
     step.path("args")

@@ -3,6 +3,9 @@ package dev.sekisho.manifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sekisho.operator.CrashPoint;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +61,57 @@ class ManifestsTest {
     assertThat(ManifestFiles.readString(root.resolve("charts/sekisho/files/scan-image.yaml")))
         .as("charts/sekisho/files/scan-image.yaml must equal manifests/tekton/scan-image.yaml")
         .isEqualTo(ManifestFiles.readString(root.resolve("manifests/tekton/scan-image.yaml")));
+  }
+
+  @Test
+  void theStepImageIsAParamDefaultingToTheShippedTaskImage() {
+    for (String file :
+        List.of(
+            "manifests/tekton/scan-image.yaml", "manifests/tekton/scan-image-stepaction.yaml")) {
+      JsonNode spec =
+          ManifestFiles.documents(ManifestFiles.root().resolve(file)).get(0).tree().path("spec");
+      JsonNode image =
+          file.endsWith("stepaction.yaml")
+              ? spec.path("image")
+              : spec.path("steps").get(0).path("image");
+      assertThat(image.asText()).as(file).isEqualTo("$(params.SCANNER_IMAGE)");
+      JsonNode param = null;
+      for (JsonNode p : spec.path("params")) {
+        if (p.path("name").asText().equals("SCANNER_IMAGE")) {
+          param = p;
+        }
+      }
+      assertThat(param).as(file + ": param SCANNER_IMAGE").isNotNull();
+      assertThat(param.path("type").asText()).isEqualTo("string");
+      assertThat(param.path("default").asText())
+          .as(file)
+          .isEqualTo("ghcr.io/sekisho/sekisho-task:" + CHART_APP_VERSION);
+    }
+  }
+
+  /** The chart's appVersion: the version of the images the manifests ship. */
+  private static final String CHART_APP_VERSION = chartAppVersion();
+
+  private static String chartAppVersion() {
+    return ManifestFiles.readString(ManifestFiles.root().resolve("charts/sekisho/Chart.yaml"))
+        .lines()
+        .filter(l -> l.startsWith("appVersion:"))
+        .map(l -> l.substring("appVersion:".length()).strip().replace("\"", ""))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void noShippedManifestArmsACrashPoint() throws IOException {
+    // SEKISHO_CRASH_AT is a testing aid: nothing an admin installs may set it
+    Path root = ManifestFiles.root();
+    for (String dir : List.of("charts", "manifests", "bundle")) {
+      try (Stream<Path> files = Files.walk(root.resolve(dir))) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertThat(Files.readString(f)).as(f.toString()).doesNotContain(CrashPoint.ENV);
+        }
+      }
+    }
   }
 
   @Test

@@ -22,11 +22,12 @@ import java.util.stream.Stream;
 
 /**
  * Writes the OLM bundle (registry+v1, OperatorHub layout) from the same sources as the Helm chart:
- * the chart rendered with its defaults gives the Deployment, the operator's cluster and namespace
- * rules, the Service and the aggregated ClusterRoles; {@code manifests/crds} gives the CRDs (copied
- * byte for byte) and each descriptor's description; {@code manifests/examples} gives alm-examples;
- * {@code hack/olm-bundle/csv-template.yaml} gives the prose. A pure function of those inputs: the
- * same inputs give the same bytes, so a drift test can compare the committed bundle with it.
+ * the chart rendered with its defaults and admission.enabled=true gives the Deployment, the
+ * operator's cluster and namespace rules, the Service and the aggregated ClusterRoles; {@code
+ * manifests/crds} gives the CRDs (copied byte for byte) and each descriptor's description; {@code
+ * manifests/examples} gives alm-examples; {@code hack/olm-bundle/csv-template.yaml} gives the
+ * prose. A pure function of those inputs: the same inputs give the same bytes, so a drift test can
+ * compare the committed bundle with it.
  */
 final class OlmBundle {
   static final String PACKAGE = "sekisho-operator";
@@ -64,7 +65,8 @@ final class OlmBundle {
    * bundle/} plus {@code bundle.Dockerfile}.
    *
    * @param root repository root
-   * @param rendered the documents of {@code helm template sekisho charts/sekisho} (defaults)
+   * @param rendered the documents of {@code helm template sekisho charts/sekisho} (defaults,
+   *     admission.enabled=true)
    */
   static Map<String, String> generate(Path root, List<JsonNode> rendered) throws IOException {
     JsonNode chart =
@@ -81,6 +83,7 @@ final class OlmBundle {
     List<JsonNode> bindings = new ArrayList<>();
     List<JsonNode> deployments = new ArrayList<>();
     List<JsonNode> services = new ArrayList<>();
+    List<JsonNode> webhooks = new ArrayList<>();
     for (JsonNode doc : rendered) {
       String kind = doc.path("kind").asText();
       String name = doc.path("metadata").path("name").asText();
@@ -90,7 +93,13 @@ final class OlmBundle {
         case "Role" -> roles.put(name, doc);
         case "ClusterRoleBinding" -> clusterBindings.add(doc);
         case "RoleBinding" -> bindings.add(doc);
-        case "Service" -> services.add(doc);
+        case "Service" -> {
+          // OLM creates the webhook's Service itself (<deployment>-service) from webhookdefinitions
+          if (!name.equals(ADMISSION_SERVICE)) {
+            services.add(doc);
+          }
+        }
+        case "ValidatingWebhookConfiguration" -> webhooks.add(doc);
         default -> {
           if (!NOT_IN_BUNDLE.containsKey(kind)) {
             throw new IllegalStateException(
@@ -114,6 +123,9 @@ final class OlmBundle {
     meta.put("name", PACKAGE + ".v" + version);
     ObjectNode annotations = (ObjectNode) meta.path("annotations");
     JsonNode deployment = clean(deployments.get(0));
+    if (!webhooks.isEmpty()) {
+      olmServesTheWebhook(deployment);
+    }
     String image =
         deployment
             .path("spec")
@@ -137,6 +149,22 @@ final class OlmBundle {
     csvDeployment.set("spec", deployment.path("spec"));
     installSpec.set(
         "clusterPermissions", permissions(clusterBindings, clusterRoles, "ClusterRole", true));
+    if (!webhooks.isEmpty()) {
+      // OLM injects the webhook's caBundle: the operator keeps none, so it needs no right to
+      for (JsonNode perm : installSpec.path("clusterPermissions")) {
+        ArrayNode rules = (ArrayNode) perm.path("rules");
+        for (int i = rules.size() - 1; i >= 0; i--) {
+          if (rules
+              .get(i)
+              .path("resources")
+              .toString()
+              .contains("validatingwebhookconfigurations")) {
+            rules.remove(i);
+          }
+        }
+      }
+      spec.set("webhookdefinitions", webhookDefinitions(webhooks, deployment));
+    }
     installSpec.set("permissions", permissions(bindings, roles, "Role", false));
     ArrayNode related = spec.putArray("relatedImages");
     related.addObject().put("name", "sekisho-operator").put("image", image);
@@ -223,6 +251,89 @@ final class OlmBundle {
     docker.append("COPY bundle/metadata /metadata/\n");
     files.put("bundle.Dockerfile", docker.toString());
     return files;
+  }
+
+  /** The chart's admission webhook Service, replaced by OLM's own. */
+  static final String ADMISSION_SERVICE = "sekisho-admission";
+
+  /**
+   * Where OLM mounts the certificate it issues for a webhook ({@code tls.crt}, {@code tls.key}).
+   */
+  static final String OLM_WEBHOOK_CERTS = "/tmp/k8s-webhook-server/serving-certs";
+
+  /**
+   * Under OLM the webhook serves the certificate OLM issues and mounts, and OLM injects its CA into
+   * the configuration it creates: the operator keeps no caBundle.
+   */
+  private static void olmServesTheWebhook(JsonNode deployment) {
+    ArrayNode env =
+        (ArrayNode)
+            deployment
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .path(0)
+                .path("env");
+    boolean found = false;
+    for (JsonNode e : env) {
+      if (e.path("name").asText().equals("SEKISHO_ADMISSION_TLS_DIR")) {
+        ((ObjectNode) e).put("value", OLM_WEBHOOK_CERTS);
+        found = true;
+      }
+    }
+    if (!found) {
+      throw new IllegalStateException(
+          "the chart renders a ValidatingWebhookConfiguration but no SEKISHO_ADMISSION_TLS_DIR");
+    }
+    env.addObject().put("name", "SEKISHO_ADMISSION_WEBHOOK_CONFIG").put("value", "");
+  }
+
+  /**
+   * The chart's ValidatingWebhookConfiguration as CSV webhookdefinitions. OLM has no
+   * namespaceSelector there (it reviews the OperatorGroup's namespaces, all of them here,
+   * kube-system included), so the bundle's webhook fails open and never reviews the operator's own
+   * objects: an operator that is down can always be started again.
+   */
+  private static ArrayNode webhookDefinitions(List<JsonNode> configs, JsonNode deployment) {
+    int targetPort = -1;
+    for (JsonNode port :
+        deployment
+            .path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .path(0)
+            .path("ports")) {
+      if (port.path("name").asText().equals("admission")) {
+        targetPort = port.path("containerPort").asInt();
+      }
+    }
+    if (targetPort < 0) {
+      throw new IllegalStateException("the chart's Deployment has no container port 'admission'");
+    }
+    ArrayNode out = YAML.createArrayNode();
+    for (JsonNode config : configs) {
+      for (JsonNode w : config.path("webhooks")) {
+        ObjectNode d = out.addObject();
+        d.put("type", "ValidatingAdmissionWebhook");
+        d.put("generateName", w.path("name").asText());
+        d.put("deploymentName", deployment.path("metadata").path("name").asText());
+        d.put("containerPort", 443);
+        d.put("targetPort", targetPort);
+        d.put("webhookPath", w.path("clientConfig").path("service").path("path").asText());
+        d.set("admissionReviewVersions", w.path("admissionReviewVersions"));
+        d.put("sideEffects", w.path("sideEffects").asText());
+        d.put("failurePolicy", "Ignore");
+        d.put("timeoutSeconds", w.path("timeoutSeconds").asInt());
+        ObjectNode own = d.putObject("objectSelector").putArray("matchExpressions").addObject();
+        own.put("key", "app.kubernetes.io/name");
+        own.put("operator", "NotIn");
+        own.putArray("values").add("sekisho-operator");
+        d.set("rules", w.path("rules"));
+      }
+    }
+    return out;
   }
 
   /** The rules of every role bound to the operator's ServiceAccount, as OLM permissions. */

@@ -208,7 +208,16 @@ class OlmBundleIT {
     Path helm = TestCache.helm();
     assertThat(helm).as("helm missing at %s: run hack/tool-binaries.sh", helm).isExecutable();
     Path chart = ROOT.resolve("charts/sekisho");
-    Result r = run(List.of(helm.toString(), "template", "sekisho", chart.toString()));
+    // the bundle carries the admission webhook (as webhookdefinitions): OLM installs it
+    Result r =
+        run(
+            List.of(
+                helm.toString(),
+                "template",
+                "sekisho",
+                chart.toString(),
+                "--set",
+                "admission.enabled=true"));
     assertThat(r.code).as(r.output).isZero();
     List<JsonNode> docs = new ArrayList<>();
     ManifestFiles.documents(chart, r.output).forEach(d -> docs.add(d.tree()));

@@ -60,6 +60,32 @@ class OperatorConfigTest {
   }
 
   @Test
+  void admissionSettings() {
+    OperatorConfig.Admission off = OperatorConfig.fromEnv(Map.of()).admission();
+    assertThat(off)
+        .isEqualTo(
+            new OperatorConfig.Admission(
+                false, 9443, "sekisho-admission", "sekisho-admission", null));
+    OperatorConfig.Admission on =
+        OperatorConfig.fromEnv(
+                Map.of(
+                    "SEKISHO_ADMISSION_ENABLED", "true",
+                    "SEKISHO_ADMISSION_PORT", "10443",
+                    "SEKISHO_ADMISSION_SERVICE", "gate",
+                    "SEKISHO_ADMISSION_WEBHOOK_CONFIG", "",
+                    "SEKISHO_ADMISSION_TLS_DIR", "/certs"))
+            .admission();
+    // an empty configuration name: something else (OLM, a CA injector) keeps the caBundle
+    assertThat(on)
+        .isEqualTo(new OperatorConfig.Admission(true, 10443, "gate", null, Path.of("/certs")));
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnv(Map.of("SEKISHO_ADMISSION_WEBHOOK_CONFIG", "Bad_Name")))
+        .hasMessageContaining("SEKISHO_ADMISSION_WEBHOOK_CONFIG=Bad_Name");
+    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("SEKISHO_ADMISSION_PORT", "70000")))
+        .hasMessageContaining("SEKISHO_ADMISSION_PORT");
+  }
+
+  @Test
   void caRenewalSettings() {
     assertThat(OperatorConfig.fromEnv(Map.of()).caPolicy()).isEqualTo(CaPolicy.DEFAULT);
     OperatorConfig c =

@@ -23,7 +23,7 @@ public final class Cli {
       context.err().flush();
       return ExitCode.USAGE.code();
     }
-    return execute(commandLine(context, defaults), args, context);
+    return execute(commandLine(context, defaults, args), args, context);
   }
 
   /**
@@ -81,7 +81,25 @@ public final class Cli {
   }
 
   static CommandLine commandLine(CliContext context, CommandLine.IDefaultValueProvider defaults) {
-    CommandLine cl = new CommandLine(new SekishoCommand(), new CommandFactory(context));
+    return commandLine(context, defaults, new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}. Building picocli's model reflects over every option of every
+   * command added, so only the subcommands named in {@code args} are added; all of them when none
+   * is named (usage, help, a misspelt command, whose suggestions need every name).
+   */
+  static CommandLine commandLine(
+      CliContext context, CommandLine.IDefaultValueProvider defaults, String[] args) {
+    CommandLine.IFactory factory = new CommandFactory(context);
+    CommandLine cl = new CommandLine(new SekishoCommand(), factory);
+    List<String> named = List.of(args);
+    boolean any = SekishoCommand.SUBCOMMANDS.keySet().stream().anyMatch(named::contains);
+    for (var sub : SekishoCommand.SUBCOMMANDS.entrySet()) {
+      if (!any || named.contains(sub.getKey())) {
+        cl.addSubcommand(sub.getKey(), new CommandLine(sub.getValue(), factory));
+      }
+    }
     cl.setOut(context.out());
     cl.setErr(context.err());
     cl.setDefaultValueProvider(defaults);
@@ -92,7 +110,11 @@ public final class Cli {
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);
     cl.setExecutionStrategy(
         parseResult -> {
-          LogConfig.apply(flag(parseResult, "--verbose") || flag(parseResult, "--debug"));
+          // the default logging (CliLogConfigurator) is the quiet one: logback starts only when
+          // something logs, which `sekisho version` and most quiet runs never do
+          if (flag(parseResult, "--verbose") || flag(parseResult, "--debug")) {
+            LogConfig.apply(true);
+          }
           return new CommandLine.RunLast().execute(parseResult);
         });
     return cl;

@@ -1,5 +1,6 @@
 package dev.sekisho.cli;
 
+import dev.sekisho.scanner.analyzer.AnalyzerLimits;
 import dev.sekisho.scanner.analyzer.list.Analyzers;
 import dev.sekisho.scanner.artifact.InspectOptions;
 import dev.sekisho.scanner.image.oci.ImageAccessException;
@@ -8,6 +9,7 @@ import dev.sekisho.scanner.image.oci.Platform;
 import dev.sekisho.scanner.image.registry.CredentialStore;
 import dev.sekisho.scanner.image.registry.RegistryLimits;
 import dev.sekisho.scanner.image.registry.RegistryOptions;
+import dev.sekisho.scanner.image.source.ArchiveLimits;
 import dev.sekisho.scanner.image.source.Target;
 import dev.sekisho.scanner.layer.SpillLimits;
 import java.nio.file.Files;
@@ -182,7 +184,10 @@ final class ImageOptions {
     }
     registry = registry.withServiceAccountTokens(registryTokens(context, registry));
     try {
-      SpillLimits.fromSystemProperties(); // read by the scan; a bad value is the user's to fix
+      // read by the scan; a bad value is the user's to fix
+      SpillLimits.fromSystemProperties();
+      ArchiveLimits.fromSystemProperties();
+      AnalyzerLimits.validate(System.getProperties());
     } catch (IllegalArgumentException e) {
       throw new UserInputException(e.getMessage(), e);
     }

@@ -33,12 +33,14 @@ import javax.net.ssl.TrustManagerFactory;
  * ServiceAccount token as bearer. Every failure becomes a message that says which server, what
  * happened and what to do; none is retried into a false pass.
  *
- * <p>Two failures are passing states of a healthy install, not verdicts, and are retried with
+ * <p>Three failures are passing states of a healthy install, not verdicts, and are retried with
  * exponential backoff for up to {@code wait} (the {@code --server-wait} option): a refused or
- * timed-out connection (the operator's pod restarting, its Service without endpoints yet) and HTTP
- * 503 (the operator's database still loading; its {@code Retry-After} is honoured). Neither has
- * created anything on the server, so repeating the POST is safe. Past {@code wait} the step fails
- * closed with the last error.
+ * timed-out connection (the operator's pod restarting, its Service without endpoints yet), a
+ * connection closed before any answer (the operator killed while it handled the scan) and HTTP 503
+ * (the operator's database still loading; its {@code Retry-After} is honoured). Repeating the POST
+ * is safe: a submission is idempotent (the same image digest in the same PipelineRun stores the
+ * same report and updates the same ScanResult), so one that was cut off halfway is completed, not
+ * duplicated. Past {@code wait} the step fails closed with the last error.
  */
 final class ScanApiClient {
   private final URI server;
@@ -236,8 +238,16 @@ final class ScanApiClient {
                       + "; give the CA that signed its certificate with --server-ca)"),
           e);
     } catch (IOException e) {
-      throw new InfrastructureException(
-          "cannot talk to the Sekisho scan API at " + server + ": " + e, e);
+      // the connection was closed or reset before an answer: the operator died or restarted
+      // while it handled the scan
+      throw new NotReady(
+          "the Sekisho scan API at "
+              + server
+              + " closed the connection before answering ("
+              + e
+              + "; did the operator restart?)",
+          e,
+          null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InfrastructureException("interrupted while waiting for " + server, e);

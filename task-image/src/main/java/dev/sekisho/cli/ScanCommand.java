@@ -23,6 +23,9 @@ import dev.sekisho.scanner.scan.ScanPipeline;
 import dev.sekisho.scanner.vex.VexStatements;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,7 +36,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sekisho scan TARGET}: scan an image and judge it by policies. */
+/** {@code sekisho scan TARGET…}: scan images and judge them by policies. */
 @Command(
     name = "scan",
     description = {
@@ -42,6 +45,14 @@ import picocli.CommandLine.Parameters;
       "TARGET is an image in a registry (alpine:3.20, docker://REF, registry:REF), an OCI layout"
           + " (oci:DIR[:TAG]), an OCI archive (oci-archive:FILE[:TAG]), a docker save tarball"
           + " (docker-archive:FILE[:REF]) or an SBOM (sbom:FILE, CycloneDX or SPDX JSON).",
+      "",
+      "Several TARGETs (or --targets-file) are scanned one after the other in one process, with"
+          + " one database and one layer cache; each gets its reports (put {index} or {target} in"
+          + " the --output and --report file names) and its summary line. A target that fails"
+          + " does not stop the others; the exit code is the highest of the targets' codes (3 if"
+          + " any hit a scanner error, else 2 if any hit an input error, else 1 if any failed a"
+          + " policy, else 0). Input errors found before scanning (flags, a malformed reference,"
+          + " a missing file) stop the command with 2 before any target is scanned.",
       "",
       "Without --policy or --fail-on the scan exits 0 whatever it finds.",
       "",
@@ -57,8 +68,25 @@ final class ScanCommand implements Callable<Integer> {
 
   private final CliContext context;
 
-  @Parameters(paramLabel = "TARGET", description = "What to scan (see above).")
-  String target;
+  /** The most targets one command scans (from the arguments and --targets-file together). */
+  static final int MAX_TARGETS = 10_000;
+
+  /** The largest --targets-file read. */
+  static final long MAX_TARGETS_FILE_BYTES = 1 << 20;
+
+  @Parameters(
+      paramLabel = "TARGET",
+      arity = "0..*",
+      description = "What to scan (see above); several are scanned in turn.")
+  List<String> targetArgs = new ArrayList<>();
+
+  @Option(
+      names = "--targets-file",
+      paramLabel = "FILE",
+      description =
+          "Also scan the targets listed in FILE: one per line; blank lines and lines starting"
+              + " with # are skipped.")
+  Path targetsFile;
 
   @Mixin PolicyOptions policy;
   @Mixin OutputOptions output;
@@ -96,6 +124,9 @@ final class ScanCommand implements Callable<Integer> {
       description = "Use the database as it is, even when it is missing or stale.")
   boolean skipDbUpdate;
 
+  /** The --vex documents' statements, read once for every target. */
+  private VexStatements vex = VexStatements.none();
+
   ScanCommand(CliContext context) {
     this.context = context;
   }
@@ -103,9 +134,26 @@ final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     // validate every input before the slow part
-    Target parsed = pinned(ImageOptions.target(target), digest());
+    List<String> inputs = targetInputs();
+    String pinnedDigest = digest();
+    if (inputs.size() > 1 && pinnedDigest != null) {
+      throw new UserInputException(
+          "--digest names one image's manifest, but "
+              + inputs.size()
+              + " targets are given: scan them one at a time, or pin each as REF@sha256:…");
+    }
+    List<Target> parsed = new ArrayList<>();
+    for (String input : inputs) {
+      parsed.add(pinned(ImageOptions.target(input), pinnedDigest));
+    }
     if (server.enabled(context)) {
-      return serverScan(parsed);
+      if (parsed.size() > 1) {
+        throw new UserInputException(
+            "--server scans one TARGET (the step's image); "
+                + parsed.size()
+                + " are given: run one step per image");
+      }
+      return serverScan(parsed.get(0));
     }
     List<NamedPolicy> policies = policy.load();
     for (NamedPolicy p : policies) {
@@ -116,59 +164,205 @@ final class ScanCommand implements Callable<Integer> {
                 + " documents to the scan with --vex FILE");
       }
     }
-    VexStatements vex = policy.loadVex();
+    vex = policy.loadVex();
     List<OutputOptions.Destination> destinations = output.destinations();
+    List<List<OutputOptions.Destination>> perTarget = OutputOptions.perTarget(destinations, inputs);
     Progress progress = new Progress(context);
     Databases databases = new Databases(context, db, progress);
     try {
       CompletableFuture<VulnDatabase> opening =
           Databases.openInBackground(databases.prepareForScan(offline, skipDbUpdate));
       InspectOptions inspect;
-      Inventory inventory;
       try {
         inspect = image.inspectOptions(context, progress);
-        inventory = Inventories.read(parsed, inspect, image.timeout());
-      } catch (IOException | RuntimeException e) {
+      } catch (RuntimeException e) {
         Databases.closeWhenOpen(opening);
         throw e;
       }
-      try (VulnDatabase vdb = Databases.await(opening)) {
-        databases.warnIfStale(vdb);
-        progress.step("matching " + inventory.packages().size() + " packages");
-        ScanOutcome outcome =
-            ScanPipeline.scan(
-                new ScanInput(
-                    new ScanInput.Received(inventory),
-                    MatchingDatabase.of(vdb),
-                    new ScanInput.Policies(
-                        policies, TektonContext.from(context).pipeline(), true, vex),
-                    // no OCI base-image annotation: compare leading layers with the allowed bases
-                    baseImages(inspect),
-                    context.clock(),
-                    null));
-        if (!output.quiet) {
-          for (ScanOutcome.Skipped skipped : outcome.skipped()) {
-            context
-                .err()
-                .println(
-                    "policy "
-                        + skipped.policy().displayName()
-                        + " does not apply: "
-                        + skipped.reason());
+      if (parsed.size() == 1) {
+        Shared shared = new Shared(opening, databases, inspect, policies, progress);
+        try {
+          return scan(parsed.get(0), perTarget.get(0), shared);
+        } finally {
+          shared.close();
+        }
+      }
+      Shared shared = new Shared(opening, databases, inspect, policies, progress);
+      try {
+        int worst = ExitCode.PASS.code();
+        for (int i = 0; i < parsed.size(); i++) {
+          int code;
+          try {
+            code = scan(parsed.get(i), perTarget.get(i), shared);
+          } catch (IOException | RuntimeException e) {
+            if (shared.databaseFailed()) {
+              throw e; // no target can be matched without the database
+            }
+            progress.done();
+            code = ExitCode.of(e).code();
+            context.err().println("sekisho: error: " + parsed.get(i).input() + ": " + message(e));
           }
+          worst = Math.max(worst, code);
         }
-        ScanReport report = outcome.report();
-        Evaluation evaluation = outcome.evaluation();
-        progress.done();
-        ReportInput input = new ReportInput(report, evaluation);
-        new ReportOutput(context).write(input, destinations);
-        if (!output.quiet) {
-          context.err().println(SummaryLine.render(input));
-        }
-        return evaluation == null ? ExitCode.PASS.code() : ExitCode.of(evaluation.verdict()).code();
+        return worst;
+      } finally {
+        shared.close();
       }
     } finally {
       progress.done();
+    }
+  }
+
+  /** What every target of one command shares: the database (opened once) and the settings. */
+  private static final class Shared {
+    final CompletableFuture<VulnDatabase> opening;
+    final Databases databases;
+    final InspectOptions inspect;
+    final List<NamedPolicy> policies;
+    final Progress progress;
+    private VulnDatabase vdb;
+    private boolean failed;
+
+    Shared(
+        CompletableFuture<VulnDatabase> opening,
+        Databases databases,
+        InspectOptions inspect,
+        List<NamedPolicy> policies,
+        Progress progress) {
+      this.opening = opening;
+      this.databases = databases;
+      this.inspect = inspect;
+      this.policies = policies;
+      this.progress = progress;
+    }
+
+    /** The database, waited for and checked for staleness on first use. */
+    VulnDatabase database() throws IOException {
+      if (vdb == null) {
+        try {
+          vdb = Databases.await(opening);
+        } catch (IOException | RuntimeException e) {
+          failed = true;
+          throw e;
+        }
+        databases.warnIfStale(vdb);
+      }
+      return vdb;
+    }
+
+    boolean databaseFailed() {
+      return failed;
+    }
+
+    void close() throws IOException {
+      if (vdb != null) {
+        vdb.close();
+      } else if (!failed) {
+        Databases.closeWhenOpen(opening);
+      }
+    }
+  }
+
+  /** One target: read, match, judge, report; its exit code. */
+  private int scan(Target parsed, List<OutputOptions.Destination> destinations, Shared shared)
+      throws IOException {
+    Inventory inventory = Inventories.read(parsed, shared.inspect, image.timeout());
+    VulnDatabase vdb = shared.database();
+    shared.progress.step("matching " + inventory.packages().size() + " packages");
+    ScanOutcome outcome =
+        ScanPipeline.scan(
+            new ScanInput(
+                new ScanInput.Received(inventory),
+                MatchingDatabase.of(vdb),
+                new ScanInput.Policies(
+                    shared.policies, TektonContext.from(context).pipeline(), true, vex),
+                // no OCI base-image annotation: compare leading layers with the allowed bases
+                baseImages(shared.inspect),
+                context.clock(),
+                null));
+    if (!output.quiet) {
+      for (ScanOutcome.Skipped skipped : outcome.skipped()) {
+        context
+            .err()
+            .println(
+                "policy "
+                    + skipped.policy().displayName()
+                    + " does not apply: "
+                    + skipped.reason());
+      }
+    }
+    ScanReport report = outcome.report();
+    Evaluation evaluation = outcome.evaluation();
+    shared.progress.done();
+    ReportInput input = new ReportInput(report, evaluation);
+    new ReportOutput(context).write(input, destinations);
+    if (!output.quiet) {
+      context.err().println(SummaryLine.render(input));
+    }
+    return evaluation == null ? ExitCode.PASS.code() : ExitCode.of(evaluation.verdict()).code();
+  }
+
+  /** A failed target's message, as the CLI prints a command's failure. */
+  private static String message(Exception e) {
+    if (ExitCode.expected(e)) {
+      return e.getMessage();
+    }
+    return (e.getMessage() != null ? e.getMessage() : e.toString())
+        + " (run with --debug for details)";
+  }
+
+  /**
+   * The targets from the arguments, then from --targets-file.
+   *
+   * @throws UserInputException when there is none, too many, or the file cannot be read
+   */
+  List<String> targetInputs() {
+    List<String> inputs = new ArrayList<>(targetArgs);
+    if (targetsFile != null) {
+      inputs.addAll(readTargetsFile(targetsFile));
+    }
+    if (inputs.isEmpty()) {
+      throw new UserInputException(
+          targetsFile != null
+              ? "targets file " + targetsFile + " lists no target"
+              : "missing TARGET: name an image to scan, or --targets-file FILE");
+    }
+    if (inputs.size() > MAX_TARGETS) {
+      throw new UserInputException(
+          inputs.size()
+              + " targets given; one command scans at most "
+              + MAX_TARGETS
+              + ": split the list over several commands");
+    }
+    return inputs;
+  }
+
+  static List<String> readTargetsFile(Path file) {
+    try {
+      if (!Files.isRegularFile(file)) {
+        throw new UserInputException("targets file " + file + " does not exist");
+      }
+      long size = Files.size(file);
+      if (size > MAX_TARGETS_FILE_BYTES) {
+        throw new UserInputException(
+            "targets file "
+                + file
+                + " is "
+                + size
+                + " bytes; at most "
+                + MAX_TARGETS_FILE_BYTES
+                + " are read: split it over several commands");
+      }
+      List<String> out = new ArrayList<>();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String t = line.strip();
+        if (!t.isEmpty() && !t.startsWith("#")) {
+          out.add(t);
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UserInputException("cannot read targets file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -177,6 +371,7 @@ final class ScanCommand implements Callable<Integer> {
    * API match, record and decide. No local database is opened.
    */
   private int serverScan(Target parsed) throws IOException {
+    String target = parsed.input();
     refuseLocalOnlyOptions();
     Progress progress = new Progress(context);
     try {

@@ -1,5 +1,8 @@
 package dev.sekisho.cli;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,13 +20,6 @@ import picocli.CommandLine.Spec;
     description =
         "Scan container images for vulnerabilities, secrets and risky configuration,"
             + " and gate them on policies.",
-    subcommands = {
-      ScanCommand.class,
-      SbomCommand.class,
-      DbCommand.class,
-      PolicyCommand.class,
-      VersionCommand.class
-    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {ExitCode.HELP_0, ExitCode.HELP_1, ExitCode.HELP_2, ExitCode.HELP_3},
     footerHeading = "%nEnvironment:%n",
@@ -34,6 +30,22 @@ import picocli.CommandLine.Spec;
       "Precedence: flags, then environment, then config file. See docs/cli.md."
     })
 final class SekishoCommand implements Callable<Integer> {
+  /**
+   * The subcommands by name, added by {@link Cli#commandLine}: only those named in the arguments
+   * when one is, so that picocli reflects over one command's options instead of all of them.
+   */
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>(); // in the order of the help
+    m.put("scan", ScanCommand.class);
+    m.put("sbom", SbomCommand.class);
+    m.put("db", DbCommand.class);
+    m.put("policy", PolicyCommand.class);
+    m.put("version", VersionCommand.class);
+    return Collections.unmodifiableMap(m);
+  }
+
   @Mixin GlobalOptions global;
 
   @Spec CommandSpec spec;

@@ -62,6 +62,25 @@ class ImageOptionsTest {
   }
 
   @Test
+  @Timeout(30)
+  void anArchiveLimitThatIsNotANumberIsAUsageError() {
+    String before = System.getProperty("sekisho.archive.maxEntries");
+    System.setProperty("sekisho.archive.maxEntries", "many");
+    try {
+      assertThatThrownBy(() -> options(Map.of("HOME", tmp.toString())))
+          .isInstanceOf(UserInputException.class)
+          .hasMessage("invalid -Dsekisho.archive.maxEntries=many: expected a number of entries")
+          .satisfies(e -> assertThat(ExitCode.of(e)).isEqualTo(ExitCode.USAGE));
+    } finally {
+      if (before == null) {
+        System.clearProperty("sekisho.archive.maxEntries");
+      } else {
+        System.setProperty("sekisho.archive.maxEntries", before);
+      }
+    }
+  }
+
+  @Test
   void aDockerconfigjsonSecretBoundAsTheWorkspaceIsRead() throws Exception {
     Path workspace = Files.createDirectories(tmp.resolve("dockerconfig"));
     Files.writeString(

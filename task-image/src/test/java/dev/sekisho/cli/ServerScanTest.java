@@ -57,6 +57,11 @@ class ServerScanTest {
       new java.util.concurrent.atomic.AtomicInteger();
 
   private volatile String retryAfter;
+
+  /** Closes the connection without an answer for this many requests (an operator killed). */
+  private final java.util.concurrent.atomic.AtomicInteger droppedFor =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private final java.util.concurrent.atomic.AtomicInteger requests =
       new java.util.concurrent.atomic.AtomicInteger();
   private volatile String answer = "{}";
@@ -85,6 +90,10 @@ class ServerScanTest {
             }
           }
           requests.incrementAndGet();
+          if (droppedFor.getAndDecrement() > 0) {
+            exchange.close(); // no status line: the client sees the connection end
+            return;
+          }
           boolean notReady = notReadyFor.getAndDecrement() > 0;
           byte[] body =
               (notReady
@@ -271,6 +280,39 @@ class ServerScanTest {
         .contains("is not ready: the vulnerability database is not loaded yet")
         .contains("attempt 1, retrying in 1s")
         .contains("attempt 2, retrying in 1s");
+  }
+
+  @Test
+  @Timeout(30)
+  void aConnectionClosedBeforeTheAnswerIsRetriedUntilItAnswers() {
+    // the operator killed while it handled the scan: the same submission again completes it
+    droppedFor.set(2);
+    answer = "{\"verdict\":\"Pass\",\"scanResult\":\"r\"}";
+    ServerOptions o = options(url());
+    o.waitSeconds = 20;
+
+    int code = scan(o).run("img:1", DIGEST, null, inventory(), false);
+
+    assertThat(code).isZero();
+    assertThat(requests.get()).isEqualTo(3);
+    assertThat(tmp.resolve("results/VERDICT")).hasContent("Pass");
+    assertThat(err.toString())
+        .contains("closed the connection before answering")
+        .contains("attempt 2, retrying in");
+  }
+
+  @Test
+  @Timeout(30)
+  void aConnectionClosedUntilTheWaitIsOverFailsClosed() {
+    droppedFor.set(Integer.MAX_VALUE);
+    ServerOptions o = options(url());
+    o.waitSeconds = 2;
+
+    assertThatThrownBy(() -> scan(o).run("img:1", DIGEST, null, inventory(), false))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("closed the connection before answering")
+        .hasMessageContaining("gave up after");
+    assertThat(tmp.resolve("results/VERDICT")).hasContent("Error");
   }
 
   @Test

@@ -18,6 +18,12 @@ public final class Constants {
   /** Label on a ScanResult carrying the image digest's hex (without algorithm). */
   public static final String LABEL_IMAGE_DIGEST = GROUP + "/image-digest";
 
+  /**
+   * Label on a ScanResult, {@code "true"} while a watched pod of its namespace runs its digest
+   * ({@code kubectl get scanresults -l sekisho.dev/in-use=true}); removed when none does.
+   */
+  public static final String LABEL_IN_USE = GROUP + "/in-use";
+
   /** Condition type: the resource was reconciled and is valid. */
   public static final String CONDITION_READY = "Ready";
 

@@ -60,6 +60,12 @@ public class ScanPolicySpec {
   @Size(max = 32)
   private List<VexSource> vex = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "What the operator's admission webhook (when installed) asks of Pods and workloads in scope"
+          + " besides denying images whose digest fails this policy: a scan for every image, and"
+          + " how images referenced by tag are treated.")
+  private AdmissionRules admission;
+
   public PolicyAction getAction() {
     return action;
   }
@@ -138,5 +144,13 @@ public class ScanPolicySpec {
 
   public void setVex(List<VexSource> vex) {
     this.vex = vex == null ? new ArrayList<>() : vex;
+  }
+
+  public AdmissionRules getAdmission() {
+    return admission;
+  }
+
+  public void setAdmission(AdmissionRules admission) {
+    this.admission = admission;
   }
 }

@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "High", jsonPath = ".spec.summary.high", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Fixable", jsonPath = ".spec.summary.fixable", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "In-Use", jsonPath = ".status.inUse.pods", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Policy", jsonPath = ".status.decidingPolicy", type = Type.STRING)
 @AdditionalPrinterColumn(
     name = "PipelineRun",

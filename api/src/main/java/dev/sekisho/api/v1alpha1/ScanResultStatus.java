@@ -46,6 +46,10 @@ public class ScanResultStatus {
   @JsonPropertyDescription("PipelineRun the operator stopped because of this result.")
   private String stoppedPipelineRun;
 
+  @JsonPropertyDescription(
+      "Where the image runs in this namespace (watched pods); absent when no watched pod runs it.")
+  private InUse inUse;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -124,5 +128,13 @@ public class ScanResultStatus {
 
   public void setStoppedPipelineRun(String stoppedPipelineRun) {
     this.stoppedPipelineRun = stoppedPipelineRun;
+  }
+
+  public InUse getInUse() {
+    return inUse;
+  }
+
+  public void setInUse(InUse inUse) {
+    this.inUse = inUse;
   }
 }

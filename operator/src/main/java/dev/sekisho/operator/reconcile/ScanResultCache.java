@@ -4,6 +4,7 @@ import dev.sekisho.api.v1alpha1.PolicyOutcome;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanResultStatus;
 import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.scanner.image.oci.ImageReference;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -222,9 +223,63 @@ public final class ScanResultCache implements ItemStore<ScanResult> {
 
   // --- reading --------------------------------------------------------------------------------
 
-  /** Attaches the controller's cache (indexed by namespace) over this store. */
+  /** Index of the cache: results by {@code spec.digest}. */
+  static final String BY_DIGEST = "sekisho-digest";
+
+  /** Index of the cache: results by the tagged reference they scanned ({@link #tagOf}). */
+  static final String BY_TAG = "sekisho-tag";
+
+  /**
+   * Attaches the controller's cache (indexed by namespace) over this store, adding the indexes the
+   * admission webhook reads: by digest and by tagged reference.
+   */
   void attach(IndexerResourceCache<ScanResult> cache) {
+    cache.addIndexers(
+        Map.of(
+            BY_DIGEST,
+            r ->
+                r.getSpec() == null || r.getSpec().getDigest() == null
+                    ? List.of()
+                    : List.of(r.getSpec().getDigest()),
+            BY_TAG,
+            r -> {
+              String tag = r.getSpec() == null ? null : tagOf(r.getSpec().getImage());
+              return tag == null ? List.of() : List.of(tag);
+            }));
     this.indexed = Objects.requireNonNull(cache);
+  }
+
+  /**
+   * The normalised tagged reference of {@code image} ({@code docker.io/library/nginx:1.27}, digest
+   * dropped, {@code latest} when neither tag nor digest is given), or null when it names no tag or
+   * cannot be read: the key under which a tag is resolved to the digests scanned for it.
+   */
+  public static String tagOf(String image) {
+    if (image == null || image.isBlank()) {
+      return null;
+    }
+    try {
+      ImageReference ref = ImageReference.parseLenient(image.trim());
+      String tag = ref.effectiveTag();
+      return tag == null ? null : ref.name() + ":" + tag;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The cached results whose {@code spec.digest} is {@code digest}, in every namespace. */
+  public List<ScanResult> byDigest(String digest) {
+    IndexerResourceCache<ScanResult> c = indexed;
+    return c == null ? List.of() : c.byIndex(BY_DIGEST, digest);
+  }
+
+  /**
+   * The cached results whose scanned image is the tagged reference {@code tag} (normalised by
+   * {@link #tagOf}), in every namespace.
+   */
+  public List<ScanResult> byTag(String tag) {
+    IndexerResourceCache<ScanResult> c = indexed;
+    return c == null ? List.of() : c.byIndex(BY_TAG, tag);
   }
 
   /** Whether the informer has listed every ScanResult (counts are complete). */

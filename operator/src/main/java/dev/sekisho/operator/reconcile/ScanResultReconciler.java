@@ -6,6 +6,7 @@ import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanResultStatus;
 import dev.sekisho.api.v1alpha1.Verdict;
+import dev.sekisho.operator.CrashPoint;
 import dev.sekisho.operator.decide.PolicyScope;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.events.EventRecorder;
@@ -142,6 +143,42 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
     return List.of(scanPolicies, clusterPolicies, namespaces);
   }
 
+  /**
+   * The labels of {@code namespace} from this controller's namespace cache (empty when unknown):
+   * with {@link #scanPolicies} and {@link #clusterPolicies}, what the admission webhook reads.
+   */
+  public Map<String, String> namespaceLabels(String namespace) {
+    var source = namespaces;
+    return source == null
+        ? Map.of()
+        : source
+            .get(new ResourceID(namespace))
+            .map(n -> n.getMetadata().getLabels())
+            .orElse(Map.of());
+  }
+
+  /** The cached ScanPolicies of {@code namespace}. */
+  public List<ScanPolicy> scanPolicies(String namespace) {
+    var source = scanPolicies;
+    return source == null ? List.of() : source.list(namespace, p -> true).toList();
+  }
+
+  /** Every cached ClusterScanPolicy. */
+  public List<ClusterScanPolicy> clusterPolicies() {
+    var source = clusterPolicies;
+    return source == null ? List.of() : source.list(p -> true).toList();
+  }
+
+  /** Whether the policy and namespace informers have listed everything. */
+  public boolean policiesSynced() {
+    return Stream.of(scanPolicies, clusterPolicies, namespaces)
+        .allMatch(
+            s ->
+                s != null
+                    && !s.informerHealthIndicators().isEmpty()
+                    && s.informerHealthIndicators().values().stream().allMatch(h -> h.hasSynced()));
+  }
+
   private static Set<ResourceID> ids(Stream<? extends HasMetadata> resources) {
     return resources.map(ResourceID::fromResource).collect(Collectors.toSet());
   }
@@ -202,6 +239,9 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
    */
   private void writeStatus(ScanResult result, ScanResultStatus next, Context<ScanResult> context) {
     Verdict before = result.getStatus() == null ? null : result.getStatus().getVerdict();
+    if (before == null) {
+      CrashPoint.STATUS_WRITE.reach();
+    }
     PrimaryUpdateAndCacheUtils.updateAndCacheResource(
         result,
         context,
@@ -223,6 +263,9 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
                                 "value",
                                 r.getMetadata().getResourceVersion()),
                             Map.of("op", "add", "path", "/status", "value", next)))));
+    if (before == null) {
+      CrashPoint.AFTER_STATUS_WRITE.reach();
+    }
     String namespace = result.getMetadata().getNamespace();
     String name = result.getMetadata().getName();
     LOG.info(

@@ -155,8 +155,22 @@ public final class ResultRetention {
         }
         throw e;
       }
+      // A rescan after the delete stores its report under the same key before it creates the
+      // new result: a report written since the cutoff is that one, not the expired result's. If
+      // no result claims it after all, the re-matcher's orphan sweep deletes it.
+      String key = ReportStore.key(ns, name);
       try {
-        store.delete(ReportStore.key(ns, name));
+        Instant written = store.modified(key).orElse(null);
+        if (written != null && !written.isBefore(cutoff)) {
+          LOG.info(
+              "kept the stored report of expired scan result {}/{}: written at {}, after its last"
+                  + " scan, by a rescan in flight",
+              ns,
+              name,
+              written);
+        } else {
+          store.delete(key);
+        }
       } catch (IOException e) {
         LOG.warn("cannot delete the stored report of {}/{}: {}", ns, name, e.getMessage());
       }

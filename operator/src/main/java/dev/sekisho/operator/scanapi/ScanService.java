@@ -6,6 +6,7 @@ import dev.sekisho.api.v1alpha1.ScanPolicy;
 import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.api.v1alpha1.ScanResultSpec;
 import dev.sekisho.api.v1alpha1.ScanSource;
+import dev.sekisho.operator.CrashPoint;
 import dev.sekisho.operator.decide.PolicyScope;
 import dev.sekisho.operator.reconcile.ScanResultCache;
 import dev.sekisho.operator.resultspec.ReportToSpec;
@@ -179,7 +180,9 @@ public final class ScanService {
 
     String name = resultName(request);
     String key = ReportStore.key(namespace, name);
+    CrashPoint.BEFORE_STORE.reach();
     store.put(key, report);
+    CrashPoint.AFTER_STORE.reach();
 
     ScanResultSpec spec = new ScanResultSpec();
     spec.setImage(request.image());

@@ -1,5 +1,6 @@
 package dev.sekisho.operator.vulndb;
 
+import dev.sekisho.operator.CrashPoint;
 import dev.sekisho.operator.OperatorConfig;
 import dev.sekisho.scanner.vulndb.DatabaseRefusedException;
 import dev.sekisho.scanner.vulndb.DatabaseUpdater;
@@ -258,9 +259,9 @@ public final class DatabaseManager implements AutoCloseable {
               .withCvss(sources.cvss())
               .withEpss(sources.epss()),
           staging,
-          msg -> LOG.debug("vulndb import {}", msg));
+          msg -> progress("vulndb import {}", msg));
     } else {
-      updater.update(sources, staging, msg -> LOG.debug("vulndb update {}", msg));
+      updater.update(sources, staging, msg -> progress("vulndb update {}", msg));
     }
     long built;
     try (LocalDatabase staged = LocalDatabase.open(staging)) {
@@ -284,13 +285,26 @@ public final class DatabaseManager implements AutoCloseable {
               + held
               + " in the one being served");
     }
+    CrashPoint.DB_SWAP.reach();
     // the served database stays open on its (now unlinked) file until swapIn closes it
     Files.move(
         VulnDatabase.databaseFile(staging),
         VulnDatabase.databaseFile(dir),
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
+    CrashPoint.DB_SWAPPED.reach();
     return LocalDatabase.open(dir);
+  }
+
+  /**
+   * A line of the updater's progress; "read N records from …" comes once a source's records are in
+   * the half-built temporary file, which is where {@link CrashPoint#DB_BUILD} halts.
+   */
+  private static void progress(String format, String msg) {
+    LOG.debug(format, msg);
+    if (msg.startsWith("read ")) {
+      CrashPoint.DB_BUILD.reach();
+    }
   }
 
   /** The bundle directory's .zip and .json files. */

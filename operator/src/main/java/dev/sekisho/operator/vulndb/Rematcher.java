@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +23,15 @@ import org.slf4j.LoggerFactory;
  * updates the ScanResult's summary and findings excerpt (its spec, so a new generation), so a new
  * advisory for an image already deployed shows up without rescanning it; the ScanResult reconciler
  * then decides the new generation. One result at a time, streamed from the store, so memory stays
- * bounded. Which results exist comes from the ScanResult controller's cache. Stored reports whose
- * ScanResult no longer exists are deleted.
+ * bounded. Which results exist comes from the ScanResult controller's cache.
+ *
+ * <p>It also collects what a crash or a deleted ScanResult leaves in the store: a stored report
+ * whose ScanResult does not exist (an operator killed between storing a report and writing its
+ * ScanResult, whose step did not retry; a ScanResult deleted by hand or by the retention when the
+ * operator was killed before deleting the report too) and the temporary file of a report write that
+ * a kill interrupted. Only when older than {@link #ORPHAN_GRACE}: a submission stores its report a
+ * moment before it creates the ScanResult, and the cache sees the ScanResult a moment after that,
+ * so a young report without a ScanResult is most likely a submission in flight.
  */
 public final class Rematcher {
   private static final Logger LOG = LoggerFactory.getLogger(Rematcher.class);
@@ -43,6 +52,13 @@ public final class Rematcher {
   private final ScanResultCache results;
   private final Clock clock = Clock.systemUTC();
 
+  /**
+   * How old a stored report without a ScanResult (or an unfinished write) must be before it is
+   * deleted: far longer than a submission takes from storing its report to its ScanResult being
+   * cached (milliseconds, or the API client's retries of the create: seconds).
+   */
+  static final Duration ORPHAN_GRACE = Duration.ofMinutes(10);
+
   public Rematcher(
       KubernetesClient client, ReportStore store, VulnMatcher matcher, ScanResultCache results) {
     this.client = client;
@@ -60,12 +76,17 @@ public final class Rematcher {
     int failed = 0;
     // a cache that has not listed every result yet cannot tell a deleted result from an unseen one
     boolean synced = results.synced();
+    Instant orphanedBefore = clock.instant().minus(ORPHAN_GRACE);
     for (String key : store.keys()) {
       String[] parts = key.split("/", 2);
       try {
         if (synced && results.get(key) == null) {
-          store.delete(key);
-          removed++;
+          Optional<Instant> written = store.modified(key);
+          if (written.isPresent() && written.get().isBefore(orphanedBefore)) {
+            store.delete(key);
+            removed++;
+            LOG.info("deleted a stored report without a ScanResult key={}", key);
+          }
           continue;
         }
         Optional<ScanReport> stored = store.get(key);
@@ -97,6 +118,14 @@ public final class Rematcher {
         failed++;
         LOG.warn("cannot re-match stored report key={}: {}", key, e.getMessage());
       }
+    }
+    try {
+      int unfinished = store.removeInterruptedWrites(orphanedBefore);
+      if (unfinished > 0) {
+        LOG.info("deleted the temporary files of interrupted report writes count={}", unfinished);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot delete the temporary files of interrupted report writes: {}", e.toString());
     }
     Pass pass = new Pass(rematched, changed, removed, failed);
     LOG.info(

@@ -24,7 +24,11 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +83,9 @@ class ResultRetentionIT {
     r.getSpec().setDigest(digest);
     r.getSpec().setScannedAt(OffsetDateTime.ofInstant(NOW.minus(age), ZoneOffset.UTC));
     store.put(ReportStore.key(ns, name), ReportStoreTest.report());
+    // the report was written when the image was scanned
+    Files.setLastModifiedTime(
+        storeDir.resolve(ns + "_" + name + ".json.gz"), FileTime.from(NOW.minus(age)));
     return admin.resource(r).create();
   }
 
@@ -198,6 +205,44 @@ class ResultRetentionIT {
     }
     assertThat(remaining()).containsExactly("rescanned");
     assertThat(store.get(ReportStore.key(ns, "rescanned"))).isPresent();
+  }
+
+  @Test
+  void aRescanThatStoresItsReportWhileTheExpiredResultIsDeletedKeepsThatReport() throws Exception {
+    result("recreated", "registry.test/app:1", DIGEST_B, Duration.ofDays(45));
+    AtomicInteger raced = new AtomicInteger();
+    // the scan API stores a new scan's report under the same key as the DELETE goes out; its
+    // ScanResult would follow
+    try (KubernetesClient racing =
+        new KubernetesClientBuilder()
+            .withConfig(kube.adminConfig())
+            .withHttpClientBuilderConsumer(
+                b ->
+                    b.addOrReplaceInterceptor(
+                        "rescan",
+                        new Interceptor() {
+                          @Override
+                          public void before(
+                              BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                            if (request.method().equals("DELETE")
+                                && request.uri().getPath().endsWith("/scanresults/recreated")) {
+                              raced.incrementAndGet();
+                              try {
+                                store.put(
+                                    ReportStore.key(ns, "recreated"), ReportStoreTest.report());
+                              } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                              }
+                            }
+                          }
+                        }))
+            .build()) {
+      ResultRetention.Pass pass = retention(racing).sweep();
+      assertThat(raced).hasValue(1);
+      assertThat(pass.expired()).isEqualTo(1);
+    }
+    assertThat(remaining()).doesNotContain("recreated");
+    assertThat(store.get(ReportStore.key(ns, "recreated"))).isPresent();
   }
 
   @Test

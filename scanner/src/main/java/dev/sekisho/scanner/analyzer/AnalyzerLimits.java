@@ -1,5 +1,8 @@
 package dev.sekisho.scanner.analyzer;
 
+import java.util.List;
+import java.util.Properties;
+
 /**
  * How much of one package database or lockfile the analyzers read, so that a hostile or broken file
  * (a 2 GiB status file of NUL bytes, a lockfile of millions of entries) costs bounded memory. Each
@@ -37,28 +40,34 @@ public final class AnalyzerLimits {
   /** Deepest nesting of JSON objects and arrays read. */
   public static final int MAX_JSON_DEPTH = 256;
 
-  private static final long MAX_FILE_BYTES =
-      longProperty(MAX_FILE_SIZE, DEFAULT_MAX_FILE_BYTES, 1, Long.MAX_VALUE);
-  private static final int MAX_LINE_BYTES =
-      (int) longProperty(MAX_LINE_LENGTH, DEFAULT_MAX_LINE_BYTES, 1, Integer.MAX_VALUE - 16);
-  private static final int MAX_PACKAGES_PER_FILE =
-      (int) longProperty(MAX_PACKAGES, DEFAULT_MAX_PACKAGES, 1, Integer.MAX_VALUE);
+  /**
+   * The values, read on first use: kept apart from the outer class so that {@link
+   * #validate(Properties)} can run before they are read.
+   */
+  private static final class Values {
+    static final long MAX_FILE_BYTES =
+        longProperty(MAX_FILE_SIZE, DEFAULT_MAX_FILE_BYTES, 1, Long.MAX_VALUE);
+    static final int MAX_LINE_BYTES =
+        (int) longProperty(MAX_LINE_LENGTH, DEFAULT_MAX_LINE_BYTES, 1, Integer.MAX_VALUE - 16);
+    static final int MAX_PACKAGES_PER_FILE =
+        (int) longProperty(MAX_PACKAGES, DEFAULT_MAX_PACKAGES, 1, Integer.MAX_VALUE);
+  }
 
   private AnalyzerLimits() {}
 
   /** Bytes read of one package database or lockfile; the rest is not read. */
   public static long maxFileBytes() {
-    return MAX_FILE_BYTES;
+    return Values.MAX_FILE_BYTES;
   }
 
   /** Longest line of a line-based database, and longest JSON string, in bytes. */
   public static int maxLineBytes() {
-    return MAX_LINE_BYTES;
+    return Values.MAX_LINE_BYTES;
   }
 
   /** Packages taken from one file; the rest of the file is not read. */
   public static int maxPackagesPerFile() {
-    return MAX_PACKAGES_PER_FILE;
+    return Values.MAX_PACKAGES_PER_FILE;
   }
 
   /**
@@ -66,12 +75,17 @@ public final class AnalyzerLimits {
    * entries stay valid), else the values, so results read under other limits are not reused.
    */
   public static String cacheKey() {
-    if (MAX_FILE_BYTES == DEFAULT_MAX_FILE_BYTES
-        && MAX_LINE_BYTES == DEFAULT_MAX_LINE_BYTES
-        && MAX_PACKAGES_PER_FILE == DEFAULT_MAX_PACKAGES) {
+    if (Values.MAX_FILE_BYTES == DEFAULT_MAX_FILE_BYTES
+        && Values.MAX_LINE_BYTES == DEFAULT_MAX_LINE_BYTES
+        && Values.MAX_PACKAGES_PER_FILE == DEFAULT_MAX_PACKAGES) {
       return "";
     }
-    return "|limits:" + MAX_FILE_BYTES + "," + MAX_LINE_BYTES + "," + MAX_PACKAGES_PER_FILE;
+    return "|limits:"
+        + Values.MAX_FILE_BYTES
+        + ","
+        + Values.MAX_LINE_BYTES
+        + ","
+        + Values.MAX_PACKAGES_PER_FILE;
   }
 
   /** How to raise the limit set by {@code property}, for warnings. */
@@ -79,8 +93,24 @@ public final class AnalyzerLimits {
     return "raise with SEKISHO_JAVA_OPTS=-D" + property + "=N";
   }
 
+  /**
+   * Checks the limits' system properties, so that a front end can report a malformed one as the
+   * user's input error before the first analyzer reads them (a failure in this class's static
+   * initialiser would surface as an internal error with no message).
+   *
+   * @throws IllegalArgumentException naming the property and its value
+   */
+  public static void validate(Properties properties) {
+    for (String name : List.of(MAX_FILE_SIZE, MAX_LINE_LENGTH, MAX_PACKAGES)) {
+      parse(name, properties.getProperty(name), 0, 1, Long.MAX_VALUE);
+    }
+  }
+
   private static long longProperty(String name, long fallback, long min, long max) {
-    String value = System.getProperty(name);
+    return parse(name, System.getProperty(name), fallback, min, max);
+  }
+
+  private static long parse(String name, String value, long fallback, long min, long max) {
     if (value == null || value.isBlank()) {
       return fallback;
     }
@@ -89,7 +119,7 @@ public final class AnalyzerLimits {
       return parsed < min ? min : Math.min(parsed, max);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "system property " + name + " is not a whole number: " + value, e);
+          "invalid -D" + name + "=" + value + ": expected a whole number", e);
     }
   }
 }

@@ -63,7 +63,7 @@ public record SpillLimits(long maxFileBytes, long maxTotalBytes) {
   }
 
   /** "123", "64k", "512m", "2g", "1t" (binary units, case-insensitive, an optional "b" or "ib"). */
-  static long parseSize(String text) {
+  public static long parseSize(String text) {
     String s = text.strip().toLowerCase(Locale.ROOT);
     if (s.endsWith("ib")) {
       s = s.substring(0, s.length() - 2);

@@ -1,5 +1,6 @@
 package dev.sekisho.scanner.vulndb;
 
+import dev.sekisho.scanner.layer.SpillLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,47 @@ import org.slf4j.LoggerFactory;
  * is fetched again.
  */
 final class ArchiveCache {
+  /**
+   * Limits on one download. The JDK client's request timeout ends when the headers arrive, so a
+   * server that stalls in the body, or sends without end, would otherwise hold an update (and the
+   * operator's refresh) for ever or fill the disk.
+   *
+   * @param stall longest time without a byte of the body (default 60 s)
+   * @param maxBytes largest file (default 4 GiB; the OSV archive of every ecosystem is far below)
+   */
+  record Limits(Duration stall, long maxBytes) {
+    static final String STALL_PROPERTY = "sekisho.db.readTimeout";
+    static final String MAX_BYTES_PROPERTY = "sekisho.db.maxDownload";
+    static final Limits DEFAULT = new Limits(Duration.ofSeconds(60), 4L << 30);
+
+    /**
+     * The defaults, overridden by {@value #STALL_PROPERTY} (seconds) and {@value
+     * #MAX_BYTES_PROPERTY}.
+     */
+    static Limits fromSystemProperties() {
+      Duration stall = DEFAULT.stall;
+      long max = DEFAULT.maxBytes;
+      String v = System.getProperty(STALL_PROPERTY);
+      if (v != null && !v.isBlank()) {
+        try {
+          stall = Duration.ofSeconds(Long.parseLong(v.strip()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "invalid -D" + STALL_PROPERTY + "=" + v + ": expected whole seconds", e);
+        }
+      }
+      v = System.getProperty(MAX_BYTES_PROPERTY);
+      if (v != null && !v.isBlank()) {
+        try {
+          max = SpillLimits.parseSize(v);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "invalid -D" + MAX_BYTES_PROPERTY + "=" + v + ": expected a size such as 8g", e);
+        }
+      }
+      return new Limits(stall, max);
+    }
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(ArchiveCache.class);
 
@@ -34,10 +78,12 @@ final class ArchiveCache {
 
   private final Path dir;
   private final HttpClient http;
+  private final Limits limits;
 
-  ArchiveCache(Path dir, HttpClient http) {
+  ArchiveCache(Path dir, HttpClient http, Limits limits) {
     this.dir = dir;
     this.http = http;
+    this.limits = limits;
   }
 
   Cached fetch(URI url, String cacheName) throws IOException {
@@ -84,7 +130,7 @@ final class ArchiveCache {
     try (InputStream body = resp.body();
         DigestInputStream in = new DigestInputStream(body, sha256());
         OutputStream out = Files.newOutputStream(tmp)) {
-      in.transferTo(out);
+      copy(url, body, in, out);
       digest = "sha256:" + HexFormat.of().formatHex(in.getMessageDigest().digest());
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
@@ -106,6 +152,69 @@ final class ArchiveCache {
         metaTmp, metaFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     LOG.info("downloaded url={} digest={}", url, digest);
     return new Cached(file, digest, newEtag, true);
+  }
+
+  /**
+   * Copies the body under {@link #limits}: a watchdog closes the body when no byte came for the
+   * stall time (closing the JDK client's body stream ends a blocked read), and the copy fails when
+   * the file grows past the size limit.
+   */
+  private void copy(URI url, InputStream body, InputStream in, OutputStream out)
+      throws IOException {
+    long stallNanos = limits.stall().toNanos();
+    AtomicLong lastByte = new AtomicLong(System.nanoTime());
+    AtomicBoolean stalled = new AtomicBoolean();
+    Thread watchdog =
+        Thread.ofVirtual()
+            .name("sekisho-download-watchdog")
+            .start(
+                () -> {
+                  try {
+                    while (true) {
+                      long idle = System.nanoTime() - lastByte.get();
+                      if (idle >= stallNanos) {
+                        stalled.set(true);
+                        body.close();
+                        return;
+                      }
+                      Thread.sleep(Math.max(1, (stallNanos - idle) / 1_000_000));
+                    }
+                  } catch (InterruptedException | IOException e) {
+                    // the copy ended first, or the body is gone anyway
+                  }
+                });
+    try {
+      byte[] buf = new byte[1 << 16];
+      long total = 0;
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        lastByte.set(System.nanoTime());
+        total += n;
+        if (total > limits.maxBytes()) {
+          throw new IOException(
+              "it is larger than "
+                  + SpillLimits.describe(limits.maxBytes())
+                  + " (the download limit; SEKISHO_JAVA_OPTS=-D"
+                  + Limits.MAX_BYTES_PROPERTY
+                  + "=SIZE raises it)");
+        }
+        out.write(buf, 0, n);
+      }
+    } catch (IOException e) {
+      if (!stalled.get()) {
+        throw e;
+      }
+    } finally {
+      watchdog.interrupt();
+    }
+    if (stalled.get()) {
+      throw new IOException(
+          "no data for "
+              + limits.stall().toSeconds()
+              + " s (the download read timeout; SEKISHO_JAVA_OPTS=-D"
+              + Limits.STALL_PROPERTY
+              + "=SECONDS raises it)");
+    }
   }
 
   static MessageDigest sha256() {

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Atomic: the new database is built into a temporary file in the database directory, fsynced and
  * renamed over {@code vulndb.sqlite}; a crash or an error at any point leaves the previous database
- * as it was (and the temporary file is removed, or ignored by the next run). Resumable: downloads
- * go to {@code <dir>/cache} with their ETag and sha256, so a re-run after a failure re-uses what it
+ * as it was (and the temporary file is removed; one left by a killed run is removed by the next
+ * run, which holds the directory's lock, so it cannot be another run's). Resumable: downloads go to
+ * {@code <dir>/cache} with their ETag and sha256, so a re-run after a failure re-uses what it
  * already has and asks the server only for what changed. One update runs at a time per directory
  * ({@code <dir>/.lock}).
  */
@@ -90,7 +91,22 @@ public final class DatabaseUpdater {
             FileChannel.open(
                 dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = tryLock(lockFile, dir)) {
+      removeAbandonedBuilds(dir);
       return build(config, dir, progress);
+    }
+  }
+
+  /**
+   * Deletes the temporary files of builds that were killed before they could remove them (each can
+   * be as large as a whole database). Called with the directory's lock held: no build is running.
+   */
+  private static void removeAbandonedBuilds(Path dir) throws IOException {
+    String prefix = Schema.FILE_NAME + ".tmp-";
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+        Files.deleteIfExists(f);
+        LOG.info("removed the temporary file of an interrupted database build file={}", f);
+      }
     }
   }
 
@@ -125,7 +141,8 @@ public final class DatabaseUpdater {
 
   private DatabaseInfo build(SourcesConfig config, Path dir, Consumer<String> progress)
       throws IOException {
-    ArchiveCache cache = new ArchiveCache(dir.resolve("cache"), http);
+    ArchiveCache cache =
+        new ArchiveCache(dir.resolve("cache"), http, ArchiveCache.Limits.fromSystemProperties());
     // fetch first: a network failure must not cost a half-built file
     List<LoadedSource> osv = new ArrayList<>();
     if (config.osvBaseUrl() != null) {

@@ -1,6 +1,7 @@
 package dev.sekisho.scanner.vulndb;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -18,8 +20,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -37,7 +41,7 @@ import org.sqlite.SQLiteOpenMode;
 public final class VulnDatabase implements AutoCloseable {
 
   private final Path file;
-  private final Connection db;
+  private final Properties connectionProperties;
 
   /** The ecosystem key of Maven advisories. */
   static final String MAVEN = "Maven";
@@ -45,25 +49,133 @@ public final class VulnDatabase implements AutoCloseable {
   /** Names per batched lookup (SQLite allows 32,766 parameters). */
   static final int BATCH = 200;
 
-  private final PreparedStatement affectedOne;
-  private final PreparedStatement affectedBatch;
-  private final PreparedStatement advisory;
-  private final PreparedStatement cvss;
-  private final Map<Long, Advisory> advisoryCache = new HashMap<>();
-  private java.util.Set<String> knownExploitedIds;
-  private Map<String, SortedSet<String>> mavenGroupsByArtifact;
-  private final Map<String, Boolean> ecosystemsHeld = new HashMap<>();
+  /**
+   * Most connections open at once: one per core (at least two). A SQLite connection serves one
+   * thread at a time, so a single connection made every concurrent scan (the operator's scan API
+   * serves several at once) wait for the others' queries; read-only connections to one file read in
+   * parallel. Each is opened when first needed and kept until {@link #close}.
+   */
+  private final int maxReaders = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-  private VulnDatabase(Path file, Connection db) throws SQLException {
+  private final Object lock = new Object();
+  private final List<Reader> readers = new ArrayList<>(); // guarded by lock
+  private final ArrayDeque<Reader> idle = new ArrayDeque<>(); // guarded by lock
+  private boolean closed; // guarded by lock
+
+  private final Map<Long, Advisory> advisoryCache = new ConcurrentHashMap<>();
+  private volatile java.util.Set<String> knownExploitedIds;
+  private volatile Map<String, SortedSet<String>> mavenGroupsByArtifact;
+  private final Map<String, Boolean> ecosystemsHeld = new ConcurrentHashMap<>();
+
+  /** One read-only connection and its prepared statements, used by one thread at a time. */
+  static final class Reader {
+    final Connection connection;
+    final PreparedStatement affectedOne;
+    final PreparedStatement affectedBatch;
+    final PreparedStatement advisory;
+    final PreparedStatement cvss;
+
+    Reader(Connection connection) throws SQLException {
+      this.connection = connection;
+      String select = "SELECT name, advisory, data FROM affected WHERE ecosystem=? AND name";
+      affectedOne = connection.prepareStatement(select + "=?");
+      affectedBatch =
+          connection.prepareStatement(
+              select + " IN (" + String.join(",", Collections.nCopies(BATCH, "?")) + ")");
+      advisory = connection.prepareStatement("SELECT id, data FROM advisory WHERE k=?");
+      cvss = connection.prepareStatement("SELECT vector, score FROM cvss WHERE cve=?");
+    }
+  }
+
+  /** What a read does with a connection. */
+  @FunctionalInterface
+  interface ReadAction<T> {
+    T apply(Reader reader) throws SQLException, IOException;
+  }
+
+  private VulnDatabase(Path file, Connection first, Properties connectionProperties)
+      throws SQLException {
     this.file = file;
-    this.db = db;
-    String select = "SELECT name, advisory, data FROM affected WHERE ecosystem=? AND name";
-    affectedOne = db.prepareStatement(select + "=?");
-    affectedBatch =
-        db.prepareStatement(
-            select + " IN (" + String.join(",", Collections.nCopies(BATCH, "?")) + ")");
-    advisory = db.prepareStatement("SELECT id, data FROM advisory WHERE k=?");
-    cvss = db.prepareStatement("SELECT vector, score FROM cvss WHERE cve=?");
+    this.connectionProperties = connectionProperties;
+    Reader reader = new Reader(first);
+    readers.add(reader);
+    idle.add(reader);
+  }
+
+  /**
+   * Runs {@code action} with a connection of its own: an idle one, a new one while fewer than the
+   * limit are open, else the first one given back.
+   */
+  <T> T read(ReadAction<T> action) throws SQLException, IOException {
+    Reader reader = borrow();
+    try {
+      return action.apply(reader);
+    } finally {
+      giveBack(reader);
+    }
+  }
+
+  private Reader borrow() throws IOException {
+    synchronized (lock) {
+      while (true) {
+        if (closed) {
+          throw new IOException("vulnerability database " + file + " is closed");
+        }
+        Reader reader = idle.pollFirst();
+        if (reader != null) {
+          return reader;
+        }
+        if (readers.size() < maxReaders) {
+          try {
+            reader =
+                new Reader(
+                    DriverManager.getConnection("jdbc:sqlite:" + file, connectionProperties));
+          } catch (SQLException e) {
+            throw new IOException(
+                "cannot open another connection to vulnerability database "
+                    + file
+                    + ": "
+                    + e.getMessage(),
+                e);
+          }
+          readers.add(reader);
+          return reader;
+        }
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while waiting for a connection to " + file);
+        }
+      }
+    }
+  }
+
+  private void giveBack(Reader reader) {
+    synchronized (lock) {
+      if (closed) {
+        closeQuietly(reader);
+        readers.remove(reader);
+      } else {
+        idle.addFirst(reader);
+        lock.notify();
+      }
+    }
+  }
+
+  private static void closeQuietly(Reader reader) {
+    try {
+      reader.connection.close();
+    } catch (SQLException ignored) {
+      // read-only: nothing to lose
+    }
+  }
+
+  /** Connections open now (for tests). */
+  int openConnections() {
+    synchronized (lock) {
+      return readers.size();
+    }
   }
 
   /**
@@ -136,7 +248,7 @@ public final class VulnDatabase implements AutoCloseable {
                 + inconsistent
                 + ": rebuild it with `sekisho db update` or `sekisho db import`");
       }
-      return new VulnDatabase(file, c);
+      return new VulnDatabase(file, c, config.toProperties());
     } catch (SQLException | NumberFormatException e) {
       try {
         if (c != null) {
@@ -216,7 +328,15 @@ public final class VulnDatabase implements AutoCloseable {
   }
 
   /** Metadata for {@code sekisho db info}. */
-  public synchronized DatabaseInfo info() throws IOException {
+  public DatabaseInfo info() throws IOException {
+    try {
+      return read(r -> info(r.connection));
+    } catch (SQLException | RuntimeException e) {
+      throw new IOException("cannot read metadata of " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private DatabaseInfo info(Connection db) throws SQLException, IOException {
     try (Statement s = db.createStatement()) {
       Map<String, String> meta = new HashMap<>();
       try (ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
@@ -248,8 +368,6 @@ public final class VulnDatabase implements AutoCloseable {
           count(s, "cvss"),
           Files.size(file),
           sources);
-    } catch (SQLException | RuntimeException e) {
-      throw new IOException("cannot read metadata of " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -262,8 +380,7 @@ public final class VulnDatabase implements AutoCloseable {
   /**
    * The affected entries for a package, by ecosystem key and name key (see {@link EcosystemKeys}).
    */
-  public synchronized List<AffectedEntry> affected(String ecosystem, String name)
-      throws IOException {
+  public List<AffectedEntry> affected(String ecosystem, String name) throws IOException {
     return affected(ecosystem, List.of(name)).getOrDefault(name, List.of());
   }
 
@@ -273,14 +390,32 @@ public final class VulnDatabase implements AutoCloseable {
    *
    * @return entries by name key; names without entries are absent
    */
-  public synchronized Map<String, List<AffectedEntry>> affected(
-      String ecosystem, Collection<String> names) throws IOException {
-    Map<String, List<AffectedEntry>> out = new HashMap<>();
+  public Map<String, List<AffectedEntry>> affected(String ecosystem, Collection<String> names)
+      throws IOException {
     List<String> unique = List.copyOf(new LinkedHashSet<>(names));
     try {
+      return read(r -> affected(r, ecosystem, unique));
+    } catch (SQLException | RuntimeException e) {
+      throw new IOException(
+          "cannot read advisories for "
+              + ecosystem
+              + " packages "
+              + (unique.size() == 1 ? unique.get(0) : unique.size() + " names")
+              + " from "
+              + file
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private Map<String, List<AffectedEntry>> affected(Reader r, String ecosystem, List<String> unique)
+      throws SQLException, IOException {
+    Map<String, List<AffectedEntry>> out = new HashMap<>();
+    {
       for (int from = 0; from < unique.size(); from += BATCH) {
         List<String> chunk = unique.subList(from, Math.min(unique.size(), from + BATCH));
-        PreparedStatement q = chunk.size() == 1 ? affectedOne : affectedBatch;
+        PreparedStatement q = chunk.size() == 1 ? r.affectedOne : r.affectedBatch;
         q.setString(1, ecosystem);
         for (int i = 0; i < (chunk.size() == 1 ? 1 : BATCH); i++) {
           // a short last chunk repeats its last name: IN is a set, no row comes twice
@@ -321,19 +456,8 @@ public final class VulnDatabase implements AutoCloseable {
           }
         }
       }
-      return out;
-    } catch (SQLException | RuntimeException e) {
-      throw new IOException(
-          "cannot read advisories for "
-              + ecosystem
-              + " packages "
-              + (unique.size() == 1 ? unique.get(0) : unique.size() + " names")
-              + " from "
-              + file
-              + ": "
-              + e.getMessage(),
-          e);
     }
+    return out;
   }
 
   /**
@@ -342,34 +466,54 @@ public final class VulnDatabase implements AutoCloseable {
    * package of an ecosystem the database does not hold is matched against nothing, which the
    * matcher reports (see {@code VulnerabilityMatcher#uncovered}).
    */
-  public synchronized boolean holdsEcosystem(String ecosystem) throws IOException {
+  public boolean holdsEcosystem(String ecosystem) throws IOException {
     Boolean known = ecosystemsHeld.get(ecosystem);
     if (known != null) {
       return known;
     }
-    try (PreparedStatement q =
-        db.prepareStatement("SELECT 1 FROM affected WHERE ecosystem=? LIMIT 1")) {
-      q.setString(1, ecosystem);
-      try (ResultSet rs = q.executeQuery()) {
-        boolean held = rs.next();
-        ecosystemsHeld.put(ecosystem, held);
-        return held;
-      }
+    try {
+      boolean held =
+          read(
+              r -> {
+                try (PreparedStatement q =
+                    r.connection.prepareStatement(
+                        "SELECT 1 FROM affected WHERE ecosystem=? LIMIT 1")) {
+                  q.setString(1, ecosystem);
+                  try (ResultSet rs = q.executeQuery()) {
+                    return rs.next();
+                  }
+                }
+              });
+      ecosystemsHeld.put(ecosystem, held);
+      return held;
     } catch (SQLException e) {
       throw new IOException("cannot read the ecosystems of " + file + ": " + e.getMessage(), e);
     }
   }
 
   /** The advisory with a row key from an {@link AffectedEntry}. */
-  public synchronized Advisory advisory(long key) throws IOException {
+  public Advisory advisory(long key) throws IOException {
     Advisory cached = advisoryCache.get(key);
     if (cached != null) {
       return cached;
     }
     try {
-      advisory.setLong(1, key);
-      Advisory result;
-      try (ResultSet rs = advisory.executeQuery()) {
+      Advisory result = read(r -> advisory(r, key));
+      if (advisoryCache.size() > 10_000) {
+        advisoryCache.clear();
+      }
+      advisoryCache.put(key, result);
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      throw new IOException(
+          "cannot read advisory #" + key + " from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Advisory advisory(Reader r, long key) throws SQLException, IOException {
+    r.advisory.setLong(1, key);
+    {
+      try (ResultSet rs = r.advisory.executeQuery()) {
         if (!rs.next()) {
           throw new IOException("advisory #" + key + " missing from " + file);
         }
@@ -389,26 +533,17 @@ public final class VulnDatabase implements AutoCloseable {
                   + ": rebuild the database with `sekisho db update` or `sekisho db import`",
               e);
         }
-        result =
-            new Advisory(
-                rs.getString(1),
-                a.aliases(),
-                a.summary(),
-                a.published(),
-                a.modified(),
-                a.cvssVector(),
-                a.cvssScore(),
-                a.rated(),
-                a.refs());
+        return new Advisory(
+            rs.getString(1),
+            a.aliases(),
+            a.summary(),
+            a.published(),
+            a.modified(),
+            a.cvssVector(),
+            a.cvssScore(),
+            a.rated(),
+            a.refs());
       }
-      if (advisoryCache.size() > 10_000) {
-        advisoryCache.clear();
-      }
-      advisoryCache.put(key, result);
-      return result;
-    } catch (SQLException | RuntimeException e) {
-      throw new IOException(
-          "cannot read advisory #" + key + " from " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -423,32 +558,42 @@ public final class VulnDatabase implements AutoCloseable {
    *
    * @return groups by artifactId, sorted; artifactIds the database does not know are absent
    */
-  public synchronized Map<String, SortedSet<String>> mavenGroups(Collection<String> artifactIds)
+  public Map<String, SortedSet<String>> mavenGroups(Collection<String> artifactIds)
       throws IOException {
-    if (mavenGroupsByArtifact == null) {
-      Map<String, SortedSet<String>> all = new HashMap<>();
-      try (PreparedStatement q =
-          db.prepareStatement("SELECT DISTINCT name FROM affected WHERE ecosystem=?")) {
-        q.setString(1, MAVEN);
-        try (ResultSet rs = q.executeQuery()) {
-          while (rs.next()) {
-            String name = rs.getString(1);
-            int colon = name.lastIndexOf(':');
-            if (colon > 0 && colon < name.length() - 1) {
-              all.computeIfAbsent(name.substring(colon + 1), k -> new TreeSet<>())
-                  .add(name.substring(0, colon));
-            }
-          }
-        }
+    Map<String, SortedSet<String>> byArtifact = mavenGroupsByArtifact;
+    if (byArtifact == null) {
+      // two first callers may both read them: the same answer, kept once
+      try {
+        byArtifact =
+            read(
+                r -> {
+                  Map<String, SortedSet<String>> all = new HashMap<>();
+                  try (PreparedStatement q =
+                      r.connection.prepareStatement(
+                          "SELECT DISTINCT name FROM affected WHERE ecosystem=?")) {
+                    q.setString(1, MAVEN);
+                    try (ResultSet rs = q.executeQuery()) {
+                      while (rs.next()) {
+                        String name = rs.getString(1);
+                        int colon = name.lastIndexOf(':');
+                        if (colon > 0 && colon < name.length() - 1) {
+                          all.computeIfAbsent(name.substring(colon + 1), k -> new TreeSet<>())
+                              .add(name.substring(0, colon));
+                        }
+                      }
+                    }
+                  }
+                  return all;
+                });
       } catch (SQLException e) {
         throw new IOException(
             "cannot read the Maven package names from " + file + ": " + e.getMessage(), e);
       }
-      mavenGroupsByArtifact = all;
+      mavenGroupsByArtifact = byArtifact;
     }
     Map<String, SortedSet<String>> out = new HashMap<>();
     for (String a : artifactIds) {
-      SortedSet<String> groups = mavenGroupsByArtifact.get(a);
+      SortedSet<String> groups = byArtifact.get(a);
       if (groups != null) {
         out.put(a, Collections.unmodifiableSortedSet(groups));
       }
@@ -457,56 +602,71 @@ public final class VulnDatabase implements AutoCloseable {
   }
 
   /** True when the id is in the known-exploited catalogue. */
-  public synchronized boolean knownExploited(String id) throws IOException {
+  public boolean knownExploited(String id) throws IOException {
     try {
-      if (knownExploitedIds == null) {
+      java.util.Set<String> known = knownExploitedIds;
+      if (known == null) {
         // the catalogue is small (about a thousand CVEs): one read, then set lookups
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        try (Statement s = db.createStatement();
-            ResultSet rs = s.executeQuery("SELECT cve FROM kev")) {
-          while (rs.next()) {
-            ids.add(rs.getString(1));
-          }
-        }
-        knownExploitedIds = ids;
+        known =
+            read(
+                r -> {
+                  java.util.Set<String> ids = new java.util.HashSet<>();
+                  try (Statement s = r.connection.createStatement();
+                      ResultSet rs = s.executeQuery("SELECT cve FROM kev")) {
+                    while (rs.next()) {
+                      ids.add(rs.getString(1));
+                    }
+                  }
+                  return ids;
+                });
+        knownExploitedIds = known;
       }
-      return knownExploitedIds.contains(id);
+      return known.contains(id);
     } catch (SQLException e) {
       throw new IOException(
           "cannot read known-exploited data from " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private Boolean hasEpss;
-  private PreparedStatement epss;
+  private volatile Boolean hasEpss;
 
   /**
    * The EPSS score of a CVE, if an EPSS feed was built in and scores it. A database built before
    * the epss table existed has none.
    */
-  public synchronized Optional<dev.sekisho.scanner.model.EpssScore> epss(String cve)
-      throws IOException {
+  public Optional<dev.sekisho.scanner.model.EpssScore> epss(String cve) throws IOException {
     try {
-      if (hasEpss == null) {
-        try (Statement s = db.createStatement();
-            ResultSet rs =
-                s.executeQuery(
-                    "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='epss'")) {
-          hasEpss = rs.next() && rs.getInt(1) > 0;
-        }
-        if (hasEpss) {
-          epss = db.prepareStatement("SELECT score, percentile FROM epss WHERE cve=?");
-        }
+      Boolean has = hasEpss;
+      if (has == null) {
+        has =
+            read(
+                r -> {
+                  try (Statement s = r.connection.createStatement();
+                      ResultSet rs =
+                          s.executeQuery(
+                              "SELECT count(*) FROM sqlite_master WHERE type='table'"
+                                  + " AND name='epss'")) {
+                    return rs.next() && rs.getInt(1) > 0;
+                  }
+                });
+        hasEpss = has;
       }
-      if (!hasEpss) {
+      if (!has) {
         return Optional.empty();
       }
-      epss.setString(1, cve);
-      try (ResultSet rs = epss.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new dev.sekisho.scanner.model.EpssScore(rs.getDouble(1), rs.getDouble(2)))
-            : Optional.empty();
-      }
+      return read(
+          r -> {
+            try (PreparedStatement p =
+                r.connection.prepareStatement("SELECT score, percentile FROM epss WHERE cve=?")) {
+              p.setString(1, cve);
+              try (ResultSet rs = p.executeQuery()) {
+                return rs.next()
+                    ? Optional.of(
+                        new dev.sekisho.scanner.model.EpssScore(rs.getDouble(1), rs.getDouble(2)))
+                    : Optional.<dev.sekisho.scanner.model.EpssScore>empty();
+              }
+            }
+          });
     } catch (SQLException e) {
       throw new IOException("cannot read EPSS scores from " + file + ": " + e.getMessage(), e);
     }
@@ -521,27 +681,46 @@ public final class VulnDatabase implements AutoCloseable {
   public record CvssData(String vector, Double score) {}
 
   /** The enrichment feed's CVSS data for a CVE, if any. */
-  public synchronized Optional<CvssData> cvss(String cve) throws IOException {
+  public Optional<CvssData> cvss(String cve) throws IOException {
     try {
-      cvss.setString(1, cve);
-      try (ResultSet rs = cvss.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        double score = rs.getDouble(2);
-        return Optional.of(new CvssData(rs.getString(1), rs.wasNull() ? null : score));
-      }
+      return read(
+          r -> {
+            r.cvss.setString(1, cve);
+            try (ResultSet rs = r.cvss.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              double score = rs.getDouble(2);
+              return Optional.of(new CvssData(rs.getString(1), rs.wasNull() ? null : score));
+            }
+          });
     } catch (SQLException e) {
       throw new IOException("cannot read CVSS data from " + file + ": " + e.getMessage(), e);
     }
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    try {
-      db.close();
-    } catch (SQLException e) {
-      throw new IOException("cannot close " + file + ": " + e.getMessage(), e);
+  public void close() throws IOException {
+    SQLException failed = null;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      // connections in use are closed when given back
+      for (Reader reader : idle) {
+        try {
+          reader.connection.close();
+        } catch (SQLException e) {
+          failed = e;
+        }
+        readers.remove(reader);
+      }
+      idle.clear();
+      lock.notifyAll();
+    }
+    if (failed != null) {
+      throw new IOException("cannot close " + file + ": " + failed.getMessage(), failed);
     }
   }
 }

@@ -200,6 +200,23 @@ class DatabaseUpdaterTest {
   }
 
   @Test
+  void theTemporaryFileOfAKilledBuildIsRemovedByTheNextOne() throws Exception {
+    // what a build killed halfway (SIGKILL, OOM) leaves behind: its finally block never ran
+    Path abandoned = dir.resolve(Schema.FILE_NAME + ".tmp-4242-123456789");
+    Files.write(abandoned, new byte[64 * 1024]);
+
+    updater(T0).update(config(), dir, progress::add);
+
+    assertThat(abandoned).doesNotExist();
+    try (VulnDatabase db = VulnDatabase.open(dir)) {
+      assertThat(db.info().advisories()).isEqualTo(3);
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp-"));
+    }
+  }
+
+  @Test
   void aFailedFirstUpdateResumesWithWhatItAlreadyFetched() throws Exception {
     server.fail("/npm/all.zip", 503);
     assertThatThrownBy(() -> updater(T0).update(config(), dir, progress::add))

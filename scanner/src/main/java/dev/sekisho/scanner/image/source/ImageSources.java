@@ -5,6 +5,7 @@ import dev.sekisho.scanner.image.oci.ImageAccessException.Reason;
 import dev.sekisho.scanner.image.registry.RegistryClient;
 import dev.sekisho.scanner.layer.Compression;
 import dev.sekisho.scanner.layer.LayerWalker;
+import dev.sekisho.scanner.layer.SpillLimits;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -47,11 +48,11 @@ public final class ImageSources {
         yield new OciLayoutSource(new DirectoryBlobStore(target.path()), target.tag(), null);
       }
       case OCI_ARCHIVE -> {
-        Archive a = archive(target.path());
+        Archive a = archive(target.path(), ArchiveLimits.fromSystemProperties());
         yield new OciLayoutSource(a.store(), target.tag(), a.cleanup());
       }
       case DOCKER_ARCHIVE -> {
-        Archive a = archive(target.path());
+        Archive a = archive(target.path(), ArchiveLimits.fromSystemProperties());
         yield new DockerArchiveSource(a.store(), target.reference(), a.cleanup());
       }
       case SBOM ->
@@ -60,14 +61,14 @@ public final class ImageSources {
     };
   }
 
-  private record Archive(BlobStore store, Closeable cleanup) {}
+  record Archive(BlobStore store, Closeable cleanup) {}
 
   /**
    * An archive read in place when it is a plain tar. A compressed archive ({@code docker save |
    * gzip}) cannot be read at random offsets, so it is extracted once into a private temporary
    * directory that closing the source deletes.
    */
-  private static Archive archive(Path file) throws IOException {
+  static Archive archive(Path file, ArchiveLimits limits) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new ImageAccessException(Reason.NOT_FOUND, "the archive " + file + " does not exist");
     }
@@ -76,7 +77,7 @@ public final class ImageSources {
       compression = Compression.detect(in);
     }
     if (compression == Compression.NONE) {
-      return new Archive(new TarBlobStore(file), null);
+      return new Archive(new TarBlobStore(file, limits), null);
     }
     Path dir = Files.createTempDirectory("sekisho-archive-");
     LOG.info(
@@ -84,15 +85,47 @@ public final class ImageSources {
     try (InputStream in = Compression.decompress(Files.newInputStream(file));
         TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
       TarArchiveEntry e;
+      long count = 0;
+      long extracted = 0;
       while ((e = tar.getNextEntry()) != null) {
+        if (++count > limits.maxEntries()) {
+          throw new ImageAccessException(
+              Reason.INVALID,
+              "the archive "
+                  + file
+                  + " has more than "
+                  + limits.maxEntries()
+                  + " entries, the limit for an image archive (an image has a few per layer);"
+                  + " SEKISHO_JAVA_OPTS=-D"
+                  + ArchiveLimits.MAX_ENTRIES_PROPERTY
+                  + "=N raises it");
+        }
         String name = LayerWalker.normalize(e.getName());
         if (!LayerWalker.isRegularFile(e) || name.isEmpty()) {
           continue;
+        }
+        // a tar entry never yields more than its header declares, so the budget is checked first
+        extracted += e.getSize();
+        if (extracted > limits.maxExtractedBytes()) {
+          throw new ImageAccessException(
+              Reason.INVALID,
+              "the compressed archive "
+                  + file
+                  + " extracts to more than "
+                  + SpillLimits.describe(limits.maxExtractedBytes())
+                  + ", the limit for extracting a compressed image archive to a temporary"
+                  + " directory; decompress it first (a plain tar is read in place, without"
+                  + " copies) or raise it with SEKISHO_JAVA_OPTS=-D"
+                  + ArchiveLimits.MAX_EXTRACTED_PROPERTY
+                  + "=SIZE");
         }
         Path out = dir.resolve(name);
         Files.createDirectories(out.getParent());
         Files.copy(tar, out);
       }
+    } catch (ImageAccessException e) {
+      deleteTree(dir);
+      throw e;
     } catch (IOException e) {
       deleteTree(dir);
       throw new ImageAccessException(

@@ -2,16 +2,18 @@ package dev.sekisho.scanner.image.source;
 
 import dev.sekisho.scanner.image.oci.ImageAccessException;
 import dev.sekisho.scanner.layer.LayerWalker;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarFile;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.io.input.BoundedInputStream;
 
 /**
@@ -25,14 +27,34 @@ final class TarBlobStore implements BlobStore {
   private final Path tar;
   private final Map<String, Span> entries = new HashMap<>();
 
-  TarBlobStore(Path tar) throws IOException {
+  TarBlobStore(Path tar, ArchiveLimits limits) throws IOException {
     this.tar = tar;
-    try (TarFile file = new TarFile(tar)) {
-      for (TarArchiveEntry e : file.getEntries()) {
+    // Headers are read one at a time (commons-compress's TarFile would list every entry before
+    // the first could be counted); the stream position after a header is its entry's data offset.
+    try (InputStream file = new BufferedInputStream(Files.newInputStream(tar), 1 << 16);
+        BoundedInputStream counted = BoundedInputStream.builder().setInputStream(file).get();
+        TarArchiveInputStream in = new TarArchiveInputStream(counted)) {
+      long count = 0;
+      TarArchiveEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        if (++count > limits.maxEntries()) {
+          throw new ImageAccessException(
+              ImageAccessException.Reason.INVALID,
+              "the archive "
+                  + tar
+                  + " has more than "
+                  + limits.maxEntries()
+                  + " entries, the limit for an image archive (an image has a few per layer);"
+                  + " SEKISHO_JAVA_OPTS=-D"
+                  + ArchiveLimits.MAX_ENTRIES_PROPERTY
+                  + "=N raises it");
+        }
         if (LayerWalker.isRegularFile(e) && !e.isSparse()) {
-          entries.put(normalize(e.getName()), new Span(e.getDataOffset(), e.getSize()));
+          entries.put(normalize(e.getName()), new Span(counted.getCount(), e.getSize()));
         }
       }
+    } catch (ImageAccessException e) {
+      throw e;
     } catch (IOException e) {
       throw new ImageAccessException(
           ImageAccessException.Reason.INVALID,

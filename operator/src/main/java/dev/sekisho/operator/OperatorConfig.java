@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * @param dbSources database sources (URLs or directories), in order
  * @param dbBundle an admin-provided database bundle (air-gapped clusters), or null
  * @param dbKev the CISA Known Exploited Vulnerabilities catalogue (URL or path), or null
+ * @param dbEpss FIRST's EPSS scores CSV, gzip or plain (URL or path), or null
  * @param dbCvss CVSS enrichment feeds (NVD CVE API 2.0 JSON: URLs, files or directories)
  * @param apiService name of the scan API's Service (its DNS names go into the certificate)
  * @param tlsSecret Secret in {@code namespace} holding the operator's own CA and serving
@@ -74,6 +75,7 @@ public record OperatorConfig(
     Path dbBundle,
     String dbKev,
     List<String> dbCvss,
+    String dbEpss,
     String apiService,
     String tlsSecret,
     List<String> tlsHosts,
@@ -143,6 +145,7 @@ public record OperatorConfig(
         env.containsKey("SEKISHO_DB_BUNDLE") ? Path.of(env.get("SEKISHO_DB_BUNDLE")) : null,
         blankToNull(env.get("SEKISHO_DB_KEV")),
         list(env.get("SEKISHO_DB_CVSS")),
+        blankToNull(env.get("SEKISHO_DB_EPSS")),
         name(env, "SEKISHO_API_SERVICE", "sekisho-scan-api"),
         name(env, "SEKISHO_API_TLS_SECRET", "sekisho-scan-api-certs"),
         list(env.get("SEKISHO_API_TLS_HOSTS")),

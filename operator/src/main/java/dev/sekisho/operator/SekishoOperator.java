@@ -7,6 +7,7 @@ import dev.sekisho.api.v1alpha1.ScanResult;
 import dev.sekisho.operator.admission.AdmissionDecider;
 import dev.sekisho.operator.admission.AdmissionServer;
 import dev.sekisho.operator.admission.WebhookCaBundle;
+import dev.sekisho.operator.evaluate.PolicyVex;
 import dev.sekisho.operator.evaluate.ResultEvaluator;
 import dev.sekisho.operator.events.EventRecorder;
 import dev.sekisho.operator.gate.PipelineRunGate;
@@ -176,7 +177,7 @@ public final class SekishoOperator implements AutoCloseable {
     // one ScanResult informer: its store is the cache the policy controllers and gauges read
     ScanResultReconciler resultReconciler =
         new ScanResultReconciler(
-            new ResultEvaluator(store),
+            new ResultEvaluator(store, new PolicyVex(client, config.namespace())),
             new PipelineRunGate(client),
             events,
             clock,

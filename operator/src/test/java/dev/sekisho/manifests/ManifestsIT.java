@@ -258,9 +258,21 @@ class ManifestsIT {
     List<String> resources = new ArrayList<>();
     clusterRole
         .path("rules")
-        .forEach(r -> r.path("resources").forEach(x -> resources.add(x.asText())));
+        .forEach(
+            r ->
+                r.path("resources")
+                    .forEach(
+                        x ->
+                            resources.add(
+                                x.asText()
+                                    + (x.asText().equals("configmaps") && r.has("resourceNames")
+                                        ? r.path("resourceNames").toString()
+                                            + r.path("verbs").toString()
+                                        : ""))));
+    // without publishing the CA bundle, the only ConfigMaps it reads are the VEX documents'
     assertThat(resources)
-        .contains("namespaces", "validatingwebhookconfigurations")
+        .contains(
+            "namespaces", "validatingwebhookconfigurations", "configmaps[\"sekisho-vex\"][\"get\"]")
         .doesNotContain("configmaps");
     JsonNode webhook =
         docs2.stream()
@@ -406,6 +418,9 @@ class ManifestsIT {
     assertThat(allowed(admin, user, ns, "", "secrets", "", "list", "")).isFalse();
     assertThat(allowed(admin, user, other, "", "secrets", "", "get", "sekisho-scan-api-certs"))
         .isFalse();
+    // the VEX documents policies reference, by name only
+    assertThat(allowed(admin, user, other, "", "configmaps", "", "get", "sekisho-vex")).isTrue();
+    assertThat(allowed(admin, user, other, "", "configmaps", "", "list", "sekisho-vex")).isFalse();
     assertThat(allowed(admin, user, other, "", "configmaps", "", "get", "other-config")).isFalse();
     assertThat(allowed(admin, user, other, "", "configmaps", "", "update", "other-config"))
         .isFalse();

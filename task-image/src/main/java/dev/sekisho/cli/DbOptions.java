@@ -40,6 +40,15 @@ final class DbOptions {
   String kev;
 
   @Option(
+      names = "--epss",
+      paramLabel = "URL|FILE",
+      description =
+          "FIRST's EPSS scores (epss_scores-YYYY-MM-DD.csv.gz, gzip or plain CSV) to merge on"
+              + " update: findings carry the score and percentile, policies may fail on"
+              + " vulnerabilities.failOnEpss.")
+  String epss;
+
+  @Option(
       names = "--cvss",
       paramLabel = "URL|FILE",
       split = ",",
@@ -74,7 +83,8 @@ final class DbOptions {
         List.of(),
         kev,
         cvss,
-        maxAge());
+        maxAge(),
+        epss);
   }
 
   Duration maxAge() {

@@ -14,7 +14,7 @@ final class OutputOptions {
       names = {"-f", "--format"},
       paramLabel = "FORMAT",
       description =
-          "Report format on stdout (or --output): table, json, sarif, cyclonedx, spdx, html,"
+          "Report format on stdout (or --output): table, json, sarif, cyclonedx, spdx, html, openvex,"
               + " summary. Default table.")
   String format;
 

@@ -6,11 +6,15 @@ import dev.sekisho.api.v1alpha1.SecretAllowance;
 import dev.sekisho.api.v1alpha1.SecretRules;
 import dev.sekisho.api.v1alpha1.Severity;
 import dev.sekisho.api.v1alpha1.VulnerabilityRules;
+import dev.sekisho.scanner.input.DocumentException;
 import dev.sekisho.scanner.policy.NamedPolicy;
 import dev.sekisho.scanner.policy.PolicyFileException;
 import dev.sekisho.scanner.policy.PolicyFiles;
 import dev.sekisho.scanner.policy.PolicyValidator;
 import dev.sekisho.scanner.policy.SecretsIgnoreFile;
+import dev.sekisho.scanner.vex.VexDocument;
+import dev.sekisho.scanner.vex.VexReader;
+import dev.sekisho.scanner.vex.VexStatements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +54,15 @@ final class PolicyOptions {
               + " reason=TEXT; # starts a comment. Allowed findings are still reported, marked"
               + " allowed.")
   Path secretsIgnore;
+
+  @Option(
+      names = "--vex",
+      paramLabel = "FILE",
+      description =
+          "VEX document (OpenVEX, CycloneDX VEX or CSAF VEX JSON); repeatable. Findings a"
+              + " not_affected or fixed statement is about violate no policy and are listed as"
+              + " suppressed, with the justification.")
+  List<Path> vexFiles = new ArrayList<>();
 
   /**
    * Loads and validates the policies.
@@ -114,6 +127,27 @@ final class PolicyOptions {
           "invalid policy file " + file + ": " + String.join("; ", problems));
     }
     return loaded;
+  }
+
+  /**
+   * Reads the --vex documents.
+   *
+   * @throws UserInputException naming the file and the problem when one is missing, over the VEX
+   *     document limits or not a VEX document of a supported format
+   */
+  VexStatements loadVex() {
+    List<VexDocument> documents = new ArrayList<>();
+    for (Path file : vexFiles) {
+      if (Files.isDirectory(file)) {
+        throw new UserInputException("VEX document " + file + " is a directory");
+      }
+      try {
+        documents.add(VexReader.read(file));
+      } catch (DocumentException e) {
+        throw new UserInputException(e.getMessage(), e);
+      }
+    }
+    return VexStatements.of(documents);
   }
 
   static NamedPolicy failOnPolicy(String severity) {

@@ -22,6 +22,7 @@ import dev.sekisho.scanner.scan.MatchingDatabase;
 import dev.sekisho.scanner.scan.ScanInput;
 import dev.sekisho.scanner.scan.ScanOutcome;
 import dev.sekisho.scanner.scan.ScanPipeline;
+import dev.sekisho.scanner.vex.VexStatements;
 import dev.sekisho.scanner.vulndb.VulnDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,9 @@ final class ScanCommand implements Callable<Integer> {
       description = "Use the database as it is, even when it is missing or stale.")
   boolean skipDbUpdate;
 
+  /** The --vex documents' statements, read once for every target. */
+  private VexStatements vex = VexStatements.none();
+
   ScanCommand(CliContext context) {
     this.context = context;
   }
@@ -155,6 +159,15 @@ final class ScanCommand implements Callable<Integer> {
       return serverScan(parsed.get(0));
     }
     List<NamedPolicy> policies = policy.load();
+    for (NamedPolicy p : policies) {
+      if (p.spec() != null && !p.spec().getVex().isEmpty()) {
+        throw new UserInputException(
+            p.displayName()
+                + ": vex references ConfigMaps, which only the operator reads; give the"
+                + " documents to the scan with --vex FILE");
+      }
+    }
+    vex = policy.loadVex();
     List<OutputOptions.Destination> destinations = output.destinations();
     if (image.allPlatforms()) {
       ReportOutput.checkPerPlatform(destinations);
@@ -329,7 +342,7 @@ final class ScanCommand implements Callable<Integer> {
             new ScanInput(
                 new ScanInput.Received(inventory),
                 MatchingDatabase.of(vdb),
-                new ScanInput.Policies(policies, TektonContext.from(context).pipeline(), true),
+                new ScanInput.Policies(policies, TektonContext.from(context).pipeline(), true, vex),
                 // no OCI base-image annotation: compare leading layers with the allowed bases
                 baseImages(inspect),
                 context.clock(),
@@ -476,6 +489,9 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (policy.secretsIgnore != null) {
       given.add("--secrets-ignore");
+    }
+    if (!policy.vexFiles.isEmpty()) {
+      given.add("--vex");
     }
     if (output.format != null) {
       given.add("--format");

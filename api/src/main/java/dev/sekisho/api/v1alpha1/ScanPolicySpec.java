@@ -3,6 +3,7 @@ package dev.sekisho.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,12 @@ public class ScanPolicySpec {
 
   @JsonPropertyDescription("Rules over secrets embedded in the image's files.")
   private SecretRules secrets;
+
+  @JsonPropertyDescription(
+      "VEX documents whose not_affected and fixed statements suppress the vulnerability findings"
+          + " they are about, under this policy (see docs/policies.md, VEX).")
+  @Size(max = 32)
+  private List<VexSource> vex = new ArrayList<>();
 
   @JsonPropertyDescription(
       "What the operator's admission webhook (when installed) asks of Pods and workloads in scope"
@@ -129,6 +136,14 @@ public class ScanPolicySpec {
 
   public void setSecrets(SecretRules secrets) {
     this.secrets = secrets;
+  }
+
+  public List<VexSource> getVex() {
+    return vex;
+  }
+
+  public void setVex(List<VexSource> vex) {
+    this.vex = vex == null ? new ArrayList<>() : vex;
   }
 
   public AdmissionRules getAdmission() {

@@ -19,6 +19,7 @@ import dev.sekisho.scanner.policy.NamedPolicy;
 import dev.sekisho.scanner.policy.PolicyEngine;
 import dev.sekisho.scanner.policy.PolicyResult;
 import dev.sekisho.scanner.policy.PolicyViolation;
+import dev.sekisho.scanner.vex.VexStatements;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -44,9 +45,29 @@ public final class ResultEvaluator {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final ReportStore store;
+  private final VexSources vex;
+
+  /** The statements of the VEX documents a policy references. */
+  @FunctionalInterface
+  public interface VexSources {
+    /**
+     * The statements of {@code policy}'s VEX documents.
+     *
+     * @throws IOException naming the policy, the document and the problem when one cannot be read
+     */
+    VexStatements load(NamedPolicy policy) throws IOException;
+
+    /** No policy has VEX documents. */
+    VexSources NONE = p -> VexStatements.none();
+  }
 
   public ResultEvaluator(ReportStore store) {
+    this(store, VexSources.NONE);
+  }
+
+  public ResultEvaluator(ReportStore store, VexSources vex) {
     this.store = store;
+    this.vex = vex;
   }
 
   /**
@@ -80,8 +101,13 @@ public final class ResultEvaluator {
           "cannot scan image " + result.getSpec().getImage() + ": " + scanError);
     }
     try {
+      // a VEX document that cannot be read is an error of the evaluation: fail closed
+      List<NamedPolicy> withVex = new ArrayList<>(policies.size());
+      for (NamedPolicy p : policies) {
+        withVex.add(p.spec() == null || p.spec().getVex().isEmpty() ? p : p.withVex(vex.load(p)));
+      }
       return new Outcome(
-          PolicyEngine.evaluate(report(result), policies, now), policies.size(), null);
+          PolicyEngine.evaluate(report(result), withVex, now), policies.size(), null);
     } catch (IOException | RuntimeException e) {
       String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       LOG.warn(

@@ -99,7 +99,11 @@ public final class DatabaseManager implements AutoCloseable {
     this.updater = updater;
     this.rematcher = rematcher;
     this.bundleDir = config.dbBundle();
-    this.sources = sources(config.dbSources()).withKev(config.dbKev()).withCvss(config.dbCvss());
+    this.sources =
+        sources(config.dbSources())
+            .withKev(config.dbKev())
+            .withCvss(config.dbCvss())
+            .withEpss(config.dbEpss());
     this.updated = refreshes(meters, "updated");
     this.refusedEmpty = refreshes(meters, "refused_empty");
     this.refusedShrink = refreshes(meters, "refused_shrink");
@@ -252,7 +256,10 @@ public final class DatabaseManager implements AutoCloseable {
       // the bundle's files (bundles from `sekisho db bundle`, OSV archives or records), with the
       // configured KEV and CVSS feeds (local paths in an air-gapped cluster)
       updater.update(
-          SourcesConfig.local(bundleFiles()).withKev(sources.kev()).withCvss(sources.cvss()),
+          SourcesConfig.local(bundleFiles())
+              .withKev(sources.kev())
+              .withCvss(sources.cvss())
+              .withEpss(sources.epss()),
           staging,
           msg -> progress("vulndb import {}", msg));
     } else {

@@ -66,6 +66,11 @@ public record DocumentLimits(String what, long maxBytes, int maxDepth, String ho
       new DocumentLimits(
           "SBOM", 512L << 20, 500, "split the SBOM, or scan the image instead of its SBOM");
 
+  /** VEX documents (OpenVEX, CycloneDX VEX, CSAF VEX JSON) given with --vex or by a policy. */
+  public static final DocumentLimits VEX =
+      new DocumentLimits(
+          "VEX document", 16L << 20, 64, "split the statements across several VEX documents");
+
   /** Docker config.json files and pull secrets with registry credentials. */
   public static final DocumentLimits DOCKER_CONFIG =
       new DocumentLimits("docker config", 4L << 20, 32, "it holds registry credentials only");

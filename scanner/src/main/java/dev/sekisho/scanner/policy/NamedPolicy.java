@@ -1,6 +1,7 @@
 package dev.sekisho.scanner.policy;
 
 import dev.sekisho.api.v1alpha1.ScanPolicySpec;
+import dev.sekisho.scanner.vex.VexStatements;
 import java.util.Objects;
 
 /**
@@ -11,8 +12,11 @@ import java.util.Objects;
  * @param namespace the namespace of a ScanPolicy; null for cluster and file policies
  * @param name the policy name
  * @param spec what the policy requires
+ * @param vex the statements of the VEX documents the policy references (its {@code vex} list, read
+ *     by the operator); none for policies from files
  */
-public record NamedPolicy(String kind, String namespace, String name, ScanPolicySpec spec) {
+public record NamedPolicy(
+    String kind, String namespace, String name, ScanPolicySpec spec, VexStatements vex) {
   public static final String SCAN_POLICY = "ScanPolicy";
   public static final String CLUSTER_SCAN_POLICY = "ClusterScanPolicy";
   public static final String FILE = "File";
@@ -20,6 +24,17 @@ public record NamedPolicy(String kind, String namespace, String name, ScanPolicy
   public NamedPolicy {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(name, "name");
+    vex = vex == null ? VexStatements.none() : vex;
+  }
+
+  /** A policy without VEX documents. */
+  public NamedPolicy(String kind, String namespace, String name, ScanPolicySpec spec) {
+    this(kind, namespace, name, spec, VexStatements.none());
+  }
+
+  /** This policy with {@code statements} as the statements of its VEX documents. */
+  public NamedPolicy withVex(VexStatements statements) {
+    return new NamedPolicy(kind, namespace, name, spec, statements);
   }
 
   /**

@@ -20,11 +20,15 @@ import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.model.Vulnerability;
 import dev.sekisho.scanner.version.VersionOrdering;
+import dev.sekisho.scanner.vex.VexStatement;
+import dev.sekisho.scanner.vex.VexStatements;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -58,9 +62,26 @@ public final class PolicyEngine {
   /** Evaluates, comparing versions in deny rules with {@code versions}. */
   public static Evaluation evaluate(
       ScanReport report, List<NamedPolicy> policies, Instant now, VersionOrdering versions) {
+    return evaluate(report, policies, now, versions, VexStatements.none());
+  }
+
+  /**
+   * Evaluates with the statements of VEX documents given to the scan itself ({@code vex}, the CLI's
+   * --vex): a vulnerability finding a not_affected or fixed statement is about violates no policy
+   * and is listed once among the exceptions (policy "VEX"), also when no policy is given. A
+   * policy's own VEX documents ({@link NamedPolicy#vex}) suppress findings under that policy only,
+   * listed under its name.
+   */
+  public static Evaluation evaluate(
+      ScanReport report,
+      List<NamedPolicy> policies,
+      Instant now,
+      VersionOrdering versions,
+      VexStatements vex) {
     Objects.requireNonNull(now, "now");
     Optional<String> unusable = unusable(report);
-    if (unusable.isPresent()) {
+    // without policies (only --vex) there is nothing to judge: VEX needs no image facts
+    if (unusable.isPresent() && (report == null || (policies != null && !policies.isEmpty()))) {
       return new Evaluation(
           Verdict.Error,
           null,
@@ -72,11 +93,16 @@ public final class PolicyEngine {
     List<PolicyResult> results = new ArrayList<>();
     List<PolicyViolation> violations = new ArrayList<>();
     List<ExceptionUse> exceptions = new ArrayList<>();
+    VexUses global = new VexUses("VEX", vex == null ? VexStatements.none() : vex, report);
+    for (Vulnerability v : report.vulnerabilities()) {
+      global.suppresses(v);
+    }
+    exceptions.addAll(global.uses());
     Instant next = null;
     Verdict verdict = Verdict.Pass;
     String deciding = null;
     for (NamedPolicy policy : policies == null ? List.<NamedPolicy>of() : policies) {
-      OnePolicy one = new OnePolicy(policy, report, now, versions);
+      OnePolicy one = new OnePolicy(policy, report, now, versions, global);
       one.run();
       results.add(new PolicyResult(policy, one.verdict, one.violations.size(), one.excepted));
       violations.addAll(one.violations);
@@ -115,11 +141,20 @@ public final class PolicyEngine {
     private final List<PolicyViolation> violations = new ArrayList<>();
     private final List<Instant> pending = new ArrayList<>();
     private final Set<String> unreachable = new LinkedHashSet<>();
+    private final VexUses globalVex;
+    private final VexUses ownVex;
     private int excepted;
     private Verdict verdict = Verdict.Pass;
 
-    OnePolicy(NamedPolicy policy, ScanReport report, Instant now, VersionOrdering versions) {
+    OnePolicy(
+        NamedPolicy policy,
+        ScanReport report,
+        Instant now,
+        VersionOrdering versions,
+        VexUses globalVex) {
       this.policy = policy;
+      this.globalVex = globalVex;
+      this.ownVex = new VexUses(policy.displayName(), policy.vex(), report);
       this.spec = policy.spec();
       this.report = report;
       this.now = now;
@@ -167,7 +202,7 @@ public final class PolicyEngine {
     }
 
     List<ExceptionUse> exceptionUses() {
-      List<ExceptionUse> uses = new ArrayList<>();
+      List<ExceptionUse> uses = new ArrayList<>(ownVex.uses());
       if (!unreachable.isEmpty()) {
         uses.add(
             new ExceptionUse(
@@ -187,7 +222,9 @@ public final class PolicyEngine {
                   e.expired,
                   e.expires,
                   e.reason,
-                  List.copyOf(e.covered)));
+                  List.copyOf(e.covered),
+                  null,
+                  List.copyOf(e.coveredPackages)));
         }
       }
       return uses;
@@ -199,7 +236,13 @@ public final class PolicyEngine {
       boolean kev = rules == null || !Boolean.FALSE.equals(rules.getFailOnKnownExploited());
       boolean thresholds =
           rules != null && (rules.getFailOn() != null || rules.getCvssFloor() != null);
+      Double epssFloor = rules == null ? null : rules.getFailOnEpss();
       for (Vulnerability v : report.vulnerabilities()) {
+        // a VEX statement says the product is not affected (or fixed): no rule applies, KEV's none
+        if (globalVex.suppresses(v) || ownVex.suppresses(v)) {
+          excepted++;
+          continue;
+        }
         if (kev && v.knownExploited()) {
           vulnerabilityViolation(
               v,
@@ -208,6 +251,23 @@ public final class PolicyEngine {
               v.aliases(),
               v.pkg(),
               describe(v) + " is known to be exploited");
+          continue;
+        }
+        if (epssFloor != null && v.epss() != null && v.epss().score() >= epssFloor) {
+          vulnerabilityViolation(
+              v,
+              "vulnerabilities.failOnEpss",
+              v.id(),
+              v.aliases(),
+              v.pkg(),
+              describe(v)
+                  + " has EPSS "
+                  + v.epss().score()
+                  + " (percentile "
+                  + v.epss().percentile()
+                  + "; policy: EPSS "
+                  + epssFloor
+                  + " or higher)");
           continue;
         }
         if (!thresholds) {
@@ -376,6 +436,9 @@ public final class PolicyEngine {
         }
         if (!e.expired) {
           e.covered.add(e.coveredKey(findingId, secret));
+          if (pkg != null && pkg.purl() != null) {
+            e.coveredPackages.add(pkg.purl());
+          }
           excepted++;
           return;
         }
@@ -408,6 +471,54 @@ public final class PolicyEngine {
   }
 
   /**
+   * The VEX statements of one source (the scan's own documents, or one policy's) and the findings
+   * they suppressed, grouped by statement in the order first used.
+   */
+  private static final class VexUses {
+    private final String policy;
+    private final VexStatements statements;
+    private final ImageFacts image;
+    private final Map<VexStatement, Set<String>> findings = new LinkedHashMap<>();
+    private final Map<VexStatement, Set<String>> packages = new LinkedHashMap<>();
+
+    VexUses(String policy, VexStatements statements, ScanReport report) {
+      this.policy = policy;
+      this.statements = statements;
+      this.image = report.image();
+    }
+
+    /** True when a statement suppresses {@code v}; the use is recorded. */
+    boolean suppresses(Vulnerability v) {
+      Optional<VexStatement> s = statements.suppressing(v, image);
+      if (s.isEmpty()) {
+        return false;
+      }
+      findings.computeIfAbsent(s.get(), k -> new LinkedHashSet<>()).add(v.id());
+      if (v.pkg().purl() != null) {
+        packages.computeIfAbsent(s.get(), k -> new LinkedHashSet<>()).add(v.pkg().purl());
+      }
+      return true;
+    }
+
+    List<ExceptionUse> uses() {
+      List<ExceptionUse> uses = new ArrayList<>();
+      findings.forEach(
+          (s, ids) ->
+              uses.add(
+                  new ExceptionUse(
+                      policy,
+                      s.vulnerability(),
+                      false,
+                      null,
+                      s.reason(),
+                      List.copyOf(ids),
+                      s,
+                      List.copyOf(packages.getOrDefault(s, Set.of())))));
+      return uses;
+    }
+  }
+
+  /**
    * An exception, or a secret allowance ({@code secrets.allow}), with its globs compiled and its
    * expiry decided for {@code now}. Both excuse findings until they expire and are then reported as
    * expired; they differ only in what they cover.
@@ -425,6 +536,7 @@ public final class PolicyEngine {
     final SecretAllowance allowance;
     final Glob path;
     final Set<String> covered = new LinkedHashSet<>();
+    final Set<String> coveredPackages = new LinkedHashSet<>();
 
     ActiveException(PolicyException source, Instant now) {
       this.id = source.getId();

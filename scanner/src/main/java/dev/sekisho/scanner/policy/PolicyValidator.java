@@ -165,6 +165,10 @@ public final class PolicyValidator {
     if (floor != null && (floor.isNaN() || floor < 0 || floor > 10)) {
       problems.add("vulnerabilities.cvssFloor: " + floor + " is outside 0.0 to 10.0");
     }
+    Double epss = v.getFailOnEpss();
+    if (epss != null && (epss.isNaN() || epss < 0 || epss > 1)) {
+      problems.add("vulnerabilities.failOnEpss: " + epss + " is outside 0.0 to 1.0");
+    }
   }
 
   private static void exception(List<String> problems, String field, PolicyException e) {

@@ -12,6 +12,7 @@ public enum ReportFormat {
   CYCLONEDX("cyclonedx"),
   SPDX("spdx"),
   HTML("html"),
+  OPENVEX("openvex"),
   SUMMARY("summary");
 
   private final String id;

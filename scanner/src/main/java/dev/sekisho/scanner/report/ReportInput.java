@@ -2,6 +2,7 @@ package dev.sekisho.scanner.report;
 
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.SecretFinding;
+import dev.sekisho.scanner.model.Vulnerability;
 import dev.sekisho.scanner.policy.Evaluation;
 import dev.sekisho.scanner.policy.ExceptionUse;
 import java.util.List;
@@ -29,11 +30,26 @@ public record ReportInput(ScanReport report, Evaluation evaluation) {
    * aliases}), if any.
    */
   public Optional<ExceptionUse> exceptionFor(String id, List<String> aliases) {
+    return exceptionFor(id, aliases, null);
+  }
+
+  /**
+   * The unexpired exception or VEX statement that excuses the vulnerability finding {@code v}, if
+   * any. A VEX statement excuses only the packages it suppressed.
+   */
+  public Optional<ExceptionUse> exceptionFor(Vulnerability v) {
+    return exceptionFor(v.id(), v.aliases(), v.pkg().purl() == null ? "" : v.pkg().purl());
+  }
+
+  private Optional<ExceptionUse> exceptionFor(String id, List<String> aliases, String purl) {
     if (evaluation == null) {
       return Optional.empty();
     }
     for (ExceptionUse use : evaluation.exceptions()) {
       if (use.expired()) {
+        continue;
+      }
+      if (use.isVex() && (purl == null || !use.coveredPackages().contains(purl))) {
         continue;
       }
       if (use.coveredFindings().contains(id)

@@ -4,6 +4,7 @@ import dev.sekisho.scanner.check.BaseImageResolver;
 import dev.sekisho.scanner.model.Inventory;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.policy.NamedPolicy;
+import dev.sekisho.scanner.vex.VexStatements;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -68,10 +69,19 @@ public record ScanInput(
    * @param pipeline the Tekton Pipeline the scan runs in, or null outside a pipeline
    * @param evaluate true to decide the verdict here; false when the verdict is decided elsewhere
    *     (the operator's reconciler) and the policies only name candidate base images
+   * @param vex statements of the VEX documents given to the scan itself (the CLI's --vex), applied
+   *     with every policy, and listed even when no policy is given
    */
-  public record Policies(List<NamedPolicy> candidates, String pipeline, boolean evaluate) {
+  public record Policies(
+      List<NamedPolicy> candidates, String pipeline, boolean evaluate, VexStatements vex) {
     public Policies {
       candidates = candidates == null ? List.of() : List.copyOf(candidates);
+      vex = vex == null ? VexStatements.none() : vex;
+    }
+
+    /** Policies without VEX documents of the scan's own. */
+    public Policies(List<NamedPolicy> candidates, String pipeline, boolean evaluate) {
+      this(candidates, pipeline, evaluate, VexStatements.none());
     }
   }
 }

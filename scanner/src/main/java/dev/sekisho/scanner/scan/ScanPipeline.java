@@ -14,6 +14,7 @@ import dev.sekisho.scanner.policy.Evaluation;
 import dev.sekisho.scanner.policy.NamedPolicy;
 import dev.sekisho.scanner.policy.PolicyEngine;
 import dev.sekisho.scanner.policy.PolicySelector;
+import dev.sekisho.scanner.version.VersionOrdering;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,8 +116,9 @@ public final class ScanPipeline {
       report = identifyBaseImage(report, applying, input.baseImages());
     }
     Evaluation evaluation =
-        policies.evaluate() && !policies.candidates().isEmpty()
-            ? PolicyEngine.evaluate(report, applying, now)
+        policies.evaluate() && (!policies.candidates().isEmpty() || !policies.vex().isEmpty())
+            ? PolicyEngine.evaluate(
+                report, applying, now, VersionOrdering.standard(), policies.vex())
             : null;
     return new ScanOutcome(report, applying, skipped, evaluation);
   }

@@ -40,6 +40,7 @@ public final class DatabaseBuilder implements AutoCloseable {
   private final PreparedStatement insertAdvisory;
   private final PreparedStatement insertAffected;
   private final PreparedStatement insertKev;
+  private final PreparedStatement insertEpss;
   private final PreparedStatement upsertCvss;
   private final PreparedStatement insertSource;
   private final Set<String> seen = new HashSet<>();
@@ -65,6 +66,8 @@ public final class DatabaseBuilder implements AutoCloseable {
         db.prepareStatement(
             "INSERT INTO affected(ecosystem, name, advisory, data) VALUES (?,?,?,?)");
     insertKev = db.prepareStatement("INSERT OR IGNORE INTO kev(cve) VALUES (?)");
+    insertEpss =
+        db.prepareStatement("INSERT OR REPLACE INTO epss(cve, score, percentile) VALUES (?, ?, ?)");
     // a row replaces the one before unless that one is preferred (see cvssPreference)
     upsertCvss =
         db.prepareStatement(
@@ -244,6 +247,21 @@ public final class DatabaseBuilder implements AutoCloseable {
     insertAffected.executeBatch();
     insertAdvisory.executeBatch();
     upsertCvss.executeBatch();
+  }
+
+  /** Stores EPSS scores (a later feed's score of a CVE replaces an earlier one's). */
+  public void addEpss(List<EnrichmentFeeds.EpssRow> rows) throws IOException {
+    try {
+      for (EnrichmentFeeds.EpssRow r : rows) {
+        insertEpss.setString(1, r.cve());
+        insertEpss.setDouble(2, r.score());
+        insertEpss.setDouble(3, r.percentile());
+        insertEpss.addBatch();
+      }
+      insertEpss.executeBatch();
+    } catch (SQLException e) {
+      throw new IOException("cannot store EPSS scores in " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Marks CVE ids as known exploited (CISA KEV). */

@@ -53,7 +53,7 @@ public final class DatabaseBundle {
   static final int MAX_MANIFEST_BYTES = 1 << 20;
 
   private static final Pattern SAFE_PATH =
-      Pattern.compile("(osv|kev|cvss)/[A-Za-z0-9][A-Za-z0-9._-]*");
+      Pattern.compile("(osv|kev|cvss|epss)/[A-Za-z0-9][A-Za-z0-9._-]*");
 
   private DatabaseBundle() {}
 
@@ -82,7 +82,7 @@ public final class DatabaseBundle {
    * One file of a bundle.
    *
    * @param path its entry name in the zip ({@code osv/…}, {@code kev/…}, {@code cvss/…})
-   * @param kind "osv", "kev" or "cvss"
+   * @param kind "osv", "kev", "cvss" or "epss"
    * @param ecosystem the OSV ecosystem of an archive fetched from an OSV bucket, else null
    * @param location where it came from (URL or path)
    * @param sha256 {@code sha256:<hex>} of its bytes

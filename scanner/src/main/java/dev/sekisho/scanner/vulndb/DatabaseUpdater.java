@@ -155,6 +155,7 @@ public final class DatabaseUpdater {
     }
     List<LoadedSource> kevs = new ArrayList<>();
     List<LoadedSource> cvss = new ArrayList<>();
+    List<LoadedSource> epss = new ArrayList<>();
     int bundles = 0;
     for (Path p : config.osvPaths()) {
       if (DatabaseBundle.isBundle(p)) {
@@ -166,6 +167,7 @@ public final class DatabaseUpdater {
           switch (e.entry().kind()) {
             case "osv" -> osv.add(s);
             case "kev" -> kevs.add(s);
+            case "epss" -> epss.add(s);
             default -> cvss.add(s);
           }
         }
@@ -175,6 +177,9 @@ public final class DatabaseUpdater {
     }
     if (config.kev() != null) {
       kevs.add(load(cache, config.kev(), "kev.json", progress));
+    }
+    if (config.epss() != null) {
+      epss.add(load(cache, config.epss(), "epss.csv", progress));
     }
     for (int i = 0; i < config.cvss().size(); i++) {
       cvss.add(load(cache, config.cvss().get(i), "cvss-" + i + ".json", progress));
@@ -205,6 +210,22 @@ public final class DatabaseUpdater {
           progress.accept("read " + ids.size() + " known-exploited ids from " + kev.location());
           b.addSource(
               new DatabaseInfo.Source("kev", kev.location(), kev.digest(), ids.size(), kev.etag()));
+        }
+        for (LoadedSource s : epss) {
+          EnrichmentFeeds.Epss feed = EnrichmentFeeds.epss(s.file());
+          b.addEpss(feed.rows());
+          progress.accept(
+              "read EPSS scores of "
+                  + feed.rows().size()
+                  + " CVEs ("
+                  + feed.modelVersion()
+                  + ", "
+                  + feed.scoreDate()
+                  + ") from "
+                  + s.location());
+          b.addSource(
+              new DatabaseInfo.Source(
+                  "epss", s.location(), s.digest(), feed.rows().size(), s.etag()));
         }
         for (LoadedSource s : cvss) {
           long n = 0;

@@ -15,7 +15,9 @@ final class Schema {
    * ({@link RowCodec}) instead of JSON, CVSS v4.0 scores. 3: CVSS v2 scores; an advisory's best
    * vector is the newest CVSS version's rather than the highest score of any version; {@code
    * cvss.preference}. 4: affected rows carry the GOOS/GOARCH lists of Go advisories' imports. 5:
-   * and the imports' package paths and symbols (reachability).
+   * and the imports' package paths and symbols (reachability). (The {@code epss} table was added
+   * without a bump: a database built before it has none, and then its findings carry no EPSS score,
+   * as without a feed.)
    */
   static final int VERSION = 5;
 
@@ -31,6 +33,8 @@ final class Schema {
     "CREATE TABLE kev(cve TEXT PRIMARY KEY) WITHOUT ROWID",
     "CREATE TABLE cvss(cve TEXT PRIMARY KEY, vector TEXT NOT NULL, score REAL,"
         + " preference INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE epss(cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL)"
+        + " WITHOUT ROWID",
   };
 
   static final String[] INDEXES = {

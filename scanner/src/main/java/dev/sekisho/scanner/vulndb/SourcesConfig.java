@@ -18,6 +18,9 @@ import java.util.List;
  * @param cvss CVSS enrichment feeds for CVEs whose advisories carry no severity: NVD CVE API 2.0
  *     JSON files ({@code .json} or {@code .json.gz}), directories of them, or http(s) URLs
  * @param maxAge age after which {@link DatabaseInfo#staleWarning} warns
+ * @param epss FIRST's EPSS scores as published ({@code epss_scores-YYYY-MM-DD.csv.gz}: a {@code
+ *     #model_version:…,score_date:…} line, then {@code cve,epss,percentile}), gzip or plain, as an
+ *     http(s) URL or a path, or null
  */
 public record SourcesConfig(
     URI osvBaseUrl,
@@ -25,7 +28,8 @@ public record SourcesConfig(
     List<Path> osvPaths,
     String kev,
     List<String> cvss,
-    Duration maxAge) {
+    Duration maxAge,
+    String epss) {
 
   /** The public OSV bucket, osv.dev's documented bulk download location. */
   public static final URI DEFAULT_OSV_BASE_URL =
@@ -60,6 +64,17 @@ public record SourcesConfig(
     maxAge = maxAge == null ? DatabaseInfo.DEFAULT_MAX_AGE : maxAge;
   }
 
+  /** Sources without an EPSS feed. */
+  public SourcesConfig(
+      URI osvBaseUrl,
+      List<String> ecosystems,
+      List<Path> osvPaths,
+      String kev,
+      List<String> cvss,
+      Duration maxAge) {
+    this(osvBaseUrl, ecosystems, osvPaths, kev, cvss, maxAge, null);
+  }
+
   /** The public OSV archives for the default ecosystems, no enrichment feeds. */
   public static SourcesConfig defaults() {
     return new SourcesConfig(
@@ -73,11 +88,16 @@ public record SourcesConfig(
 
   /** This configuration with a known-exploited catalogue. */
   public SourcesConfig withKev(String kevLocation) {
-    return new SourcesConfig(osvBaseUrl, ecosystems, osvPaths, kevLocation, cvss, maxAge);
+    return new SourcesConfig(osvBaseUrl, ecosystems, osvPaths, kevLocation, cvss, maxAge, epss);
   }
 
   /** This configuration with CVSS enrichment feeds. */
   public SourcesConfig withCvss(List<String> cvssLocations) {
-    return new SourcesConfig(osvBaseUrl, ecosystems, osvPaths, kev, cvssLocations, maxAge);
+    return new SourcesConfig(osvBaseUrl, ecosystems, osvPaths, kev, cvssLocations, maxAge, epss);
+  }
+
+  /** This configuration with an EPSS feed (null for none). */
+  public SourcesConfig withEpss(String epssLocation) {
+    return new SourcesConfig(osvBaseUrl, ecosystems, osvPaths, kev, cvss, maxAge, epssLocation);
   }
 }

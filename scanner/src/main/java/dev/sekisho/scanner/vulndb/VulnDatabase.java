@@ -629,6 +629,50 @@ public final class VulnDatabase implements AutoCloseable {
     }
   }
 
+  private volatile Boolean hasEpss;
+
+  /**
+   * The EPSS score of a CVE, if an EPSS feed was built in and scores it. A database built before
+   * the epss table existed has none.
+   */
+  public Optional<dev.sekisho.scanner.model.EpssScore> epss(String cve) throws IOException {
+    try {
+      Boolean has = hasEpss;
+      if (has == null) {
+        has =
+            read(
+                r -> {
+                  try (Statement s = r.connection.createStatement();
+                      ResultSet rs =
+                          s.executeQuery(
+                              "SELECT count(*) FROM sqlite_master WHERE type='table'"
+                                  + " AND name='epss'")) {
+                    return rs.next() && rs.getInt(1) > 0;
+                  }
+                });
+        hasEpss = has;
+      }
+      if (!has) {
+        return Optional.empty();
+      }
+      return read(
+          r -> {
+            try (PreparedStatement p =
+                r.connection.prepareStatement("SELECT score, percentile FROM epss WHERE cve=?")) {
+              p.setString(1, cve);
+              try (ResultSet rs = p.executeQuery()) {
+                return rs.next()
+                    ? Optional.of(
+                        new dev.sekisho.scanner.model.EpssScore(rs.getDouble(1), rs.getDouble(2)))
+                    : Optional.<dev.sekisho.scanner.model.EpssScore>empty();
+              }
+            }
+          });
+    } catch (SQLException e) {
+      throw new IOException("cannot read EPSS scores from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * CVSS data for a CVE from the enrichment feed.
    *

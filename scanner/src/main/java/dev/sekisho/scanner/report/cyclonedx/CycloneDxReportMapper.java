@@ -13,6 +13,9 @@ import dev.sekisho.scanner.report.FindingOrder;
 import dev.sekisho.scanner.report.ReportInput;
 import dev.sekisho.scanner.sbom.CycloneDxWriter;
 import dev.sekisho.scanner.scan.ScannerVersion;
+import dev.sekisho.scanner.vex.Justifications;
+import dev.sekisho.scanner.vex.VexStatement;
+import dev.sekisho.scanner.vex.VexStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -213,9 +216,13 @@ public final class CycloneDxReportMapper {
     if (v.reachability() != null) {
       addProperty(props, "sekisho:reachable", v.reachability().label());
     }
+    if (v.epss() != null) {
+      addProperty(props, "sekisho:epss-score", Double.toString(v.epss().score()));
+      addProperty(props, "sekisho:epss-percentile", Double.toString(v.epss().percentile()));
+    }
     out.setProperties(props);
     input
-        .exceptionFor(v.id(), v.aliases())
+        .exceptionFor(v)
         .ifPresentOrElse(
             x -> out.setAnalysis(analysis(x)),
             () -> {
@@ -253,8 +260,35 @@ public final class CycloneDxReportMapper {
     return a;
   }
 
+  /**
+   * The analysis of a finding a VEX statement suppressed: fixed is resolved; not_affected is
+   * not_affected with the justification in CycloneDX's names, or false_positive when the statement
+   * (a CycloneDX VEX) said so; the detail is the statement's reason.
+   */
+  static Analysis vexAnalysis(VexStatement statement) {
+    Analysis a = new Analysis();
+    a.setDetail(statement.reason());
+    if (statement.status() == VexStatus.FIXED) {
+      a.setState(Analysis.State.RESOLVED);
+      return a;
+    }
+    if ("false_positive".equals(statement.justification())) {
+      a.setState(Analysis.State.FALSE_POSITIVE);
+      return a;
+    }
+    a.setState(Analysis.State.NOT_AFFECTED);
+    String j = Justifications.cycloneDx(statement.justification());
+    if (j != null) {
+      a.setJustification(Analysis.Justification.valueOf(j.toUpperCase(Locale.ROOT)));
+    }
+    return a;
+  }
+
   /** The VEX analysis of an excepted finding (see the class comment). */
   static Analysis analysis(ExceptionUse exception) {
+    if (exception.isVex()) {
+      return vexAnalysis(exception.vex());
+    }
     Analysis a = new Analysis();
     String reason = exception.reason() == null ? "" : exception.reason().strip();
     String detail =

@@ -77,10 +77,10 @@ public final class HtmlReportWriter implements ReportWriter {
     header(report, title, b);
     policy(input, b);
     chart(FindingCounts.of(report), b);
-    vulnerabilities(report, b);
+    vulnerabilities(input, b);
     secrets(input, b);
     misconfigurations(report, b);
-    layers(report, b);
+    layers(input, b);
     warnings(report, b);
     b.append("</body>\n</html>\n");
     return b.toString();
@@ -255,17 +255,19 @@ public final class HtmlReportWriter implements ReportWriter {
         .append("</p>\n");
   }
 
-  private static void vulnerabilities(ScanReport report, StringBuilder b) {
+  private static void vulnerabilities(ReportInput input, StringBuilder b) {
+    ScanReport report = input.report();
     b.append("<h2>Vulnerabilities (").append(report.vulnerabilities().size()).append(")</h2>\n");
     if (report.vulnerabilities().isEmpty()) {
       b.append("<p>None found.</p>\n");
       return;
     }
     vulnerabilityTable(
-        report.vulnerabilities().stream().sorted(FindingOrder.VULNERABILITIES).toList(), b);
+        report.vulnerabilities().stream().sorted(FindingOrder.VULNERABILITIES).toList(), input, b);
   }
 
-  private static void vulnerabilityTable(List<Vulnerability> vulns, StringBuilder b) {
+  private static void vulnerabilityTable(
+      List<Vulnerability> vulns, ReportInput input, StringBuilder b) {
     b.append(
         "<table><thead><tr><th>Severity</th><th>ID</th><th>Package</th><th>Installed</th>"
             + "<th>Fixed</th><th>CVSS</th><th>Title</th></tr></thead><tbody>\n");
@@ -282,6 +284,22 @@ public final class HtmlReportWriter implements ReportWriter {
             .append(esc(v.reachability().label()))
             .append("</span>");
       }
+      if (v.epss() != null) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "<br><span class=\"meta\">EPSS %.3f (percentile %.1f%%)</span>",
+                v.epss().score(),
+                v.epss().percentile() * 100));
+      }
+      input
+          .exceptionFor(v)
+          .ifPresent(
+              x ->
+                  b.append("<br><span class=\"excepted\">")
+                      .append(x.isVex() ? "VEX " : "excepted: ")
+                      .append(esc(x.reason()))
+                      .append("</span>"));
       if (!v.aliases().isEmpty()) {
         b.append("<br><span class=\"meta\">")
             .append(esc(String.join(", ", v.aliases())))
@@ -359,7 +377,8 @@ public final class HtmlReportWriter implements ReportWriter {
   }
 
   /** Packages, vulnerabilities and secrets grouped by the layer that holds them, bottom-up. */
-  private static void layers(ScanReport report, StringBuilder b) {
+  private static void layers(ReportInput input, StringBuilder b) {
+    ScanReport report = input.report();
     ImageFacts image = report.image();
     Map<String, LayerView> views = new LinkedHashMap<>();
     if (image != null) {
@@ -417,7 +436,7 @@ public final class HtmlReportWriter implements ReportWriter {
           .append(" secrets</summary>\n");
       if (!v.vulnerabilities.isEmpty()) {
         vulnerabilityTable(
-            v.vulnerabilities.stream().sorted(FindingOrder.VULNERABILITIES).toList(), b);
+            v.vulnerabilities.stream().sorted(FindingOrder.VULNERABILITIES).toList(), input, b);
       }
       if (!v.packages.isEmpty()) {
         b.append(

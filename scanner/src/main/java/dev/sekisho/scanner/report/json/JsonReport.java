@@ -136,11 +136,19 @@ public record JsonReport(
       List<String> references,
       LocationEntry location,
       Exception exception,
-      String reachable) {}
+      String reachable,
+      Epss epss) {}
 
-  /** An unexpired policy exception that excuses a finding. */
+  /** FIRST's EPSS score of the finding's CVE. */
+  public record Epss(double score, double percentile) {}
+
+  /** An unexpired policy exception, or a VEX statement, that excuses a finding. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Exception(String policy, String reason, Instant expires) {}
+  public record Exception(String policy, String reason, Instant expires, Vex vex) {}
+
+  /** The VEX statement behind a suppression. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Vex(String document, String status, String justification, String impactStatement) {}
 
   /** One secret (redacted: the value itself is never written). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -186,7 +194,9 @@ public record JsonReport(
       boolean expired,
       Instant expires,
       String reason,
-      List<String> findings) {}
+      List<String> findings,
+      Vex vex,
+      List<String> packages) {}
 
   /** One broken rule. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -13,12 +13,15 @@ import dev.sekisho.scanner.model.ScannerMetadata;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.model.Vulnerability;
 import dev.sekisho.scanner.policy.Evaluation;
+import dev.sekisho.scanner.policy.ExceptionUse;
 import dev.sekisho.scanner.report.FindingCounts;
 import dev.sekisho.scanner.report.FindingOrder;
 import dev.sekisho.scanner.report.ReportInput;
+import dev.sekisho.scanner.vex.VexStatement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /** Maps a scan (and its policy verdict) to the JSON report's wire model. */
 public final class JsonReportMapper {
@@ -168,17 +171,30 @@ public final class JsonReportMapper {
                         x.expired(),
                         x.expires(),
                         x.reason(),
-                        x.coveredFindings()))
+                        x.coveredFindings(),
+                        vex(x),
+                        x.coveredPackages().isEmpty() ? null : x.coveredPackages()))
             .toList(),
         e.nextEvaluation());
   }
 
   private static JsonReport.Exception exception(
       ReportInput input, String id, List<String> aliases) {
-    return input
-        .exceptionFor(id, aliases)
-        .map(x -> new JsonReport.Exception(x.policy(), x.reason(), x.expires()))
+    return exception(input.exceptionFor(id, aliases));
+  }
+
+  private static JsonReport.Exception exception(Optional<ExceptionUse> use) {
+    return use.map(x -> new JsonReport.Exception(x.policy(), x.reason(), x.expires(), vex(x)))
         .orElse(null);
+  }
+
+  private static JsonReport.Vex vex(ExceptionUse x) {
+    if (!x.isVex()) {
+      return null;
+    }
+    VexStatement s = x.vex();
+    return new JsonReport.Vex(
+        s.document(), s.status().id(), s.justification(), s.impactStatement());
   }
 
   private static JsonReport.VulnerabilityEntry vulnerability(Vulnerability v, ReportInput input) {
@@ -204,8 +220,9 @@ public final class JsonReportMapper {
         v.summary(),
         v.references(),
         location(p.location()),
-        exception(input, v.id(), v.aliases()),
-        v.reachability() == null ? null : v.reachability().label());
+        exception(input.exceptionFor(v)),
+        v.reachability() == null ? null : v.reachability().label(),
+        v.epss() == null ? null : new JsonReport.Epss(v.epss().score(), v.epss().percentile()));
   }
 
   private static JsonReport.SecretEntry secret(SecretFinding s, ReportInput input) {
@@ -217,10 +234,7 @@ public final class JsonReportMapper {
         s.line(),
         s.redacted(),
         s.fingerprint(),
-        input
-            .exceptionFor(s)
-            .map(x -> new JsonReport.Exception(x.policy(), x.reason(), x.expires()))
-            .orElse(null));
+        exception(input.exceptionFor(s)));
   }
 
   private static JsonReport.MisconfigurationEntry misconfiguration(

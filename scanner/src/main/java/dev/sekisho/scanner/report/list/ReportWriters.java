@@ -7,6 +7,7 @@ import dev.sekisho.scanner.report.SummaryLine;
 import dev.sekisho.scanner.report.cyclonedx.CycloneDxReportWriter;
 import dev.sekisho.scanner.report.html.HtmlReportWriter;
 import dev.sekisho.scanner.report.json.JsonReportWriter;
+import dev.sekisho.scanner.report.openvex.OpenVexReportWriter;
 import dev.sekisho.scanner.report.sarif.SarifReportWriter;
 import dev.sekisho.scanner.report.spdx.SpdxReportWriter;
 import dev.sekisho.scanner.report.table.TableReportWriter;
@@ -25,6 +26,7 @@ public final class ReportWriters {
       case SUMMARY -> new SummaryLine();
       case CYCLONEDX -> new CycloneDxReportWriter();
       case SPDX -> new SpdxReportWriter();
+      case OPENVEX -> new OpenVexReportWriter();
     };
   }
 }

@@ -9,6 +9,7 @@ import dev.sekisho.scanner.model.Package;
 import dev.sekisho.scanner.model.ScanReport;
 import dev.sekisho.scanner.model.SecretFinding;
 import dev.sekisho.scanner.model.Vulnerability;
+import dev.sekisho.scanner.policy.ExceptionUse;
 import dev.sekisho.scanner.report.FindingOrder;
 import dev.sekisho.scanner.report.ReportInput;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Maps a scan to SARIF 2.1.0: one rule per vulnerability id, secret rule and image check; one
@@ -115,6 +117,10 @@ public final class SarifReportMapper {
     if (v.fixable()) {
       props.put("fixedVersions", v.fixedVersions());
     }
+    if (v.epss() != null) {
+      props.put("epss", v.epss().score());
+      props.put("epssPercentile", v.epss().percentile());
+    }
     if (v.knownExploited()) {
       props.put("knownExploited", true);
     }
@@ -130,7 +136,7 @@ public final class SarifReportMapper {
             new SarifLog.Message(text.toString()),
             List.of(location(p.location(), target, 0)),
             Map.of("packageId", v.id() + "/" + p.name() + "@" + p.version()),
-            suppressions(v.id(), v.aliases()),
+            suppressions(input.exceptionFor(v)),
             props));
   }
 
@@ -192,28 +198,30 @@ public final class SarifReportMapper {
             new SarifLog.Message(m.title() + ": " + m.detail()),
             List.of(location(null, target, 0)),
             Map.of(),
-            suppressions(m.checkId(), List.of()),
+            suppressions(input.exceptionFor(m.checkId(), List.of())),
             Map.of()));
   }
 
-  /** An unexpired policy exception becomes an accepted external suppression. */
-  private List<SarifLog.Suppression> suppressions(String id, List<String> aliases) {
-    return suppressions(input.exceptionFor(id, aliases));
-  }
-
-  private static List<SarifLog.Suppression> suppressions(
-      java.util.Optional<dev.sekisho.scanner.policy.ExceptionUse> use) {
-    return use.map(
+  /**
+   * An unexpired policy exception becomes an accepted external suppression; a VEX statement an
+   * accepted external one whose justification is the statement's status, justification, impact
+   * statement and document.
+   */
+  private static List<SarifLog.Suppression> suppressions(Optional<ExceptionUse> exception) {
+    return exception
+        .map(
             x ->
                 List.of(
                     new SarifLog.Suppression(
                         "external",
                         "accepted",
-                        x.reason()
-                            + " ("
-                            + x.policy()
-                            + (x.expires() == null ? "" : ", expires " + x.expires())
-                            + ")")))
+                        x.isVex()
+                            ? x.reason()
+                            : x.reason()
+                                + " ("
+                                + x.policy()
+                                + (x.expires() == null ? "" : ", expires " + x.expires())
+                                + ")")))
         .orElse(List.of());
   }
 

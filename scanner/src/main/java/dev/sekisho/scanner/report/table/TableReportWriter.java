@@ -141,7 +141,17 @@ public final class TableReportWriter implements ReportWriter {
             v.id()
                 + (v.knownExploited() ? " [KEV]" : "")
                 + reachability(v)
-                + (input.exceptionFor(v.id(), v.aliases()).isPresent() ? " [excepted]" : ""),
+                + (v.epss() == null
+                    ? ""
+                    : String.format(
+                        Locale.ROOT,
+                        " [EPSS %.3f p%.0f]",
+                        v.epss().score(),
+                        v.epss().percentile() * 100))
+                + input
+                    .exceptionFor(v)
+                    .map(x -> x.isVex() ? " [VEX " + x.vex().status().id() + "]" : " [excepted]")
+                    .orElse(""),
             v.pkg().name(),
             v.pkg().version(),
             v.fixable() ? String.join(", ", v.fixedVersions()) : fixStateText(v),
@@ -239,7 +249,10 @@ public final class TableReportWriter implements ReportWriter {
     }
     for (ExceptionUse x : e.exceptions()) {
       b.append("  ")
-          .append(x.expired() ? ansi.wrap(Ansi.YELLOW, "expired exception ") : "exception ")
+          .append(
+              x.isVex()
+                  ? "VEX "
+                  : x.expired() ? ansi.wrap(Ansi.YELLOW, "expired exception ") : "exception ")
           .append(x.exceptionId())
           .append(" (")
           .append(x.policy())

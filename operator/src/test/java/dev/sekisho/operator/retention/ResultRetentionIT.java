@@ -29,11 +29,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,10 +55,18 @@ import org.junit.jupiter.api.io.TempDir;
 class ResultRetentionIT {
   private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
   private static final Duration RETENTION = Duration.ofDays(30);
-  private static final String DIGEST_A = "sha256:" + "a".repeat(64);
-  private static final String DIGEST_B = "sha256:" + "b".repeat(64);
-  private static final String DIGEST_C = "sha256:" + "c".repeat(64);
-  private static final String DIGEST_D = "sha256:" + "d".repeat(64);
+  // Random: retention looks at pods in every namespace of the shared API server, and other test
+  // classes leave pods pinned to digests such as sha256:bbbb…, which would keep these results.
+  private static final String DIGEST_A = randomDigest();
+  private static final String DIGEST_B = randomDigest();
+  private static final String DIGEST_C = randomDigest();
+  private static final String DIGEST_D = randomDigest();
+
+  private static String randomDigest() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return "sha256:" + HexFormat.of().formatHex(bytes);
+  }
 
   private final KubeApiServer kube;
   private final KubernetesClient admin;

@@ -191,7 +191,14 @@ public final class AdmissionDecider {
       }
       digest = resolve(ref);
     }
-    List<ScanResult> results = digest == null ? List.of() : inputs.byDigest(digest);
+    // a result the operator wrote because it could not scan the image is no scan: it neither
+    // admits the image elsewhere nor satisfies requireScan
+    List<ScanResult> results =
+        digest == null
+            ? List.of()
+            : inputs.byDigest(digest).stream()
+                .filter(r -> ResultEvaluator.scanError(r) == null)
+                .toList();
     if (results.isEmpty()) {
       List<NamedPolicy> require =
           byReference.stream()
@@ -235,7 +242,9 @@ public final class AdmissionDecider {
     for (PolicyOutcome o : status.getPolicies()) {
       if (o.getAction() == PolicyAction.Warn && o.getVerdict() == Verdict.Warn) {
         warnings.add(label + " violates " + display(o) + " (Warn)");
-      } else if (o.getAction() != PolicyAction.Warn && o.getVerdict() == Verdict.Fail) {
+      } else if (o.getAction() != PolicyAction.Warn
+          && (o.getVerdict() == Verdict.Fail || o.getVerdict() == Verdict.Error)) {
+        // an Enforce policy that could not be decided fails closed, as the pipeline gate does
         failing.add(display(o));
       }
     }
@@ -275,6 +284,7 @@ public final class AdmissionDecider {
             .withName(result.getMetadata().getName())
             .withNamespace(namespace)
             .withGeneration(result.getMetadata().getGeneration())
+            .withAnnotations(result.getMetadata().getAnnotations())
             .build());
     here.setSpec(result.getSpec());
     List<NamedPolicy> policies = PolicyScope.select(here, labels, scanPolicies, clusterPolicies);
@@ -283,8 +293,14 @@ public final class AdmissionDecider {
     }
     ResultEvaluator.Outcome outcome = evaluator.evaluate(here, policies, now);
     if (outcome.error() != null) {
-      warnings.add(
-          label + ": cannot evaluate ScanResult " + where(result) + ": " + outcome.error());
+      String why = label + ": cannot evaluate ScanResult " + where(result) + ": " + outcome.error();
+      // fail closed under an Enforce policy, as the pipeline gate does with verdict Error
+      Optional<String> enforced = names(policies, PolicyAction.Enforce);
+      if (enforced.isPresent()) {
+        return new ImageAnswer(
+            Optional.of(why + " (required by " + enforced.get() + ")"), warnings);
+      }
+      warnings.add(why);
       return new ImageAnswer(Optional.empty(), warnings);
     }
     List<String> failing = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sekisho.api.v1alpha1.AdmissionRules;
 import dev.sekisho.api.v1alpha1.ClusterScanPolicy;
 import dev.sekisho.api.v1alpha1.ClusterScanPolicySpec;
+import dev.sekisho.api.v1alpha1.Constants;
 import dev.sekisho.api.v1alpha1.Finding;
 import dev.sekisho.api.v1alpha1.PolicyAction;
 import dev.sekisho.api.v1alpha1.ScanPolicy;
@@ -20,6 +21,7 @@ import dev.sekisho.operator.reconcile.ScanResultCache;
 import dev.sekisho.operator.store.ReportStore;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -253,6 +255,43 @@ class AdmissionDeciderTest {
         .contains("has no ScanResult for digest " + GOOD)
         .contains("ScanPolicy/shop/scanned")
         .contains("admission.requireScan");
+  }
+
+  @Test
+  void aResultOfAScanThatFailedIsNoScanAnywhere() throws Exception {
+    // the operator could not pull the image in "ci": that result admits nothing in "shop"
+    ScanResult failed = result("ci", "app-error", APP + ":2.0", BAD, false);
+    failed.getMetadata().setAnnotations(Map.of(Constants.ANNOTATION_SCAN_ERROR, "pull refused"));
+    caches.results.add(failed);
+    caches.policies.add(
+        policy("shop", "scanned", noCritical(PolicyAction.Enforce, rules(true, null))));
+
+    Decision d = decide("shop", APP + "@" + BAD);
+
+    assertThat(d.allowed()).isFalse();
+    assertThat(d.message()).contains("has no ScanResult for digest " + BAD);
+  }
+
+  @Test
+  void anEnforcePolicyThatCannotBeEvaluatedDeniesAndAWarnPolicyOnlyWarns() throws Exception {
+    // the result's stored report is unreadable: the evaluation fails
+    ScanResult r = result("ci", "app-x", APP + ":2.0", BAD, false);
+    r.getSpec().setStoreKey(ReportStore.key("ci", "app-x"));
+    Files.createDirectories(dir.resolve("s"));
+    Files.writeString(dir.resolve("s").resolve("ci_app-x.json.gz"), "not gzip");
+    caches.results.add(r);
+    caches.policies.add(policy("shop", "no-critical", noCritical(PolicyAction.Enforce, null)));
+    caches.policies.add(policy("dev", "no-critical", noCritical(PolicyAction.Warn, null)));
+
+    Decision shop = decide("shop", APP + "@" + BAD);
+    assertThat(shop.allowed()).isFalse();
+    assertThat(shop.message())
+        .contains("cannot evaluate ScanResult ci/app-x")
+        .contains("ScanPolicy/shop/no-critical");
+
+    Decision dev = decide("dev", APP + "@" + BAD);
+    assertThat(dev.allowed()).isTrue();
+    assertThat(dev.warnings()).anySatisfy(w -> assertThat(w).contains("cannot evaluate"));
   }
 
   @Test

@@ -33,8 +33,15 @@ public final class PodImages {
    * @param reference where it can be pulled from: {@code repository@digest}, or null when only a
    *     bare digest is known
    * @param image the container's {@code image} as written in the pod spec
+   * @param pulled true when a container status names the digest (the node pulled it with the pod's
+   *     credentials), false when only the spec pins it (the pull may yet fail)
    */
-  public record RunningImage(String digest, String reference, String image) {}
+  public record RunningImage(String digest, String reference, String image, boolean pulled) {
+    /** An image a container status names. */
+    public RunningImage(String digest, String reference, String image) {
+      this(digest, reference, image, true);
+    }
+  }
 
   /** The images {@code pod} runs, one per digest (the first container's reference wins). */
   public static List<RunningImage> of(Pod pod) {
@@ -71,7 +78,7 @@ public final class PodImages {
       String ref = repositoryDigest(image);
       if (ref != null) {
         String digest = ref.substring(ref.lastIndexOf('@') + 1);
-        out.putIfAbsent(digest, new RunningImage(digest, ref, image));
+        out.putIfAbsent(digest, new RunningImage(digest, ref, image, false));
       }
     }
     return List.copyOf(out.values());

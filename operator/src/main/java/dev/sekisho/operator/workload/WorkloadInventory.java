@@ -42,7 +42,12 @@ public final class WorkloadInventory {
    * running it (whose pull secrets may be used).
    */
   public record Running(
-      ImageKey key, String reference, String image, List<String> pods, Owner owner) {}
+      ImageKey key,
+      String reference,
+      String image,
+      List<String> pods,
+      Owner owner,
+      boolean pulled) {}
 
   private record PodEntry(String uid, Owner owner, List<RunningImage> images) {}
 
@@ -147,7 +152,9 @@ public final class WorkloadInventory {
               .computeIfAbsent(i.digest(), k -> new Usage());
       u.owners.merge(e.owner(), 1, Integer::sum);
       u.pods.add(pod);
-      if (u.image == null || u.image.reference() == null) {
+      if (u.image == null
+          || u.image.reference() == null
+          || (!u.image.pulled() && i.pulled() && i.reference() != null)) {
         u.image = i;
       }
       changed.add(new ImageKey(ns, i.digest()));
@@ -227,7 +234,8 @@ public final class WorkloadInventory {
             u.image.reference(),
             u.image.image(),
             List.copyOf(names.subList(0, Math.min(names.size(), 8))),
-            sortedOwners(u).getFirst()));
+            sortedOwners(u).getFirst(),
+            u.image.pulled()));
   }
 
   /** Every (namespace, digest) in use. */

@@ -243,7 +243,9 @@ public final class WorkloadScanner implements AutoCloseable {
         matcher
             .database()
             .orElseThrow(() -> new IOException("the vulnerability database is not loaded yet"));
-    Optional<ScanReport> known = reusable(key);
+    // another namespace's inventory only for an image a node pulled with this pod's credentials:
+    // a digest the spec pins but no container runs may be one this namespace cannot pull
+    Optional<ScanReport> known = running.pulled() ? reusable(key) : Optional.empty();
     ScanInput.Source source;
     if (known.isPresent()) {
       source = new ScanInput.Stored(known.get());

@@ -93,7 +93,8 @@ class PodImagesTest {
         .containsExactly(
             new RunningImage(B, "registry.test/init@" + B, "registry.test/init:1"),
             new RunningImage(A, "registry.test/app@" + A, "registry.test/app:1"),
-            new RunningImage(C, "registry.test/sidecar@" + C, "registry.test/sidecar@" + C));
+            // not pulled: another namespace's inventory of C is not reused for it
+            new RunningImage(C, "registry.test/sidecar@" + C, "registry.test/sidecar@" + C, false));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sekisho.api.v1alpha1.InUse;
 import dev.sekisho.api.v1alpha1.WorkloadUse;
 import dev.sekisho.operator.workload.WorkloadInventory.ImageKey;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.ArrayList;
@@ -114,6 +115,29 @@ class WorkloadInventoryTest {
     assertThat(in.getWorkloadCount()).isEqualTo(70);
     assertThat(in.getWorkloads()).hasSize(WorkloadInventory.MAX_WORKLOADS);
     assertThat(in.getWorkloads().getFirst().getName()).isEqualTo("pod-00");
+  }
+
+  @Test
+  void aDigestOnlyTheSpecPinsIsNotPulledUntilAContainerStatusNamesIt() {
+    // pending: the spec pins the digest, no container has pulled it (it may never: the pod's
+    // credentials may not reach the registry), so no other namespace's inventory stands in for it
+    Pod pending =
+        new PodBuilder(Pods.running("shop", "p", Pods.A, null))
+            .editSpec()
+            .editFirstContainer()
+            .withImage("registry.test/app@" + Pods.A)
+            .endContainer()
+            .endSpec()
+            .editStatus()
+            .withPhase("Pending")
+            .withContainerStatuses(new ContainerStatusBuilder().withName("app").build())
+            .endStatus()
+            .build();
+    inventory.apply(pending);
+    assertThat(inventory.running(new ImageKey("shop", Pods.A)).orElseThrow().pulled()).isFalse();
+
+    inventory.apply(Pods.running("shop", "p", Pods.A, null));
+    assertThat(inventory.running(new ImageKey("shop", Pods.A)).orElseThrow().pulled()).isTrue();
   }
 
   @Test

@@ -357,13 +357,16 @@ public final class VexReader {
       for (JsonNode r : array(tree.get("relationships"))) {
         String id = text(r.path("full_product_name").get("product_id"));
         Purl component = products.get(text(r.get("product_reference")));
-        Purl within = products.get(text(r.get("relates_to_product_reference")));
+        String parent = text(r.get("relates_to_product_reference"));
+        Purl within = products.get(parent);
         if (id != null && component != null) {
-          relationships.put(
-              id,
-              within == null
-                  ? new VexProduct(component, List.of())
-                  : new VexProduct(within, List.of(component)));
+          if (within != null) {
+            relationships.put(id, new VexProduct(within, List.of(component)));
+          } else if (parent == null) {
+            relationships.put(id, new VexProduct(component, List.of()));
+          }
+          // else the parent is named without a purl (a product stream by its CPE): which images
+          // it means cannot be told, and the component alone would stand for every image
         }
       }
       for (JsonNode g : array(tree.get("product_groups"))) {

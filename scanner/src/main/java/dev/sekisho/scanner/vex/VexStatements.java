@@ -114,21 +114,34 @@ public final class VexStatements {
   }
 
   static boolean about(VexStatement s, Purl image, Purl pkg) {
+    // "fixed" is a claim about versions: a purl without one would make it hide vulnerable ones
+    boolean fixed = s.status() == VexStatus.FIXED;
     for (VexProduct p : s.products()) {
-      boolean isImage = image != null && p.product().covers(image);
+      boolean isImage = image != null && namesAnImage(p.product()) && p.product().covers(image);
       if (p.subcomponents().isEmpty()) {
-        if (isImage || (pkg != null && p.product().covers(pkg))) {
+        if ((isImage || (pkg != null && p.product().covers(pkg)))
+            && (!fixed || p.product().version() != null)) {
           return true;
         }
       } else if (isImage && pkg != null) {
         for (Purl sub : p.subcomponents()) {
-          if (sub.covers(pkg)) {
+          if (sub.covers(pkg) && (!fixed || sub.version() != null)) {
             return true;
           }
         }
       }
     }
     return false;
+  }
+
+  /**
+   * An OCI product names an image only with its digest or its {@code repository_url}: a bare {@code
+   * pkg:oci/app} would cover every repository whose last segment is {@code app}.
+   */
+  private static boolean namesAnImage(Purl product) {
+    return !"oci".equals(product.type())
+        || product.version() != null
+        || product.qualifiers().containsKey("repository_url");
   }
 
   private static String key(String id) {

@@ -127,7 +127,9 @@ class CloudEventsWebhookTest {
     assertThatThrownBy(() -> sink().deliver(n))
         .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.permanent()).isFalse())
         .hasMessageContaining("HTTP 503")
-        .hasMessageContaining("receiver down");
+        // the answer's text is not repeated: the message reaches the notifier's status, and the
+        // destination may be any service the operator can reach
+        .hasMessageNotContaining("receiver down");
     receiver.failStatus = 400;
     receiver.failNext.set(1);
     assertThatThrownBy(() -> sink().deliver(n))

@@ -77,7 +77,11 @@ public final class AdmissionServer implements AutoCloseable {
     this.clock = clock;
     server = HttpsServer.create(address, 64);
     server.setHttpsConfigurator(new HttpsConfigurator(tls));
-    executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("admission-", 0).factory());
+    // a virtual thread per exchange: a client that sends its body slowly parks one cheap thread
+    // instead of holding one of a few workers every other review waits for (the decision itself
+    // only reads caches)
+    executor =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("admission-", 0).factory());
     server.setExecutor(executor);
     server.createContext(PATH, this::handle);
   }

@@ -8,20 +8,24 @@ import dev.sekisho.operator.tls.CertificateIssuer;
 import dev.sekisho.operator.tls.PemKeyPair;
 import dev.sekisho.operator.tls.ReloadingKeyManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +43,7 @@ class AdmissionServerTest {
   private final AtomicBoolean ready = new AtomicBoolean(true);
   private AdmissionServer server;
   private HttpClient client;
+  private SSLContext tls;
   private URI uri;
 
   @BeforeEach
@@ -74,7 +79,7 @@ class AdmissionServerTest {
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
-    SSLContext tls = SSLContext.getInstance("TLS");
+    tls = SSLContext.getInstance("TLS");
     tls.init(null, tmf.getTrustManagers(), null);
     client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
     uri = URI.create("https://127.0.0.1:" + server.address().getPort() + AdmissionServer.PATH);
@@ -101,6 +106,36 @@ class AdmissionServerTest {
         + "','object':{'spec':{'containers':[{'name':'a','image':'"
         + image
         + "'}]}}}}";
+  }
+
+  @Test
+  void clientsThatSendTheirBodySlowlyDoNotHoldUpOtherReviews() throws Exception {
+    // each declares a body it never finishes sending, and keeps its connection open
+    List<SSLSocket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        SSLSocket socket =
+            (SSLSocket)
+                tls.getSocketFactory()
+                    .createSocket(InetAddress.getLoopbackAddress(), server.address().getPort());
+        socket.startHandshake();
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("POST "
+                    + AdmissionServer.PATH
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n{\"apiVersion\":")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        slow.add(socket);
+      }
+      HttpResponse<String> r = post(review("CREATE", "bad:1"));
+      assertThat(r.statusCode()).isEqualTo(200);
+    } finally {
+      for (SSLSocket s : slow) {
+        s.close();
+      }
+    }
   }
 
   @Test

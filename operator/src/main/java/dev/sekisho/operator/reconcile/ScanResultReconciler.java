@@ -78,8 +78,13 @@ public final class ScanResultReconciler implements Reconciler<ScanResult> {
   /** Requeue slightly after the instant itself so the evaluation sees the change. */
   private static final Duration MARGIN = Duration.ofMillis(250);
 
-  /** Index of the primary cache: {@code namespace/digest} of each result. */
-  static final String DIGEST_INDEX = "sekisho-digest";
+  /**
+   * Index of the primary cache: {@code namespace/digest} of each result. Its name differs from the
+   * admission webhook's {@code sekisho-digest} index ({@link ScanResultCache}, bare digests): the
+   * cache keeps one index per name, so sharing it made the webhook find no result for any digest
+   * whenever images in use were on.
+   */
+  static final String DIGEST_INDEX = "sekisho-namespace-digest";
 
   /** Workloads told about a running image that turned to Fail at most, per transition. */
   static final int MAX_OWNER_EVENTS = 10;

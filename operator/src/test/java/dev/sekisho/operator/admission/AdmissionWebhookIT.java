@@ -79,6 +79,10 @@ class AdmissionWebhookIT {
             .env("SEKISHO_ADMISSION_ENABLED", "true")
             .env("SEKISHO_ADMISSION_PORT", "0")
             .env("SEKISHO_ADMISSION_WEBHOOK_CONFIG", config)
+            // with images in use on, as the chart can install both: the workload inventory's
+            // index of the results must not replace the webhook's (it did: nothing was denied)
+            .env("SEKISHO_WORKLOADS", "true")
+            .env("SEKISHO_WORKLOAD_SCAN", "false")
             .start();
     int port = operator.operator().admissionAddress().orElseThrow().getPort();
     admin

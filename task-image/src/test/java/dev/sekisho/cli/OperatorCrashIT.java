@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -480,6 +481,8 @@ class OperatorCrashIT {
               return files
                   .map(p -> p.getFileName().toString())
                   .noneMatch(n -> n.startsWith(left) || n.equals("vulndb.sqlite"));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
             }
           });
     } finally {
